@@ -1,0 +1,1 @@
+fn main() { print!("{}", monocle::schema::schema_text()); }

@@ -1,0 +1,87 @@
+//! Merging the files of a spec: lists are concatenated, single sections may
+//! be written in one file only.
+
+use super::merged::{Item, Spec};
+use crate::diagnostic::Diagnostic;
+use crate::spec::SpecFile;
+use crate::syntax::{Node, NodeKind};
+
+/// One parsed, schema-valid file.
+pub struct ParsedFile {
+    pub node: Node,
+    pub spec: SpecFile,
+}
+
+pub fn merge(files: Vec<ParsedFile>, diags: &mut Vec<Diagnostic>) -> Spec {
+    let mut merged = Spec::default();
+    for file in files {
+        let ParsedFile { node, spec } = file;
+        let section = |key: &str| node.get(key).cloned().unwrap_or_else(|| node.clone());
+        let items = |path: &[&str]| -> Vec<Node> {
+            match node.at_path(path.iter().copied()).map(|n| &n.kind) {
+                Some(NodeKind::Seq(items)) => items.clone(),
+                _ => Vec::new(),
+            }
+        };
+        push_items(&mut merged.clusters, spec.clusters, items(&["clusters"]));
+        push_items(&mut merged.services, spec.services, items(&["services"]));
+        push_items(&mut merged.alerts, spec.alerts, items(&["alerts"]));
+        push_items(&mut merged.slos, spec.slos, items(&["slos"]));
+        push_items(&mut merged.dashboards, spec.dashboards, items(&["dashboards"]));
+        set_single(&mut merged.prometheus, spec.prometheus, &node, "prometheus", diags);
+        set_single(&mut merged.alertmanager, spec.alertmanager, &node, "alertmanager", diags);
+        set_single(&mut merged.alloy, spec.alloy, &node, "alloy", diags);
+        set_single(&mut merged.monitor, spec.monitor, &node, "monitor", diags);
+        if let Some(routing) = spec.routing {
+            let routing_node = section("routing");
+            push_items(&mut merged.receivers, routing.receivers, items(&["routing", "receivers"]));
+            push_items(&mut merged.inhibit, routing.inhibit, items(&["routing", "inhibit"]));
+            push_items(&mut merged.routing_tests, routing.tests, items(&["routing", "tests"]));
+            set_single(&mut merged.route, routing.route, &routing_node, "route", diags);
+        }
+    }
+    merged
+}
+
+fn push_items<T>(into: &mut Vec<Item<T>>, values: Vec<T>, nodes: Vec<Node>) {
+    into.extend(
+        values
+            .into_iter()
+            .zip(nodes)
+            .map(|(value, node)| Item { value, node }),
+    );
+}
+
+fn set_single<T>(slot: &mut Option<Item<T>>, value: Option<T>, parent: &Node, key: &str, diags: &mut Vec<Diagnostic>) {
+    let Some(value) = value else { return };
+    let Some(node) = parent.get(key).cloned() else { return };
+    let key_span = parent.key_span(key).unwrap_or(node.span);
+    if let Some(first) = slot {
+        let first_span = first_key_span(first);
+        diags.push(
+            Diagnostic::error(
+                "monocle::spec::duplicate_section",
+                format!("section `{key}` is written in more than one file"),
+            )
+            .at(key_span)
+            .label("written again here")
+            .related(first_span, "first written here")
+            .help(format!("`{key}` may appear in one file only; merge the two")),
+        );
+        return;
+    }
+    *slot = Some(Item { value, node: key_node(node, key_span) });
+}
+
+/// Single sections remember their key's span in an otherwise empty span
+/// (their value node may be a block with no span of its own).
+fn key_node(mut node: Node, key_span: crate::source::Span) -> Node {
+    if node.span.start == node.span.end {
+        node.span = key_span;
+    }
+    node
+}
+
+fn first_key_span<T>(item: &Item<T>) -> crate::source::Span {
+    item.node.span
+}

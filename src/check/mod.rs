@@ -1,0 +1,143 @@
+//! check: parsed files → one merged, validated spec. Every problem of a
+//! stage is collected; the pipeline stops only between stages.
+
+mod context;
+mod merge;
+pub mod merged;
+mod names;
+mod refs;
+pub mod selectors;
+pub mod structure;
+mod values;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceId, Sources, Span};
+use crate::spec::SpecFile;
+use crate::syntax::{self, Node, NodeKind};
+pub use context::Ctx;
+use merge::ParsedFile;
+pub use merged::{Item, Spec};
+
+/// The checked spec and the warnings found on the way.
+#[derive(Debug)]
+pub struct Checked {
+    pub spec: Spec,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses, validates and merges all files. `Err` holds every error (and
+/// warning) of the first stage that failed.
+pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    for (id, file) in sources.iter() {
+        let is_kdl = file.path.extension().is_some_and(|e| e == "kdl");
+        if let Some(file) = read_file(id, &file.text, is_kdl, &mut diags) {
+            files.push(file);
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(sorted(diags));
+    }
+
+    let spec = merge::merge(files, &mut diags);
+    let mut ctx = Ctx::new(sources);
+    ctx.diags = diags;
+    if spec.clusters.is_empty() {
+        ctx.diags.push(
+            Diagnostic::error("monocle::spec::no_clusters", "the spec declares no clusters, so nothing would be generated")
+                .help("add a `clusters:` list with at least one cluster"),
+        );
+    }
+    names::check(&spec, &mut ctx);
+    values::check(&spec, &mut ctx);
+    selectors::check(&spec, &mut ctx);
+    refs::check(&spec, &mut ctx);
+    let diags = sorted(ctx.diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(Checked { spec, warnings: diags })
+}
+
+fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut all = crate::diagnostic::Diagnostics::default();
+    all.extend(diags);
+    all.into_sorted()
+}
+
+/// One file: syntax, then schema, then the typed form.
+fn read_file(id: SourceId, text: &str, is_kdl: bool, diags: &mut Vec<Diagnostic>) -> Option<ParsedFile> {
+    if text.trim().is_empty() || is_only_comments(text, is_kdl) {
+        diags.push(
+            Diagnostic::error("monocle::load::empty_file", "this spec file is empty")
+                .at(Span::new(id, 0, 0))
+                .help("start the file with `version: 1`, or remove it"),
+        );
+        return None;
+    }
+    let node = if is_kdl {
+        match syntax::kdl::parse(id, text) {
+            Ok(node) => node,
+            Err(errors) => {
+                diags.extend(errors);
+                return None;
+            }
+        }
+    } else {
+        match syntax::yaml::parse(id, text) {
+            Ok(node) => node,
+            Err(error) => {
+                diags.push(error);
+                return None;
+            }
+        }
+    };
+    if !matches!(node.kind, NodeKind::Map(_)) {
+        diags.push(
+            Diagnostic::error(
+                "monocle::schema::wrong_type",
+                format!("a spec file must be a map of sections, found {}", node.type_name()),
+            )
+            .at(node.blame_span())
+            .help("start the file with `version: 1` followed by sections such as `clusters:`"),
+        );
+        return None;
+    }
+    let structural = structure::check(&node);
+    if !structural.is_empty() {
+        diags.extend(structural);
+        return None;
+    }
+    let spec: SpecFile = match serde_json::from_value(node.to_json()) {
+        Ok(spec) => spec,
+        Err(err) => {
+            diags.push(
+                Diagnostic::error("monocle::schema::invalid_value", format!("invalid value: {err}"))
+                    .at(node.blame_span()),
+            );
+            return None;
+        }
+    };
+    if spec.version != 1 {
+        let span = node.get("version").map_or(node.blame_span(), Node::blame_span);
+        diags.push(
+            Diagnostic::error(
+                "monocle::spec::unsupported_version",
+                format!("spec language version {} is not supported", spec.version),
+            )
+            .at(span)
+            .label("unsupported version")
+            .help("this monocle reads `version: 1`"),
+        );
+        return None;
+    }
+    Some(ParsedFile { node, spec })
+}
+
+fn is_only_comments(text: &str, is_kdl: bool) -> bool {
+    let marker = if is_kdl { "//" } else { "#" };
+    text.lines()
+        .map(str::trim)
+        .all(|l| l.is_empty() || l.starts_with(marker) || (!is_kdl && l == "---"))
+}

@@ -1,0 +1,197 @@
+//! Names: DNS-1123 where a name becomes a Kubernetes object or file name,
+//! Prometheus label and alert names, and duplicates across all files.
+
+use std::collections::BTreeMap;
+
+use super::{Ctx, Item, Spec};
+use crate::diagnostic::Diagnostic;
+use crate::names::{ValueError, check_alert_name, check_dns1123_label, check_label_name};
+use crate::source::Span;
+
+pub fn check(spec: &Spec, ctx: &mut Ctx) {
+    let clusters = spec.clusters.iter().map(|c| (c.value.name.clone(), c.span(&["name"])));
+    for (name, span) in clusters.clone() {
+        dns_label(ctx, "cluster name", &name, span);
+    }
+    duplicates(ctx, "cluster", clusters);
+    for cluster in &spec.clusters {
+        if let Some(p) = &cluster.value.prometheus {
+            prometheus_names(ctx, p, |path| cluster.span(&[&["prometheus"], path].concat()));
+        }
+    }
+    if let Some(p) = &spec.prometheus {
+        prometheus_names(ctx, &p.value, |path| p.span(path));
+    }
+    if let Some(am) = &spec.alertmanager
+        && let Some(ns) = &am.value.namespace
+    {
+        dns_label(ctx, "namespace", ns, am.span(&["namespace"]));
+    }
+
+    let services = spec.services.iter().map(|s| (s.value.name.clone(), s.span(&["name"])));
+    duplicates(ctx, "service", services);
+    for service in &spec.services {
+        let s = &service.value;
+        dns_label(ctx, "service name", &s.name, service.span(&["name"]));
+        dns_label(ctx, "namespace", &s.namespace, service.span(&["namespace"]));
+        for (i, label) in s.drop_labels.iter().enumerate() {
+            label_name(ctx, label, service.span(&["drop_labels", &i.to_string()]));
+        }
+    }
+
+    if let Some(alloy) = &spec.alloy {
+        if let Some(ns) = &alloy.value.namespace {
+            dns_label(ctx, "namespace", ns, alloy.span(&["namespace"]));
+        }
+        let logs = alloy.value.logs.iter().enumerate();
+        duplicates(
+            ctx,
+            "log pipeline",
+            logs.clone().map(|(i, l)| (l.name.clone(), alloy.span(&["logs", &i.to_string(), "name"]))),
+        );
+        for (i, log) in logs {
+            let i = i.to_string();
+            dns_label(ctx, "log pipeline name", &log.name, alloy.span(&["logs", &i, "name"]));
+            for (j, ns) in log.namespaces.iter().enumerate() {
+                dns_label(ctx, "namespace", ns, alloy.span(&["logs", &i, "namespaces", &j.to_string()]));
+            }
+            for (j, label) in log.labels.iter().enumerate() {
+                label_name(ctx, label, alloy.span(&["logs", &i, "labels", &j.to_string()]));
+            }
+        }
+    }
+
+    duplicates(
+        ctx,
+        "alert",
+        spec.alerts
+            .iter()
+            .map(|a| (format!("{}` of service `{}", a.value.name, a.value.service), a.span(&["name"]))),
+    );
+    for alert in &spec.alerts {
+        if let Err(e) = check_alert_name(&alert.value.name) {
+            ctx.value_error("monocle::names::invalid_alert_name", alert.span(&["name"]), e);
+        }
+        label_keys(ctx, alert, alert.value.labels.keys());
+    }
+
+    duplicates(
+        ctx,
+        "SLO",
+        spec.slos
+            .iter()
+            .map(|s| (format!("{}` of service `{}", s.value.name, s.value.service), s.span(&["name"]))),
+    );
+    for slo in &spec.slos {
+        dns_label(ctx, "SLO name", &slo.value.name, slo.span(&["name"]));
+    }
+
+    duplicates(ctx, "receiver", spec.receivers.iter().map(|r| (r.value.name.clone(), r.span(&["name"]))));
+    for receiver in &spec.receivers {
+        if receiver.value.name.trim().is_empty() {
+            ctx.push(
+                Diagnostic::error("monocle::names::empty_name", "a receiver needs a non-empty name")
+                    .at(receiver.span(&["name"])),
+            );
+        }
+    }
+
+    duplicates(ctx, "dashboard", spec.dashboards.iter().map(|d| (d.value.uid.clone(), d.span(&["uid"]))));
+    for dashboard in &spec.dashboards {
+        let uid = &dashboard.value.uid;
+        dns_label(ctx, "dashboard uid", uid, dashboard.span(&["uid"]));
+        if uid.len() > 40 {
+            ctx.push(
+                Diagnostic::error("monocle::names::uid_too_long", format!("dashboard uid `{uid}` is longer than Grafana's 40 characters"))
+                    .at(dashboard.span(&["uid"]))
+                    .help("shorten the uid; it must stay stable once dashboards are linked"),
+            );
+        }
+        let vars = dashboard.value.variables.iter().enumerate();
+        duplicates(
+            ctx,
+            "dashboard variable",
+            vars.clone()
+                .map(|(i, v)| (v.name.clone(), dashboard.span(&["variables", &i.to_string(), "name"]))),
+        );
+        for (i, var) in vars {
+            label_name(ctx, &var.name, dashboard.span(&["variables", &i.to_string(), "name"]));
+        }
+    }
+
+    if let Some(monitor) = &spec.monitor {
+        let names = monitor.value.monitors.iter().enumerate();
+        duplicates(
+            ctx,
+            "monitor",
+            names.clone().map(|(i, m)| (m.clone(), monitor.span(&["monitors", &i.to_string()]))),
+        );
+        for (i, name) in names {
+            dns_label(ctx, "monitor name", name, monitor.span(&["monitors", &i.to_string()]));
+        }
+    }
+}
+
+fn prometheus_names(ctx: &mut Ctx, p: &crate::spec::Prometheus, span: impl Fn(&[&str]) -> Span) {
+    if let Some(ns) = &p.namespace {
+        dns_label(ctx, "namespace", ns, span(&["namespace"]));
+    }
+    if let Some(shards) = &p.shards {
+        let entries = shards.iter().enumerate().map(|(i, s)| (s.name.clone(), span(&["shards", &i.to_string(), "name"])));
+        for (name, at) in entries.clone() {
+            dns_label(ctx, "shard name", &name, at);
+        }
+        duplicates(ctx, "shard", entries);
+    }
+    if let Some(rw) = &p.remote_write {
+        let entries = rw.iter().enumerate().map(|(i, r)| (r.name.clone(), span(&["remote_write", &i.to_string(), "name"])));
+        for (name, at) in entries.clone() {
+            dns_label(ctx, "remote-write name", &name, at);
+        }
+        duplicates(ctx, "remote-write target", entries);
+    }
+}
+
+fn label_keys<'a, T>(ctx: &mut Ctx, item: &Item<T>, keys: impl Iterator<Item = &'a String>) {
+    for key in keys {
+        let span = item.key_span(&["labels"], key);
+        if let Err(e) = check_label_name(key) {
+            ctx.value_error("monocle::names::invalid_label_name", span, e);
+        }
+    }
+}
+
+fn dns_label(ctx: &mut Ctx, what: &str, name: &str, span: Span) {
+    if let Err(e) = check_dns1123_label(name) {
+        let e = ValueError {
+            message: format!("invalid {what} `{name}`: {}", e.message),
+            ..e
+        };
+        ctx.value_error("monocle::names::invalid_dns_name", span, e);
+    }
+}
+
+fn label_name(ctx: &mut Ctx, name: &str, span: Span) {
+    if let Err(e) = check_label_name(name) {
+        ctx.value_error("monocle::names::invalid_label_name", span, e);
+    }
+}
+
+/// Every name that was already taken is an error pointing at both places.
+fn duplicates(ctx: &mut Ctx, what: &str, entries: impl Iterator<Item = (String, Span)>) {
+    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+    for (name, span) in entries {
+        match seen.get(&name) {
+            Some(first) => ctx.push(
+                Diagnostic::error("monocle::names::duplicate", format!("duplicate {what} `{name}`"))
+                    .at(span)
+                    .label("defined again here")
+                    .related(*first, "first defined here")
+                    .help(format!("rename one of them; each {what} name must be unique across all spec files")),
+            ),
+            None => {
+                seen.insert(name, span);
+            }
+        }
+    }
+}

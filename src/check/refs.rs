@@ -1,0 +1,173 @@
+//! References between items: services → shards, alerts and SLOs →
+//! services, routes and routing tests → receivers (also per cluster, since
+//! a receiver can be deselected where its route is not).
+
+use std::collections::BTreeSet;
+
+use super::selectors::{cluster_labels, routes};
+use super::{Ctx, Spec};
+use crate::diagnostic::Diagnostic;
+use crate::names::did_you_mean;
+use crate::selector::Selector;
+use crate::source::Span;
+use crate::spec::SelectorText;
+
+pub fn check(spec: &Spec, ctx: &mut Ctx) {
+    shards(spec, ctx);
+    let services: Vec<&str> = spec.services.iter().map(|s| s.value.name.as_str()).collect();
+    for alert in &spec.alerts {
+        reference(ctx, "service", &alert.value.service, &services, alert.span(&["service"]));
+    }
+    for slo in &spec.slos {
+        reference(ctx, "service", &slo.value.service, &services, slo.span(&["service"]));
+    }
+    receivers(spec, ctx);
+}
+
+fn shards(spec: &Spec, ctx: &mut Ctx) {
+    let shards: Vec<&str> = spec
+        .prometheus
+        .as_ref()
+        .and_then(|p| p.value.shards.as_ref())
+        .map(|s| s.iter().map(|s| s.name.as_str()).collect())
+        .unwrap_or_default();
+    for service in &spec.services {
+        match &service.value.shard {
+            Some(shard) if shards.is_empty() => ctx.push(
+                Diagnostic::error("monocle::refs::unknown_shard", format!("shard `{shard}` is not defined: `prometheus.shards` is empty"))
+                    .at(service.span(&["shard"]))
+                    .help("define the shard under `prometheus: {shards: [{name: ...}]}` or remove `shard`"),
+            ),
+            Some(shard) => reference(ctx, "shard", shard, &shards, service.span(&["shard"])),
+            None if shards.len() > 1 => ctx.push(
+                Diagnostic::error("monocle::refs::missing_shard", format!("service `{}` must name its shard", service.value.name))
+                    .at(service.span(&["name"]))
+                    .help(format!("add `shard:` with one of {}", quote(&shards))),
+            ),
+            None => {}
+        }
+    }
+}
+
+fn receivers(spec: &Spec, ctx: &mut Ctx) {
+    let names: Vec<&str> = spec.receivers.iter().map(|r| r.value.name.as_str()).collect();
+    for receiver in &spec.receivers {
+        let r = &receiver.value;
+        if let Some(slack) = &r.slack
+            && slack.webhook_url_file.is_some() == slack.webhook_secret.is_some()
+        {
+            ctx.push(
+                Diagnostic::error("monocle::routing::slack_webhook", format!("slack receiver `{}` needs exactly one of `webhook_url_file` and `webhook_secret`", r.name))
+                    .at(receiver.span(&["slack"]))
+                    .help("point at a mounted file (`webhook_url_file`) or a Kubernetes Secret (`webhook_secret: {name, key}`)"),
+            );
+        }
+        if let Some(pd) = &r.pagerduty
+            && pd.routing_key_file.is_some() == pd.routing_key_secret.is_some()
+        {
+            ctx.push(
+                Diagnostic::error("monocle::routing::pagerduty_key", format!("pagerduty receiver `{}` needs exactly one of `routing_key_file` and `routing_key_secret`", r.name))
+                    .at(receiver.span(&["pagerduty"]))
+                    .help("point at a mounted file (`routing_key_file`) or a Kubernetes Secret (`routing_key_secret: {name, key}`)"),
+            );
+        }
+    }
+    let Some(root) = &spec.route else {
+        if !spec.receivers.is_empty() {
+            ctx.push(
+                Diagnostic::error("monocle::routing::no_route", "receivers are defined but `routing.route` is missing")
+                    .at(spec.receivers[0].span(&["name"]))
+                    .help("add `routing: {route: {receiver: ...}}` naming the default receiver"),
+            );
+        }
+        return;
+    };
+    if root.value.receiver.is_none() {
+        ctx.push(
+            Diagnostic::error("monocle::routing::root_receiver", "the root route needs a `receiver`: alerts that match no child route go there")
+                .at(root.span(&[]))
+                .help("add `receiver:` with the default receiver"),
+        );
+    }
+    let all_routes = routes(&root.value);
+    for (path, route) in &all_routes {
+        if let Some(receiver) = &route.receiver {
+            let mut at: Vec<&str> = path.iter().map(String::as_str).collect();
+            at.push("receiver");
+            reference(ctx, "receiver", receiver, &names, root.span(&at));
+        }
+    }
+    for test in &spec.routing_tests {
+        for (i, expected) in test.value.expect.iter().enumerate() {
+            reference(ctx, "receiver", expected, &names, test.span(&["expect", &i.to_string()]));
+        }
+    }
+
+    // Per cluster, a selected route must not send to a deselected receiver.
+    for cluster in &spec.clusters {
+        let labels = cluster_labels(&cluster.value);
+        let selected = |s: &Option<SelectorText>| {
+            s.as_ref()
+                .is_none_or(|s| Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(&labels)))
+        };
+        let available: BTreeSet<&str> = spec
+            .receivers
+            .iter()
+            .filter(|r| selected(&r.value.clusters))
+            .map(|r| r.value.name.as_str())
+            .collect();
+        let mut live_prefixes: Vec<Vec<String>> = Vec::new();
+        for (path, route) in &all_routes {
+            let parent_live = path.len() < 2 || live_prefixes.iter().any(|p| p.as_slice() == &path[..path.len() - 2]);
+            if !(parent_live && selected(&route.clusters)) {
+                continue;
+            }
+            live_prefixes.push(path.clone());
+            if let Some(receiver) = &route.receiver
+                && names.contains(&receiver.as_str())
+                && !available.contains(receiver.as_str())
+            {
+                let mut at: Vec<&str> = path.iter().map(String::as_str).collect();
+                at.push("receiver");
+                ctx.push(
+                    Diagnostic::error(
+                        "monocle::routing::deselected_receiver",
+                        format!("in cluster `{}` this route sends to receiver `{receiver}`, which is not selected for that cluster", cluster.value.name),
+                    )
+                    .at(root.span(&at))
+                    .label("receiver not available here")
+                    .help("give the route the same `clusters` selector as its receiver, or widen the receiver's"),
+                );
+            }
+        }
+    }
+}
+
+/// An error unless `name` is one of `known`, with a "did you mean".
+fn reference(ctx: &mut Ctx, what: &str, name: &str, known: &[&str], span: Span) {
+    if known.contains(&name) {
+        return;
+    }
+    let help = match did_you_mean(name, known.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if known.is_empty() => format!("no {what} is defined"),
+        None => format!("defined {what}s: {}", quote(known)),
+    };
+    ctx.push(
+        Diagnostic::error(
+            match what {
+                "service" => "monocle::refs::unknown_service",
+                "shard" => "monocle::refs::unknown_shard",
+                _ => "monocle::refs::unknown_receiver",
+            },
+            format!("unknown {what} `{name}`"),
+        )
+        .at(span)
+        .label(format!("no {what} has this name"))
+        .help(help),
+    );
+}
+
+fn quote(items: &[&str]) -> String {
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}

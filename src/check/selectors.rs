@@ -1,0 +1,101 @@
+//! Label selectors: a service's Kubernetes selector and the `clusters`
+//! selector any item may carry.
+
+use std::collections::BTreeMap;
+
+use super::{Ctx, Spec};
+use crate::diagnostic::Diagnostic;
+use crate::selector::Selector;
+use crate::source::Span;
+use crate::spec::{Cluster, Route, SelectorText};
+
+/// The labels a `clusters` selector sees: `name`, `environment`, `region`
+/// and the cluster's own labels.
+pub fn cluster_labels(cluster: &Cluster) -> BTreeMap<String, String> {
+    let mut labels = cluster.labels.clone();
+    labels.insert("name".into(), cluster.name.clone());
+    if let Some(env) = &cluster.environment {
+        labels.insert("environment".into(), env.clone());
+    }
+    if let Some(region) = &cluster.region {
+        labels.insert("region".into(), region.clone());
+    }
+    labels
+}
+
+pub fn check(spec: &Spec, ctx: &mut Ctx) {
+    let clusters: Vec<BTreeMap<String, String>> = spec.clusters.iter().map(|c| cluster_labels(&c.value)).collect();
+    let check_clusters = |ctx: &mut Ctx, value: &Option<SelectorText>, span: Span| {
+        let Some(text) = value else { return };
+        match Selector::parse(text.as_str()) {
+            Ok(selector) => {
+                if !clusters.is_empty() && !clusters.iter().any(|c| selector.matches(c)) {
+                    ctx.push(
+                        Diagnostic::warning("monocle::selector::matches_nothing", format!("cluster selector `{}` matches no cluster", text.as_str()))
+                            .at(span)
+                            .label("selects nothing")
+                            .help("clusters are selected by `name`, `environment`, `region` and their `labels`"),
+                    );
+                }
+            }
+            Err(e) => ctx.value_error("monocle::selector::invalid", span, e),
+        }
+    };
+    for s in &spec.services {
+        check_clusters(ctx, &s.value.clusters, s.span(&["clusters"]));
+        let text = s.value.selector.as_str();
+        if text.trim().is_empty() {
+            ctx.push(
+                Diagnostic::error("monocle::selector::empty", format!("service `{}` has an empty selector, which would scrape every object in its namespace", s.value.name))
+                    .at(s.span(&["selector"]))
+                    .help("select the workload's objects, e.g. `app.kubernetes.io/name=my-app`"),
+            );
+        } else if let Err(e) = Selector::parse(text) {
+            ctx.value_error("monocle::selector::invalid", s.span(&["selector"]), e);
+        }
+    }
+    for a in &spec.alerts {
+        check_clusters(ctx, &a.value.clusters, a.span(&["clusters"]));
+    }
+    for s in &spec.slos {
+        check_clusters(ctx, &s.value.clusters, s.span(&["clusters"]));
+    }
+    if let Some(alloy) = &spec.alloy {
+        for (i, log) in alloy.value.logs.iter().enumerate() {
+            check_clusters(ctx, &log.clusters, alloy.span(&["logs", &i.to_string(), "clusters"]));
+        }
+    }
+    for d in &spec.dashboards {
+        check_clusters(ctx, &d.value.clusters, d.span(&["clusters"]));
+    }
+    for r in &spec.receivers {
+        check_clusters(ctx, &r.value.clusters, r.span(&["clusters"]));
+    }
+    for t in &spec.routing_tests {
+        check_clusters(ctx, &t.value.clusters, t.span(&["clusters"]));
+    }
+    if let Some(item) = &spec.route {
+        for (path, route) in routes(&item.value) {
+            let mut at: Vec<&str> = path.iter().map(String::as_str).collect();
+            at.push("clusters");
+            check_clusters(ctx, &route.clusters, item.span(&at));
+        }
+    }
+}
+
+/// Every route of the tree with its path from the root (`routes`, index, ...).
+pub fn routes(root: &Route) -> Vec<(Vec<String>, &Route)> {
+    let mut out = vec![(Vec::new(), root)];
+    let mut i = 0;
+    while i < out.len() {
+        let (path, route) = (out[i].0.clone(), out[i].1);
+        for (n, child) in route.routes.iter().enumerate() {
+            let mut child_path = path.clone();
+            child_path.push("routes".into());
+            child_path.push(n.to_string());
+            out.push((child_path, child));
+        }
+        i += 1;
+    }
+    out
+}

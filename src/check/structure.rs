@@ -1,0 +1,254 @@
+//! Structural checks of one file against the spec's JSON schema, the way an
+//! editor sees them: unknown keys, wrong types, missing keys and bad enum
+//! values. Each schema error is mapped from its instance path back to the
+//! span of the offending key or value, so the CLI and the editor agree.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::names::did_you_mean;
+use crate::schema;
+use crate::syntax::{Node, NodeKind};
+
+/// Keys people write when they mean to inline a secret; refused with a
+/// pointer to the `*_file` / `*_secret` fields instead of "unknown key".
+const INLINE_SECRET_KEYS: [&str; 7] = [
+    "webhook_url",
+    "api_url",
+    "url",
+    "routing_key",
+    "service_key",
+    "token",
+    "api_key",
+];
+
+fn validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        // The schema is generated from our own types; failing to compile it
+        // is a bug caught by the test suite, never an input problem.
+        jsonschema::validator_for(schema::schema()).expect("generated schema compiles")
+    })
+}
+
+/// All schema problems of one file's tree.
+pub fn check(root: &Node) -> Vec<Diagnostic> {
+    let instance = root.to_json();
+    let mut diags = Vec::new();
+    for error in validator().iter_errors(&instance) {
+        report(root, &error, &mut diags);
+    }
+    diags
+}
+
+fn pointer_segments(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>) {
+    let path = pointer_segments(error.instance_path().as_str());
+    let Some(node) = root.at_path(path.iter().map(String::as_str)) else {
+        return;
+    };
+    let field = path.last().map_or("the spec", String::as_str);
+    let place = describe(&path);
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let object = schema::at_path(path.iter().map(String::as_str));
+            let known = object.map(schema::property_names).unwrap_or_default();
+            for key in unexpected {
+                let span = node.key_span(key).unwrap_or_else(|| node.blame_span());
+                let parent = path.iter().rev().find(|s| s.parse::<usize>().is_err());
+                let in_receiver = matches!(parent.map(String::as_str), Some("slack" | "pagerduty"));
+                if in_receiver && INLINE_SECRET_KEYS.contains(&key.as_str()) {
+                    let hint = if parent.map(String::as_str) == Some("slack") {
+                        "reference the webhook URL with `webhook_url_file: /etc/alertmanager/secrets/...` or `webhook_secret: {name, key}`"
+                    } else {
+                        "reference the routing key with `routing_key_file: /etc/alertmanager/secrets/...` or `routing_key_secret: {name, key}`"
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            "monocle::routing::inline_secret",
+                            format!("`{key}` would put a secret into generated files, which are committed to git"),
+                        )
+                        .at(span)
+                        .label("inline secret")
+                        .help(hint),
+                    );
+                    continue;
+                }
+                let suggestion = did_you_mean(key, known.iter().copied());
+                let help = match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if known.is_empty() => "remove this key".to_owned(),
+                    None => format!("known keys here: {}", quote_list(&known)),
+                };
+                diags.push(
+                    Diagnostic::error("monocle::schema::unknown_key", format!("unknown key `{key}` in {place}"))
+                        .at(span)
+                        .label("unknown key")
+                        .help(help),
+                );
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            diags.push(
+                Diagnostic::error("monocle::schema::missing_key", format!("missing required key `{name}` in {place}"))
+                    .at(node.blame_span())
+                    .label(format!("`{name}` is missing here"))
+                    .help(format!("add `{name}: ...`")),
+            );
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => type_words(&t.to_string()),
+                TypeKind::Multiple(ts) => {
+                    let words: Vec<String> = ts.iter().map(|t| type_words(&t.to_string())).collect();
+                    words.join(" or ")
+                }
+            };
+            diags.push(
+                Diagnostic::error(
+                    "monocle::schema::wrong_type",
+                    format!("`{field}` must be {expected}, found {}", node.type_name()),
+                )
+                .at(node.blame_span())
+                .label(format!("expected {expected}")),
+            );
+        }
+        ValidationErrorKind::Enum { options } => {
+            let allowed: Vec<&str> = options
+                .as_array()
+                .map(|o| o.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let found = match &node.kind {
+                NodeKind::Str(s) => s.clone(),
+                _ => node.type_name().to_owned(),
+            };
+            let help = match did_you_mean(&found, allowed.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("use one of {}", quote_list(&allowed)),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "monocle::schema::invalid_value",
+                    format!("`{found}` is not a valid `{field}`; expected one of {}", quote_list(&allowed)),
+                )
+                .at(node.blame_span())
+                .label("invalid value")
+                .help(help),
+            );
+        }
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            // Report the alternative whose type fits the value: its errors
+            // are the ones that explain what is wrong.
+            let fitting = context.iter().find(|branch| {
+                !branch.iter().any(|e| {
+                    matches!(e.kind(), ValidationErrorKind::Type { .. })
+                        && e.instance_path().as_str() == error.instance_path().as_str()
+                })
+            });
+            match fitting {
+                Some(branch) if !branch.is_empty() => {
+                    for e in branch {
+                        report(root, e, diags);
+                    }
+                }
+                _ => diags.push(
+                    Diagnostic::error(
+                        "monocle::schema::wrong_type",
+                        format!("`{field}` has the wrong shape: found {}", node.type_name()),
+                    )
+                    .at(node.blame_span())
+                    .help(alternatives_help(&path)),
+                ),
+            }
+        }
+        // Patterns (durations, sizes) are re-checked by the value checks,
+        // which can point at the exact bad character.
+        ValidationErrorKind::Pattern { .. } => {}
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            diags.push(
+                Diagnostic::error("monocle::schema::invalid_value", format!("`{field}` must be at least {limit}"))
+                    .at(node.blame_span())
+                    .label("too small"),
+            );
+        }
+        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            diags.push(
+                Diagnostic::error("monocle::schema::invalid_value", format!("`{field}` must be at most {limit}"))
+                    .at(node.blame_span())
+                    .label("too large"),
+            );
+        }
+        _ => {
+            diags.push(
+                Diagnostic::error("monocle::schema::invalid_value", format!("invalid `{field}`: {error}"))
+                    .at(node.blame_span()),
+            );
+        }
+    }
+}
+
+fn alternatives_help(path: &[String]) -> String {
+    let Some(schema) = schema::at_path(path.iter().map(String::as_str)) else {
+        return "see the spec language reference".into();
+    };
+    let kinds: Vec<String> = schema::alternatives(schema)
+        .iter()
+        .filter_map(|s| schema::type_of(s))
+        .map(type_words)
+        .collect();
+    if kinds.is_empty() {
+        "see the spec language reference".into()
+    } else {
+        format!("write {}", kinds.join(" or "))
+    }
+}
+
+fn type_words(json_type: &str) -> String {
+    match json_type {
+        "object" => "a map",
+        "array" => "a list",
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        "boolean" => "`true` or `false`",
+        "null" => "nothing",
+        other => other,
+    }
+    .to_owned()
+}
+
+fn quote_list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    quoted.join(", ")
+}
+
+/// "`services[2].endpoints[0]`" for a path, "the spec" for the root.
+pub fn describe(path: &[String]) -> String {
+    if path.is_empty() {
+        return "the spec".to_owned();
+    }
+    let mut out = String::new();
+    for segment in path {
+        if segment.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(segment);
+        }
+    }
+    format!("`{out}`")
+}

@@ -1,0 +1,204 @@
+//! Scalar values: durations, sizes, Kubernetes quantities and ranges that
+//! the schema cannot express precisely.
+
+use super::{Ctx, Item, Spec};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::spec::{DurationText, PanelType, Prometheus, SizeText};
+use crate::units::{Duration, Size, check_cpu_quantity, check_memory_quantity};
+
+pub fn check(spec: &Spec, ctx: &mut Ctx) {
+    if let Some(p) = &spec.prometheus {
+        prometheus(ctx, &p.value, |path| p.span(path));
+    }
+    for cluster in &spec.clusters {
+        if let Some(p) = &cluster.value.prometheus {
+            prometheus(ctx, p, |path| cluster.span(&[&["prometheus"], path].concat()));
+        }
+    }
+    for service in &spec.services {
+        if service.value.endpoints.is_empty() {
+            ctx.push(
+                Diagnostic::error("monocle::services::no_endpoints", format!("service `{}` has no endpoints to scrape", service.value.name))
+                    .at(service.span(&["endpoints"]))
+                    .help("add at least one endpoint, e.g. `endpoints: [{port: metrics}]`"),
+            );
+        }
+        for (i, endpoint) in service.value.endpoints.iter().enumerate() {
+            let i = i.to_string();
+            duration(ctx, &endpoint.interval, service.span(&["endpoints", &i, "interval"]));
+            if let Some(path) = &endpoint.path
+                && !path.starts_with('/')
+            {
+                ctx.push(
+                    Diagnostic::error("monocle::services::invalid_path", format!("scrape path `{path}` must start with `/`"))
+                        .at(service.span(&["endpoints", &i, "path"]))
+                        .help(format!("write `/{path}`")),
+                );
+            }
+        }
+    }
+    for alert in &spec.alerts {
+        duration(ctx, &alert.value.for_, alert.span(&["for"]));
+    }
+    for slo in &spec.slos {
+        slo_values(ctx, slo);
+    }
+    if let Some(item) = &spec.route {
+        for (path, route) in super::selectors::routes(&item.value) {
+            for (field, value) in [
+                ("group_wait", &route.group_wait),
+                ("group_interval", &route.group_interval),
+                ("repeat_interval", &route.repeat_interval),
+            ] {
+                let mut at: Vec<&str> = path.iter().map(String::as_str).collect();
+                at.push(field);
+                duration(ctx, value, item.span(&at));
+            }
+        }
+    }
+    for dashboard in &spec.dashboards {
+        let d = &dashboard.value;
+        duration(ctx, &d.time, dashboard.span(&["time"]));
+        duration(ctx, &d.refresh, dashboard.span(&["refresh"]));
+        for (r, row) in d.rows.iter().enumerate() {
+            for (p, panel) in row.panels.iter().enumerate() {
+                let at = |field: &str| dashboard.span(&["rows", &r.to_string(), "panels", &p.to_string(), field]);
+                if let Some(width) = panel.width
+                    && !(1..=24).contains(&width)
+                {
+                    ctx.push(
+                        Diagnostic::error("monocle::dashboards::invalid_width", format!("panel width {width} is outside the 24-column grid"))
+                            .at(at("width"))
+                            .help("use a width from 1 to 24"),
+                    );
+                }
+                let queries = panel.expr.is_some() as u8 + (!panel.queries.is_empty()) as u8 + panel.logql.is_some() as u8;
+                let needs_query = !matches!(panel.type_, PanelType::Text);
+                if needs_query && queries != 1 {
+                    let message = if queries == 0 {
+                        format!("panel `{}` has no query", panel.title)
+                    } else {
+                        format!("panel `{}` has more than one of `expr`, `queries` and `logql`", panel.title)
+                    };
+                    ctx.push(
+                        Diagnostic::error("monocle::dashboards::panel_query", message)
+                            .at(at("title"))
+                            .help("give a panel exactly one of `expr`, `queries` (PromQL) or `logql` (Loki)"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(monitor) = &spec.monitor {
+        let m = &monitor.value;
+        let interval = duration(ctx, &Some(m.check_interval.clone()), monitor.span(&["check_interval"]));
+        let timeout = duration(ctx, &Some(m.check_timeout.clone()), monitor.span(&["check_timeout"]));
+        if let (Some(interval), Some(timeout)) = (interval, timeout)
+            && timeout >= interval
+        {
+            ctx.push(
+                Diagnostic::error(
+                    "monocle::monitor::timeout_too_long",
+                    format!("check timeout `{}` must be shorter than the check interval `{}`", m.check_timeout.as_str(), m.check_interval.as_str()),
+                )
+                .at(monitor.span(&["check_timeout"])),
+            );
+        }
+        size(ctx, &m.memory.per_cluster, monitor.span(&["memory", "per_cluster"]));
+        size(ctx, &m.memory.per_worker, monitor.span(&["memory", "per_worker"]));
+        size(ctx, &m.memory.budget, monitor.span(&["memory", "budget"]));
+        if let Some(buckets) = m.buckets
+            && !(buckets.is_power_of_two() && buckets <= 65536)
+        {
+            ctx.push(
+                Diagnostic::error("monocle::monitor::invalid_buckets", format!("bucket count {buckets} is not a power of two between 1 and 65536"))
+                    .at(monitor.span(&["buckets"]))
+                    .help("use 256 unless you have a reason not to"),
+            );
+        }
+        if m.monitors.is_empty() {
+            ctx.push(
+                Diagnostic::error("monocle::monitor::no_monitors", "the monitor daemon needs at least one monitor")
+                    .at(monitor.span(&["monitors"])),
+            );
+        }
+    }
+}
+
+fn prometheus(ctx: &mut Ctx, p: &Prometheus, span: impl Fn(&[&str]) -> Span) {
+    duration(ctx, &p.retention, span(&["retention"]));
+    duration(ctx, &p.scrape_interval, span(&["scrape_interval"]));
+    duration(ctx, &p.evaluation_interval, span(&["evaluation_interval"]));
+    if let Some(q) = &p.query {
+        duration(ctx, &q.timeout, span(&["query", "timeout"]));
+    }
+    if let Some(r) = &p.resources {
+        if let Some(cpu) = &r.cpu
+            && let Err(e) = check_cpu_quantity(cpu)
+        {
+            ctx.value_error("monocle::units::invalid_quantity", span(&["resources", "cpu"]), e);
+        }
+        if let Some(memory) = &r.memory
+            && let Err(e) = check_memory_quantity(memory.as_str())
+        {
+            ctx.value_error("monocle::units::invalid_quantity", span(&["resources", "memory"]), e);
+        }
+    }
+}
+
+fn slo_values(ctx: &mut Ctx, slo: &Item<crate::spec::Slo>) {
+    let s = &slo.value;
+    if !(s.objective > 0.0 && s.objective < 100.0) {
+        ctx.push(
+            Diagnostic::error("monocle::slo::invalid_objective", format!("objective {} is not a percentage between 0 and 100 (exclusive)", s.objective))
+                .at(slo.span(&["objective"]))
+                .help("write the target in percent, e.g. `99.9`"),
+        );
+    }
+    duration(ctx, &s.window, slo.span(&["window"]));
+    let events = s.sli.errors.is_some() || s.sli.total.is_some();
+    match (&s.sli.latency, events) {
+        (Some(_), true) | (None, false) => ctx.push(
+            Diagnostic::error("monocle::slo::invalid_sli", format!("SLO `{}` needs exactly one SLI: `errors` with `total`, or `latency`", s.name))
+                .at(slo.span(&["sli"]))
+                .help("write either `sli: {errors: ..., total: ...}` or `sli: {latency: {metric, threshold}}`"),
+        ),
+        (None, true) => {
+            for (field, value) in [("errors", &s.sli.errors), ("total", &s.sli.total)] {
+                if value.is_none() {
+                    ctx.push(
+                        Diagnostic::error("monocle::slo::invalid_sli", format!("SLO `{}` has an events SLI without `{field}`", s.name))
+                            .at(slo.span(&["sli"]))
+                            .help(format!("add `{field}:` with a PromQL rate using `[{{{{window}}}}]`")),
+                    );
+                }
+            }
+        }
+        (Some(latency), false) => {
+            duration(ctx, &Some(latency.threshold.clone()), slo.span(&["sli", "latency", "threshold"]));
+        }
+    }
+}
+
+/// Parses an optional duration, reporting a bad one at its exact characters.
+fn duration(ctx: &mut Ctx, value: &Option<DurationText>, span: Span) -> Option<Duration> {
+    let text = value.as_ref()?;
+    match Duration::parse(text.as_str()) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            ctx.value_error("monocle::units::invalid_duration", span, e);
+            None
+        }
+    }
+}
+
+fn size(ctx: &mut Ctx, value: &SizeText, span: Span) -> Option<Size> {
+    match Size::parse(value.as_str()) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            ctx.value_error("monocle::units::invalid_size", span, e);
+            None
+        }
+    }
+}

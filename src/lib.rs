@@ -1,0 +1,73 @@
+//! monocle: one monitoring spec in, Prometheus Operator, Alertmanager,
+//! Grafana and Alloy configuration out.
+//!
+//! The pipeline, one owner per stage:
+//! [`load`] (files → sources) → [`syntax`] (YAML/KDL → spanned tree) →
+//! [`check`] (schema, names, references; all diagnostics) → [`lower`]
+//! (per-cluster [`model`]) → [`emit`] (artifacts) → [`write`] (the only code
+//! that touches the output folder).
+
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod diff;
+pub mod emit;
+pub mod load;
+pub mod lower;
+pub mod model;
+pub mod names;
+pub mod render;
+pub mod schema;
+pub mod selector;
+pub mod source;
+pub mod spec;
+pub mod syntax;
+pub mod units;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use diagnostic::Diagnostic;
+use source::Sources;
+use write::Artifact;
+
+/// A successful compile: every generated file, and the warnings.
+#[derive(Debug)]
+pub struct Compiled {
+    pub artifacts: Vec<Artifact>,
+    pub warnings: Vec<Diagnostic>,
+    pub sources: Sources,
+}
+
+#[derive(Debug)]
+pub enum CompileError {
+    /// The spec could not be read (exit code 2).
+    Io { path: PathBuf, source: std::io::Error },
+    /// The spec has errors (exit code 1).
+    Spec { sources: Sources, diags: Vec<Diagnostic> },
+}
+
+/// Loads and checks a spec (a file or a folder).
+pub fn check_spec(path: &Path) -> Result<(check::Checked, Sources), CompileError> {
+    let sources = match load::load(path) {
+        Ok(sources) => sources,
+        Err(load::LoadError::Io { path, source }) => return Err(CompileError::Io { path, source }),
+        Err(load::LoadError::Spec { sources, diags }) => return Err(CompileError::Spec { sources, diags }),
+    };
+    match check::check(&sources) {
+        Ok(checked) => Ok((checked, sources)),
+        Err(diags) => Err(CompileError::Spec { sources, diags }),
+    }
+}
+
+/// The whole pipeline up to the artifacts; nothing is written.
+pub fn compile(path: &Path) -> Result<Compiled, CompileError> {
+    let (checked, sources) = check_spec(path)?;
+    let model = lower::lower(&checked.spec, &sources);
+    let artifacts = emit::emit(&model);
+    Ok(Compiled {
+        artifacts,
+        warnings: checked.warnings,
+        sources,
+    })
+}

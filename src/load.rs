@@ -1,0 +1,118 @@
+//! load: a spec path (a file or a folder) → source texts. The only code that
+//! reads spec files.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{Sources, Span};
+
+/// Spec files larger than this are refused before parsing (a generated
+/// fleet of thousands of services stays far below it).
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug)]
+pub enum LoadError {
+    /// The path cannot be read at all (exit code 2).
+    Io { path: PathBuf, source: std::io::Error },
+    /// Files were read but are not usable spec text (exit code 1).
+    Spec { sources: Sources, diags: Vec<Diagnostic> },
+}
+
+pub fn is_spec_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "kdl")
+    )
+}
+
+/// The "generated from" name of a file: `<folder>/<relative path>` for a
+/// folder spec, the bare name for a single file, without extension.
+fn origin(root: &Path, file: &Path) -> String {
+    let stem = file.with_extension("");
+    let name = match stem.strip_prefix(root) {
+        Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from(stem.file_name().unwrap_or_default()),
+        Ok(rel) => Path::new(root.file_name().unwrap_or_default()).join(rel),
+        Err(_) => PathBuf::from(stem.file_name().unwrap_or_default()),
+    };
+    name.to_string_lossy().replace('\\', "/")
+}
+
+/// Reads one spec file, or every `*.yaml`, `*.yml` and `*.kdl` below a
+/// folder in path order (so merging is deterministic).
+pub fn load(path: &Path) -> Result<Sources, LoadError> {
+    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    if meta.is_dir() {
+        for entry in WalkDir::new(path).follow_links(true).sort_by_file_name() {
+            let entry = entry.map_err(|e| LoadError::Io {
+                path: e.path().map_or_else(|| path.to_owned(), Path::to_owned),
+                source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")),
+            })?;
+            let is_hidden = entry.file_name().to_string_lossy().starts_with('.') && entry.depth() > 0;
+            if entry.file_type().is_file() && is_spec_file(entry.path()) && !is_hidden {
+                files.push(entry.into_path());
+            }
+        }
+        if files.is_empty() {
+            return Err(LoadError::Spec {
+                sources: Sources::default(),
+                diags: vec![
+                Diagnostic::error(
+                    "monocle::load::no_spec_files",
+                    format!("no spec files in `{}`", path.display()),
+                )
+                .help("a spec folder holds `*.yaml`, `*.yml` or `*.kdl` files; start with one holding `version: 1`"),
+                ],
+            });
+        }
+    } else {
+        files.push(path.to_owned());
+    }
+
+    let mut sources = Sources::default();
+    let mut diags = Vec::new();
+    for file in files {
+        let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        if size > MAX_FILE_BYTES {
+            let id = sources.add(file.clone(), origin(path, &file), String::new());
+            diags.push(
+                Diagnostic::error("monocle::load::too_large", format!("spec file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit"))
+                    .at(Span::new(id, 0, 0)),
+            );
+            continue;
+        }
+        let bytes = std::fs::read(&file).map_err(|source| LoadError::Io {
+            path: file.clone(),
+            source,
+        })?;
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.drain(..3);
+                }
+                sources.add(file.clone(), origin(path, &file), text);
+            }
+            Err(err) => {
+                let valid = err.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
+                let id = sources.add(file.clone(), origin(path, &file), text);
+                diags.push(
+                    Diagnostic::error("monocle::load::not_utf8", "spec file is not UTF-8 text (is it a binary file?)")
+                        .at(Span::new(id, valid, valid))
+                        .label("first invalid byte here")
+                        .help("spec files are UTF-8 YAML or KDL; remove or rename other files in the spec folder"),
+                );
+            }
+        }
+    }
+    if diags.is_empty() {
+        Ok(sources)
+    } else {
+        Err(LoadError::Spec { sources, diags })
+    }
+}

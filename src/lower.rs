@@ -1,0 +1,122 @@
+//! lower: checked spec → per-cluster model. The one place where defaults and
+//! naming conventions are applied.
+
+use crate::check::Spec;
+use crate::check::selectors::cluster_labels;
+use crate::model::{ClusterModel, DEFAULT_SHARD, EndpointModel, MonitorKind, MonitorModel, Model, PrometheusModel, TlsModel};
+use crate::selector::Selector;
+use crate::source::Sources;
+use crate::spec::{self, Prometheus, Scheme, SelectorText, ServiceKind};
+
+pub const DEFAULT_NAMESPACE: &str = "monitoring";
+
+pub fn lower(spec: &Spec, sources: &Sources) -> Model {
+    let fleet = spec.prometheus.as_ref().map(|p| p.value.clone()).unwrap_or_default();
+    let clusters = spec
+        .clusters
+        .iter()
+        .map(|cluster| {
+            let c = &cluster.value;
+            let labels = cluster_labels(c);
+            let selected = |s: &Option<SelectorText>| {
+                s.as_ref()
+                    .is_none_or(|s| Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(&labels)))
+            };
+            let prometheus = prometheus(&fleet, c.prometheus.as_ref());
+            let mut monitors: Vec<MonitorModel> = spec
+                .services
+                .iter()
+                .filter(|s| selected(&s.value.clusters))
+                .map(|s| monitor(&s.value, &prometheus, sources.get(s.node.span.source).origin.clone()))
+                .collect();
+            monitors.sort_by(|a, b| a.name.cmp(&b.name));
+            ClusterModel {
+                name: c.name.clone(),
+                environment: c.environment.clone(),
+                region: c.region.clone(),
+                labels: c.labels.clone(),
+                prometheus,
+                monitors,
+            }
+        })
+        .collect();
+    let mut model = Model { clusters };
+    model.clusters.sort_by(|a, b| a.name.cmp(&b.name));
+    model
+}
+
+/// Fleet settings with a cluster's overrides on top.
+fn prometheus(fleet: &Prometheus, over: Option<&Prometheus>) -> PrometheusModel {
+    let empty = Prometheus::default();
+    let over = over.unwrap_or(&empty);
+    let pick = |f: fn(&Prometheus) -> Option<String>| f(over).or_else(|| f(fleet));
+    let resources = |f: fn(&spec::Resources) -> Option<String>| {
+        over.resources.as_ref().and_then(f).or_else(|| fleet.resources.as_ref().and_then(f))
+    };
+    let query = over.query.clone().or_else(|| fleet.query.clone()).unwrap_or_default();
+    let shards: Vec<String> = over
+        .shards
+        .as_ref()
+        .or(fleet.shards.as_ref())
+        .map(|s| s.iter().map(|s| s.name.clone()).collect())
+        .filter(|s: &Vec<String>| !s.is_empty())
+        .unwrap_or_else(|| vec![DEFAULT_SHARD.to_owned()]);
+    PrometheusModel {
+        namespace: pick(|p| p.namespace.clone()).unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned()),
+        retention: pick(|p| p.retention.as_ref().map(|d| d.0.clone())),
+        replicas: over.replicas.or(fleet.replicas).unwrap_or(1),
+        scrape_interval: pick(|p| p.scrape_interval.as_ref().map(|d| d.0.clone())).unwrap_or_else(|| "30s".to_owned()),
+        evaluation_interval: pick(|p| p.evaluation_interval.as_ref().map(|d| d.0.clone())).unwrap_or_else(|| "30s".to_owned()),
+        cpu: resources(|r| r.cpu.clone()),
+        memory: resources(|r| r.memory.as_ref().map(|m| m.0.clone())),
+        max_samples: query.max_samples,
+        max_concurrency: query.max_concurrency,
+        query_timeout: query.timeout.map(|t| t.0),
+        remote_write: over
+            .remote_write
+            .as_ref()
+            .or(fleet.remote_write.as_ref())
+            .map(|rw| rw.iter().map(|r| (r.name.clone(), r.url.clone())).collect())
+            .unwrap_or_default(),
+        shards,
+    }
+}
+
+fn monitor(s: &spec::Service, prometheus: &PrometheusModel, origin: String) -> MonitorModel {
+    MonitorModel {
+        name: s.name.clone(),
+        kind: match s.kind.unwrap_or_default() {
+            ServiceKind::Service => MonitorKind::Service,
+            ServiceKind::Pod => MonitorKind::Pod,
+        },
+        namespace: prometheus.namespace.clone(),
+        target_namespace: s.namespace.clone(),
+        team: s.team.clone(),
+        shard: s.shard.clone().unwrap_or_else(|| prometheus.shards[0].clone()),
+        selector: Selector::parse(s.selector.as_str()).unwrap_or_default(),
+        endpoints: s
+            .endpoints
+            .iter()
+            .map(|e| EndpointModel {
+                port: e.port.clone(),
+                path: e.path.clone().unwrap_or_else(|| "/metrics".to_owned()),
+                interval: e.interval.as_ref().map(|d| d.0.clone()),
+                scheme: e.scheme.map(|s| match s {
+                    Scheme::Http => "http".to_owned(),
+                    Scheme::Https => "https".to_owned(),
+                }),
+                tls: e.tls.as_ref().map(|t| TlsModel {
+                    ca_file: t.ca_file.clone(),
+                    cert_file: t.cert_file.clone(),
+                    key_file: t.key_file.clone(),
+                    server_name: t.server_name.clone(),
+                    insecure_skip_verify: t.insecure_skip_verify,
+                }),
+            })
+            .collect(),
+        sample_limit: s.sample_limit,
+        drop_labels: s.drop_labels.clone(),
+        drop_metrics: s.drop_metrics.clone(),
+        origin,
+    }
+}

@@ -1,0 +1,89 @@
+//! model: the checked spec lowered per cluster, defaults applied, names
+//! resolved, no spans. Emitters read only this.
+
+use std::collections::BTreeMap;
+
+use crate::selector::Selector;
+
+/// Everything monocle generates is derived from this.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub clusters: Vec<ClusterModel>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterModel {
+    pub name: String,
+    pub environment: Option<String>,
+    pub region: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub prometheus: PrometheusModel,
+    /// ServiceMonitors and PodMonitors selected for this cluster, by name.
+    pub monitors: Vec<MonitorModel>,
+}
+
+/// Prometheus settings after per-cluster overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrometheusModel {
+    pub namespace: String,
+    pub retention: Option<String>,
+    pub replicas: u32,
+    pub scrape_interval: String,
+    pub evaluation_interval: String,
+    pub cpu: Option<String>,
+    pub memory: Option<String>,
+    pub max_samples: Option<u64>,
+    pub max_concurrency: Option<u32>,
+    pub query_timeout: Option<String>,
+    pub remote_write: Vec<(String, String)>,
+    pub shards: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonitorKind {
+    Service,
+    Pod,
+}
+
+/// One ServiceMonitor or PodMonitor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitorModel {
+    pub name: String,
+    pub kind: MonitorKind,
+    /// Where the monitor object lives (the Prometheus namespace).
+    pub namespace: String,
+    /// Where the scraped workload runs.
+    pub target_namespace: String,
+    pub team: String,
+    pub shard: String,
+    pub selector: Selector,
+    pub endpoints: Vec<EndpointModel>,
+    pub sample_limit: Option<u64>,
+    pub drop_labels: Vec<String>,
+    pub drop_metrics: Vec<String>,
+    /// The spec file it came from, for the "generated from" header.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointModel {
+    pub port: String,
+    pub path: String,
+    pub interval: Option<String>,
+    pub scheme: Option<String>,
+    pub tls: Option<TlsModel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TlsModel {
+    pub ca_file: Option<String>,
+    pub cert_file: Option<String>,
+    pub key_file: Option<String>,
+    pub server_name: Option<String>,
+    pub insecure_skip_verify: Option<bool>,
+}
+
+/// The label Prometheus resources select their shard's objects by.
+pub const SHARD_LABEL: &str = "monocle.dev/shard";
+/// The shard used when `prometheus.shards` is empty.
+pub const DEFAULT_SHARD: &str = "default";

@@ -1,0 +1,96 @@
+//! Source files and byte spans: every diagnostic points into one of these.
+
+use std::path::PathBuf;
+
+/// Index of a file in [`Sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub source: SourceId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(source: SourceId, start: usize, end: usize) -> Self {
+        Span { source, start, end: end.max(start) }
+    }
+
+    /// A sub-range of this span, for errors inside a string value. Offsets are
+    /// clamped so a value whose text was unquoted or unescaped never points
+    /// outside its own span.
+    pub fn sub(&self, start: usize, end: usize) -> Span {
+        let len = self.end - self.start;
+        let start = start.min(len);
+        let end = end.clamp(start, len);
+        Span::new(self.source, self.start + start, self.start + end)
+    }
+}
+
+/// A value with the place it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// One loaded spec file.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as shown to the user (relative to where monocle was run when possible).
+    pub path: PathBuf,
+    /// Name used in "generated from" headers: independent of the working
+    /// directory and of the file's format, so YAML and KDL specs give
+    /// byte-identical output (`specs/fleet` for `specs/fleet.yaml`).
+    pub origin: String,
+    pub text: String,
+}
+
+/// All files of one spec, in load order (sorted by path).
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, path: PathBuf, origin: String, text: String) -> SourceId {
+        self.files.push(SourceFile { path, origin, text });
+        SourceId(self.files.len() as u32 - 1)
+    }
+
+    pub fn get(&self, id: SourceId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (SourceId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (SourceId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, id: SourceId, offset: usize) -> (usize, usize) {
+        let text = &self.get(id).text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = text[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+}

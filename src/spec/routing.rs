@@ -1,0 +1,152 @@
+//! `routing`: Alertmanager receivers, route tree, inhibition and tests.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{DurationText, SelectorText};
+
+/// Alert routing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Routing {
+    /// Notification receivers (lists from several files are concatenated).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receivers: Vec<Receiver>,
+    /// The root of the route tree (in one file only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<Route>,
+    /// Inhibition rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inhibit: Vec<Inhibit>,
+    /// Routing tests, evaluated at compile time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tests: Vec<RoutingTest>,
+}
+
+/// A notification receiver. Secrets are referenced by file or Kubernetes
+/// Secret, never written inline: generated files are committed to git.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Receiver {
+    /// Receiver name, unique.
+    pub name: String,
+    /// Slack notifications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slack: Option<Slack>,
+    /// PagerDuty notifications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagerduty: Option<PagerDuty>,
+    /// Cluster selector; default all clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<SelectorText>,
+}
+
+/// A key of a Kubernetes Secret in the Alertmanager namespace.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretRef {
+    /// Secret name.
+    pub name: String,
+    /// Key in the Secret.
+    pub key: String,
+}
+
+/// Slack settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Slack {
+    /// Channel, e.g. `#alerts`.
+    pub channel: String,
+    /// File holding the webhook URL, mounted into Alertmanager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url_file: Option<String>,
+    /// Kubernetes Secret holding the webhook URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_secret: Option<SecretRef>,
+    /// Message title template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Message text template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Also notify when alerts resolve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_resolved: Option<bool>,
+}
+
+/// PagerDuty settings (Events API v2).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PagerDuty {
+    /// File holding the integration routing key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing_key_file: Option<String>,
+    /// Kubernetes Secret holding the routing key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing_key_secret: Option<SecretRef>,
+    /// PagerDuty severity template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+}
+
+/// A node of the Alertmanager route tree.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// Receiver of alerts that stop here (required on the root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver: Option<String>,
+    /// Alertmanager matchers, e.g. `severity="critical"` (all must match).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matchers: Vec<String>,
+    /// Keep matching later siblings after this route matched.
+    #[serde(default, rename = "continue", skip_serializing_if = "Option::is_none")]
+    pub continue_: Option<bool>,
+    /// Labels alerts are grouped by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_by: Option<Vec<String>>,
+    /// Wait before the first notification of a group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_wait: Option<DurationText>,
+    /// Wait before notifying about new alerts of a group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_interval: Option<DurationText>,
+    /// Wait before re-sending a notification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat_interval: Option<DurationText>,
+    /// Child routes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Route>,
+    /// Cluster selector; default all clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<SelectorText>,
+}
+
+/// An inhibition rule: alerts matching `target` are muted while one matching
+/// `source` fires with equal values for `equal`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inhibit {
+    /// Matchers of the muting alert.
+    pub source: Vec<String>,
+    /// Matchers of the muted alerts.
+    pub target: Vec<String>,
+    /// Labels that must be equal in both.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub equal: Vec<String>,
+}
+
+/// A routing test: an alert's labels and the receivers it must reach, in order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingTest {
+    /// Labels of the test alert.
+    pub alert: BTreeMap<String, String>,
+    /// Expected receivers, in order.
+    pub expect: Vec<String>,
+    /// Cluster selector; default all clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<SelectorText>,
+}

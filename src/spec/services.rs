@@ -1,0 +1,300 @@
+//! `services`, `alloy`, `alerts` and `slos`: what is scraped and what is
+//! judged about it.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{DurationText, SelectorText};
+
+/// A scrape target: one ServiceMonitor (or PodMonitor) per selected cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Service name (DNS-1123 label), unique across the spec.
+    pub name: String,
+    /// Namespace the workload runs in.
+    pub namespace: String,
+    /// Owning team; set as the `team` label on alerts.
+    pub team: String,
+    /// Prometheus shard that scrapes it (optional when there is at most one shard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// `service` → ServiceMonitor (default), `pod` → PodMonitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ServiceKind>,
+    /// Label selector of the Kubernetes Services (or Pods) to scrape.
+    pub selector: SelectorText,
+    /// Ports to scrape.
+    pub endpoints: Vec<Endpoint>,
+    /// Per-scrape sample limit; a scrape over it fails rather than flooding Prometheus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_limit: Option<u64>,
+    /// Label names dropped at scrape time (cardinality control).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drop_labels: Vec<String>,
+    /// Metric-name regexes dropped at scrape time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drop_metrics: Vec<String>,
+    /// Cluster selector; default all clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<SelectorText>,
+}
+
+/// What kind of monitor a service becomes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceKind {
+    // ServiceMonitor: targets found through Kubernetes Services.
+    #[default]
+    Service,
+    // PodMonitor: targets found through Pods directly.
+    Pod,
+}
+
+/// A scraped port.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// Name of the port to scrape.
+    pub port: String,
+    /// HTTP path (default `/metrics`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Scrape interval (default: the Prometheus scrape interval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<DurationText>,
+    /// `http` (default) or `https`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<Scheme>,
+    /// TLS client settings; files live under `/etc/prometheus/secrets/<secret>/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Tls>,
+}
+
+/// URL scheme of a scrape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Scheme {
+    Http,
+    Https,
+}
+
+/// TLS client settings of a scrape.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    /// CA certificate file, e.g. `/etc/prometheus/secrets/etcd-client/ca.crt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// Client certificate file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert_file: Option<String>,
+    /// Client key file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file: Option<String>,
+    /// Server name checked against the certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_name: Option<String>,
+    /// Skip certificate verification (avoid in production).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insecure_skip_verify: Option<bool>,
+}
+
+/// Grafana Alloy settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alloy {
+    /// Namespace of the Alloy ConfigMap (default: the Prometheus namespace).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// `none` (default) or `servicemonitors`: Alloy also scrapes the generated monitors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scrape: Option<AlloyScrape>,
+    /// Remote-write URL for scraped metrics (needed with `scrape: servicemonitors`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics_url: Option<String>,
+    /// Loki push URL for logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loki_url: Option<String>,
+    /// Log pipelines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<LogPipeline>,
+}
+
+/// What Alloy scrapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlloyScrape {
+    None,
+    Servicemonitors,
+}
+
+/// A log pipeline: pod logs of some namespaces, parsed and shipped to Loki.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogPipeline {
+    /// Pipeline name (DNS-1123 label).
+    pub name: String,
+    /// Namespaces whose pod logs it collects.
+    pub namespaces: Vec<String>,
+    /// Log line format.
+    pub format: LogFormat,
+    /// RE2 regex with named groups (format `regex` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+    /// Extracted fields promoted to Loki labels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// Log levels dropped before shipping.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drop_levels: Vec<String>,
+    /// Cluster selector; default all clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<SelectorText>,
+}
+
+/// How log lines are parsed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    #[default]
+    Json,
+    Logfmt,
+    // Gin access logs.
+    Gin,
+    // A user regex with named groups.
+    Regex,
+}
+
+/// Alert severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Critical,
+    Warning,
+    Info,
+}
+
+/// A Prometheus alerting rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alert {
+    /// Alert name (a valid Prometheus metric name, e.g. `VeleroBackupFailed`).
+    pub name: String,
+    /// The service it belongs to; sets the `service` and `team` labels.
+    pub service: String,
+    /// PromQL expression, checked at compile time.
+    pub expr: String,
+    /// How long the expression must hold before the alert fires.
+    #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
+    pub for_: Option<DurationText>,
+    /// `critical`, `warning` or `info`.
+    pub severity: Severity,
+    /// One-line summary annotation (Go templates like `{{ $labels.cluster }}` allowed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Longer description annotation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Runbook URL, emitted as the `runbook_url` annotation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<String>,
+    /// Extra labels.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Cluster selector; default all clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<SelectorText>,
+}
+
+/// A service level objective.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Slo {
+    /// SLO name (DNS-1123 label), unique per service.
+    pub name: String,
+    /// The service it measures.
+    pub service: String,
+    /// Target in percent, 0 < objective < 100, e.g. `99.9`.
+    pub objective: f64,
+    /// SLO window (default `30d`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<DurationText>,
+    /// What the SLO promises, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The service level indicator.
+    pub sli: Sli,
+    /// Burn-rate alerting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alerting: Option<SloAlerting>,
+    /// Cluster selector; default all clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<SelectorText>,
+}
+
+/// Exactly one of `errors` + `total` (event SLI) or `latency`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sli {
+    /// PromQL rate of bad events, with `{{window}}` as the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<String>,
+    /// PromQL rate of all events, with `{{window}}` as the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
+    /// A latency SLI over a histogram.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySli>,
+}
+
+/// Requests faster than `threshold` are good.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LatencySli {
+    /// Histogram metric name (without `_bucket`).
+    pub metric: String,
+    /// Threshold; must be a bucket boundary (`le`) of the histogram, e.g. `500ms`.
+    pub threshold: DurationText,
+    /// Extra PromQL label matchers, e.g. `endpoint!="/healthz"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<String>,
+}
+
+/// Burn-rate alerting of an SLO.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SloAlerting {
+    /// Alert name (default: the SLO name in UpperCamelCase + `BudgetBurn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fast-burn alert (default severity `critical`); `false` disables it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<BurnAlert>,
+    /// Slow-burn alert (default severity `warning`); `false` disables it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<BurnAlert>,
+    /// Minimum events in the long window before a burn-rate alert may fire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_events: Option<u64>,
+}
+
+/// A burn-rate alert: settings, or `false` to disable it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum BurnAlert {
+    // `false` disables the alert; `true` keeps the defaults.
+    Enabled(bool),
+    Settings(BurnAlertSettings),
+}
+
+/// Settings of one burn-rate alert.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BurnAlertSettings {
+    /// Severity of the alert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+}
