@@ -87,3 +87,13 @@ pub struct TlsModel {
 pub const SHARD_LABEL: &str = "monocle.dev/shard";
 /// The shard used when `prometheus.shards` is empty.
 pub const DEFAULT_SHARD: &str = "default";
+/// Where Prometheus Operator mounts the Secrets listed in a Prometheus's `secrets`.
+pub const SECRETS_DIR: &str = "/etc/prometheus/secrets/";
+
+/// `/etc/prometheus/secrets/<secret>/<key>` → `(secret, key)`.
+pub fn secret_file(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix(SECRETS_DIR)?;
+    let (secret, key) = rest.split_once('/')?;
+    (!secret.is_empty() && !key.is_empty() && !key.contains('/')).then_some((secret, key))
+}
+

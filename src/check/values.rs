@@ -27,6 +27,22 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         for (i, endpoint) in service.value.endpoints.iter().enumerate() {
             let i = i.to_string();
             duration(ctx, &endpoint.interval, service.span(&["endpoints", &i, "interval"]));
+            if service.value.kind == Some(crate::spec::ServiceKind::Pod)
+                && let Some(tls) = &endpoint.tls
+            {
+                for (field, file) in [("ca_file", &tls.ca_file), ("cert_file", &tls.cert_file), ("key_file", &tls.key_file)] {
+                    if let Some(file) = file
+                        && crate::model::secret_file(file).is_none()
+                    {
+                        ctx.push(
+                            Diagnostic::error("monocle::services::pod_tls_file", format!("`{file}` is not a key of a mounted Secret"))
+                                .at(service.span(&["endpoints", &i, "tls", field]))
+                                .label("PodMonitors cannot read arbitrary files")
+                                .help(format!("PodMonitor TLS comes from Secrets: write `{}<secret>/<key>`", crate::model::SECRETS_DIR)),
+                        );
+                    }
+                }
+            }
             if let Some(path) = &endpoint.path
                 && !path.starts_with('/')
             {

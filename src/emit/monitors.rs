@@ -3,7 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::yaml;
-use crate::model::{ClusterModel, EndpointModel, MonitorKind, MonitorModel, SHARD_LABEL};
+use crate::model::{ClusterModel, EndpointModel, MonitorKind, MonitorModel, SHARD_LABEL, TlsModel};
 use crate::selector::{Operator, Selector};
 use crate::write::Artifact;
 
@@ -63,21 +63,7 @@ fn endpoint(m: &MonitorModel, e: &EndpointModel) -> Value {
         out.insert("scheme".into(), json!(scheme));
     }
     if let Some(tls) = &e.tls {
-        let mut t = Map::new();
-        for (key, value) in [
-            ("caFile", &tls.ca_file),
-            ("certFile", &tls.cert_file),
-            ("keyFile", &tls.key_file),
-            ("serverName", &tls.server_name),
-        ] {
-            if let Some(v) = value {
-                t.insert(key.into(), json!(v));
-            }
-        }
-        if let Some(skip) = tls.insecure_skip_verify {
-            t.insert("insecureSkipVerify".into(), json!(skip));
-        }
-        out.insert("tlsConfig".into(), Value::Object(t));
+        out.insert("tlsConfig".into(), tls_config(m.kind, tls));
     }
     let mut relabelings = Vec::new();
     if !m.drop_metrics.is_empty() {
@@ -97,6 +83,36 @@ fn endpoint(m: &MonitorModel, e: &EndpointModel) -> Value {
         out.insert("metricRelabelings".into(), Value::Array(relabelings));
     }
     Value::Object(out)
+}
+
+/// ServiceMonitors read TLS files mounted into Prometheus; PodMonitors only
+/// take Secret references, so a file under `/etc/prometheus/secrets/<secret>/<key>`
+/// becomes a reference to that key of that Secret (the check stage makes
+/// sure every PodMonitor TLS file has that shape).
+fn tls_config(kind: MonitorKind, tls: &TlsModel) -> Value {
+    let mut t = Map::new();
+    let files = [("ca", "caFile", &tls.ca_file), ("cert", "certFile", &tls.cert_file), ("keySecret", "keyFile", &tls.key_file)];
+    for (secret_key, file_key, value) in files {
+        let Some(path) = value else { continue };
+        match (kind, crate::model::secret_file(path)) {
+            (MonitorKind::Pod, Some((name, key))) if secret_key == "keySecret" => {
+                t.insert(secret_key.into(), json!({ "name": name, "key": key }));
+            }
+            (MonitorKind::Pod, Some((name, key))) => {
+                t.insert(secret_key.into(), json!({ "secret": { "name": name, "key": key } }));
+            }
+            _ => {
+                t.insert(file_key.into(), json!(path));
+            }
+        }
+    }
+    if let Some(server_name) = &tls.server_name {
+        t.insert("serverName".into(), json!(server_name));
+    }
+    if let Some(skip) = tls.insecure_skip_verify {
+        t.insert("insecureSkipVerify".into(), json!(skip));
+    }
+    Value::Object(t)
 }
 
 /// A Kubernetes `LabelSelector`: equality requirements become
