@@ -12,7 +12,11 @@ use crate::write::{self, ChangeKind, Plan};
 use crate::{CompileError, Compiled};
 
 #[derive(Debug, Parser)]
-#[command(name = "monocle", version, about = "Monitoring as code: one spec in, Prometheus, Alertmanager, Grafana and Alloy config out")]
+#[command(
+    name = "monocle",
+    version,
+    about = "Monitoring as code: one spec in, Prometheus, Alertmanager, Grafana and Alloy config out"
+)]
 pub struct Cli {
     /// How diagnostics are printed.
     #[arg(long, global = true, value_enum, default_value = "human")]
@@ -76,8 +80,11 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check { spec } => match crate::compile(&spec) {
             Ok(compiled) => {
                 report(&compiled.warnings, &compiled.sources, format);
-                let clusters: std::collections::BTreeSet<&str> =
-                    compiled.artifacts.iter().filter_map(|a| a.path.split('/').next()).collect();
+                let clusters: std::collections::BTreeSet<&str> = compiled
+                    .artifacts
+                    .iter()
+                    .filter_map(|a| a.path.split('/').next())
+                    .collect();
                 eprintln!(
                     "spec ok: {} file(s), {} cluster(s), {} generated file(s)",
                     compiled.sources.len(),
@@ -107,22 +114,39 @@ fn compile(compiled: &Compiled, out: &Path, check: bool, format: Format) -> u8 {
     };
     if check {
         for change in &plan.changes {
-            println!("{} {}", verb(change.kind, true), out.join(&change.path).display());
+            println!(
+                "{} {}",
+                verb(change.kind, true),
+                out.join(&change.path).display()
+            );
         }
         if plan.is_empty() {
             eprintln!("{} is up to date ({} files)", out.display(), plan.unchanged);
             return OK;
         }
-        eprintln!("{} is stale: {}; run `monocle compile`", out.display(), summary(&plan));
+        eprintln!(
+            "{} is stale: {}; run `monocle compile`",
+            out.display(),
+            summary(&plan)
+        );
         return FAILED;
     }
     if let Err(err) = write::apply(out, &compiled.artifacts, &plan) {
         return io_failure(&err);
     }
     for change in &plan.changes {
-        println!("{} {}", verb(change.kind, false), out.join(&change.path).display());
+        println!(
+            "{} {}",
+            verb(change.kind, false),
+            out.join(&change.path).display()
+        );
     }
-    eprintln!("{}: {}, {} unchanged", out.display(), summary(&plan), plan.unchanged);
+    eprintln!(
+        "{}: {}, {} unchanged",
+        out.display(),
+        summary(&plan),
+        plan.unchanged
+    );
     OK
 }
 
@@ -135,7 +159,12 @@ fn diff(compiled: &Compiled, out: &Path, format: Format) -> u8 {
     let color = std::io::stdout().is_terminal();
     let mut stdout = std::io::stdout().lock();
     for change in &plan.changes {
-        let text = crate::diff::unified(&change.path, change.old.as_deref(), change.new.as_deref(), color);
+        let text = crate::diff::unified(
+            &change.path,
+            change.old.as_deref(),
+            change.new.as_deref(),
+            color,
+        );
         let _ = stdout.write_all(text.as_bytes());
     }
     if plan.is_empty() { OK } else { FAILED }
@@ -162,7 +191,11 @@ fn summary(plan: &Plan) -> String {
     )
 }
 
-fn report(diags: &[crate::diagnostic::Diagnostic], sources: &crate::source::Sources, format: Format) {
+fn report(
+    diags: &[crate::diagnostic::Diagnostic],
+    sources: &crate::source::Sources,
+    format: Format,
+) {
     if diags.is_empty() {
         return;
     }

@@ -109,9 +109,8 @@ impl Diagnostics {
 
     /// Sorted by position (file, offset), then code, so output is stable.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
-            (a.span, a.code, &a.message).cmp(&(b.span, b.code, &b.message))
-        });
+        self.items
+            .sort_by(|a, b| (a.span, a.code, &a.message).cmp(&(b.span, b.code, &b.message)));
         self.items.dedup();
         self.items
     }

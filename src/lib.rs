@@ -42,9 +42,15 @@ pub struct Compiled {
 #[derive(Debug)]
 pub enum CompileError {
     /// The spec could not be read (exit code 2).
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The spec has errors (exit code 1).
-    Spec { sources: Sources, diags: Vec<Diagnostic> },
+    Spec {
+        sources: Sources,
+        diags: Vec<Diagnostic>,
+    },
 }
 
 /// Loads and checks a spec (a file or a folder).
@@ -52,7 +58,9 @@ pub fn check_spec(path: &Path) -> Result<(check::Checked, Sources), CompileError
     let sources = match load::load(path) {
         Ok(sources) => sources,
         Err(load::LoadError::Io { path, source }) => return Err(CompileError::Io { path, source }),
-        Err(load::LoadError::Spec { sources, diags }) => return Err(CompileError::Spec { sources, diags }),
+        Err(load::LoadError::Spec { sources, diags }) => {
+            return Err(CompileError::Spec { sources, diags });
+        }
     };
     match check::check(&sources) {
         Ok(checked) => Ok((checked, sources)),

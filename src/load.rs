@@ -15,9 +15,15 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 #[derive(Debug)]
 pub enum LoadError {
     /// The path cannot be read at all (exit code 2).
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Files were read but are not usable spec text (exit code 1).
-    Spec { sources: Sources, diags: Vec<Diagnostic> },
+    Spec {
+        sources: Sources,
+        diags: Vec<Diagnostic>,
+    },
 }
 
 pub fn is_spec_file(path: &Path) -> bool {
@@ -32,7 +38,9 @@ pub fn is_spec_file(path: &Path) -> bool {
 fn origin(root: &Path, file: &Path) -> String {
     let stem = file.with_extension("");
     let name = match stem.strip_prefix(root) {
-        Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from(stem.file_name().unwrap_or_default()),
+        Ok(rel) if rel.as_os_str().is_empty() => {
+            PathBuf::from(stem.file_name().unwrap_or_default())
+        }
         Ok(rel) => Path::new(root.file_name().unwrap_or_default()).join(rel),
         Err(_) => PathBuf::from(stem.file_name().unwrap_or_default()),
     };
@@ -51,9 +59,12 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
         for entry in WalkDir::new(path).follow_links(true).sort_by_file_name() {
             let entry = entry.map_err(|e| LoadError::Io {
                 path: e.path().map_or_else(|| path.to_owned(), Path::to_owned),
-                source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")),
+                source: e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("file system loop")),
             })?;
-            let is_hidden = entry.file_name().to_string_lossy().starts_with('.') && entry.depth() > 0;
+            let is_hidden =
+                entry.file_name().to_string_lossy().starts_with('.') && entry.depth() > 0;
             if entry.file_type().is_file() && is_spec_file(entry.path()) && !is_hidden {
                 files.push(entry.into_path());
             }
@@ -81,8 +92,11 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
         if size > MAX_FILE_BYTES {
             let id = sources.add(file.clone(), origin(path, &file), String::new());
             diags.push(
-                Diagnostic::error("monocle::load::too_large", format!("spec file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit"))
-                    .at(Span::new(id, 0, 0)),
+                Diagnostic::error(
+                    "monocle::load::too_large",
+                    format!("spec file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit"),
+                )
+                .at(Span::new(id, 0, 0)),
             );
             continue;
         }

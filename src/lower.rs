@@ -3,7 +3,10 @@
 
 use crate::check::Spec;
 use crate::check::selectors::cluster_labels;
-use crate::model::{ClusterModel, DEFAULT_SHARD, EndpointModel, MonitorKind, MonitorModel, Model, PrometheusModel, TlsModel};
+use crate::model::{
+    ClusterModel, DEFAULT_SHARD, EndpointModel, Model, MonitorKind, MonitorModel, PrometheusModel,
+    TlsModel,
+};
 use crate::selector::Selector;
 use crate::source::Sources;
 use crate::spec::{self, Prometheus, Scheme, SelectorText, ServiceKind};
@@ -11,7 +14,11 @@ use crate::spec::{self, Prometheus, Scheme, SelectorText, ServiceKind};
 pub const DEFAULT_NAMESPACE: &str = "monitoring";
 
 pub fn lower(spec: &Spec, sources: &Sources) -> Model {
-    let fleet = spec.prometheus.as_ref().map(|p| p.value.clone()).unwrap_or_default();
+    let fleet = spec
+        .prometheus
+        .as_ref()
+        .map(|p| p.value.clone())
+        .unwrap_or_default();
     let clusters = spec
         .clusters
         .iter()
@@ -19,15 +26,22 @@ pub fn lower(spec: &Spec, sources: &Sources) -> Model {
             let c = &cluster.value;
             let labels = cluster_labels(c);
             let selected = |s: &Option<SelectorText>| {
-                s.as_ref()
-                    .is_none_or(|s| Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(&labels)))
+                s.as_ref().is_none_or(|s| {
+                    Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(&labels))
+                })
             };
             let prometheus = prometheus(&fleet, c.prometheus.as_ref());
             let mut monitors: Vec<MonitorModel> = spec
                 .services
                 .iter()
                 .filter(|s| selected(&s.value.clusters))
-                .map(|s| monitor(&s.value, &prometheus, sources.get(s.node.span.source).origin.clone()))
+                .map(|s| {
+                    monitor(
+                        &s.value,
+                        &prometheus,
+                        sources.get(s.node.span.source).origin.clone(),
+                    )
+                })
                 .collect();
             monitors.sort_by(|a, b| a.name.cmp(&b.name));
             ClusterModel {
@@ -51,9 +65,16 @@ fn prometheus(fleet: &Prometheus, over: Option<&Prometheus>) -> PrometheusModel 
     let over = over.unwrap_or(&empty);
     let pick = |f: fn(&Prometheus) -> Option<String>| f(over).or_else(|| f(fleet));
     let resources = |f: fn(&spec::Resources) -> Option<String>| {
-        over.resources.as_ref().and_then(f).or_else(|| fleet.resources.as_ref().and_then(f))
+        over.resources
+            .as_ref()
+            .and_then(f)
+            .or_else(|| fleet.resources.as_ref().and_then(f))
     };
-    let query = over.query.clone().or_else(|| fleet.query.clone()).unwrap_or_default();
+    let query = over
+        .query
+        .clone()
+        .or_else(|| fleet.query.clone())
+        .unwrap_or_default();
     let shards: Vec<String> = over
         .shards
         .as_ref()
@@ -65,8 +86,10 @@ fn prometheus(fleet: &Prometheus, over: Option<&Prometheus>) -> PrometheusModel 
         namespace: pick(|p| p.namespace.clone()).unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned()),
         retention: pick(|p| p.retention.as_ref().map(|d| d.0.clone())),
         replicas: over.replicas.or(fleet.replicas).unwrap_or(1),
-        scrape_interval: pick(|p| p.scrape_interval.as_ref().map(|d| d.0.clone())).unwrap_or_else(|| "30s".to_owned()),
-        evaluation_interval: pick(|p| p.evaluation_interval.as_ref().map(|d| d.0.clone())).unwrap_or_else(|| "30s".to_owned()),
+        scrape_interval: pick(|p| p.scrape_interval.as_ref().map(|d| d.0.clone()))
+            .unwrap_or_else(|| "30s".to_owned()),
+        evaluation_interval: pick(|p| p.evaluation_interval.as_ref().map(|d| d.0.clone()))
+            .unwrap_or_else(|| "30s".to_owned()),
         cpu: resources(|r| r.cpu.clone()),
         memory: resources(|r| r.memory.as_ref().map(|m| m.0.clone())),
         max_samples: query.max_samples,
@@ -92,7 +115,10 @@ fn monitor(s: &spec::Service, prometheus: &PrometheusModel, origin: String) -> M
         namespace: prometheus.namespace.clone(),
         target_namespace: s.namespace.clone(),
         team: s.team.clone(),
-        shard: s.shard.clone().unwrap_or_else(|| prometheus.shards[0].clone()),
+        shard: s
+            .shard
+            .clone()
+            .unwrap_or_else(|| prometheus.shards[0].clone()),
         selector: Selector::parse(s.selector.as_str()).unwrap_or_default(),
         endpoints: s
             .endpoints

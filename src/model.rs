@@ -96,4 +96,3 @@ pub fn secret_file(path: &str) -> Option<(&str, &str)> {
     let (secret, key) = rest.split_once('/')?;
     (!secret.is_empty() && !key.is_empty() && !key.contains('/')).then_some((secret, key))
 }
-

@@ -30,7 +30,11 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, format: Format, color: bo
 
 fn location(span: Span, sources: &Sources) -> (String, usize, usize) {
     let (line, col) = sources.line_col(span.source, span.start);
-    (sources.get(span.source).path.display().to_string(), line, col)
+    (
+        sources.get(span.source).path.display().to_string(),
+        line,
+        col,
+    )
 }
 
 pub fn short(d: &Diagnostic, sources: &Sources) -> String {
@@ -115,7 +119,9 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     let report = Report::new(d, sources);
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
@@ -135,6 +141,7 @@ struct Report {
     labels: Vec<LabeledSpan>,
     source: Option<NamedSource<String>>,
     related: Vec<Report>,
+    is_related: bool,
 }
 
 impl Report {
@@ -143,19 +150,29 @@ impl Report {
         let mut related = Vec::new();
         let source = d.span.map(|span| named(span, sources));
         if let Some(span) = d.span {
-            labels.push(LabeledSpan::new_primary_with_span(d.label.clone(), source_span(span)));
+            labels.push(LabeledSpan::new_primary_with_span(
+                d.label.clone(),
+                source_span(span),
+            ));
             for r in &d.related {
                 if r.span.source == span.source {
-                    labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), source_span(r.span)));
+                    labels.push(LabeledSpan::new_with_span(
+                        Some(r.message.clone()),
+                        source_span(r.span),
+                    ));
                 } else {
                     related.push(Report {
                         code: d.code,
                         severity: Severity::Warning,
                         message: r.message.clone(),
                         help: None,
-                        labels: vec![LabeledSpan::new_primary_with_span(None, source_span(r.span))],
+                        labels: vec![LabeledSpan::new_primary_with_span(
+                            None,
+                            source_span(r.span),
+                        )],
                         source: Some(named(r.span, sources)),
                         related: Vec::new(),
+                        is_related: true,
                     });
                 }
             }
@@ -168,13 +185,14 @@ impl Report {
             labels,
             source,
             related,
+            is_related: false,
         }
     }
 }
 
 fn named(span: Span, sources: &Sources) -> NamedSource<String> {
     let file = sources.get(span.source);
-    NamedSource::new(file.path.display().to_string(), file.text.clone()).with_language("yaml")
+    NamedSource::new(file.path.display().to_string(), file.text.clone())
 }
 
 fn source_span(span: Span) -> SourceSpan {
@@ -197,20 +215,22 @@ impl std::error::Error for Report {}
 
 impl miette::Diagnostic for Report {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        // Related snippets repeat nothing but their message.
-        (self.severity == Severity::Error || self.related.is_empty() && self.labels.len() != 1 || self.source.is_none() || self.help.is_some())
-            .then(|| Box::new(self.code) as Box<dyn fmt::Display>)
+        // A related snippet (the other half of a duplicate) only adds a place.
+        (!self.is_related).then(|| Box::new(self.code) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.severity {
+            _ if self.is_related => miette::Severity::Advice,
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         })
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -218,10 +238,14 @@ impl miette::Diagnostic for Report {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        (!self.related.is_empty()).then(|| Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as Box<dyn Iterator<Item = &dyn miette::Diagnostic>>)
+        (!self.related.is_empty()).then(|| {
+            Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic))
+                as Box<dyn Iterator<Item = &dyn miette::Diagnostic>>
+        })
     }
 }

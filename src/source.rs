@@ -16,7 +16,11 @@ pub struct Span {
 
 impl Span {
     pub fn new(source: SourceId, start: usize, end: usize) -> Self {
-        Span { source, start, end: end.max(start) }
+        Span {
+            source,
+            start,
+            end: end.max(start),
+        }
     }
 
     /// A sub-range of this span, for errors inside a string value. Offsets are

@@ -27,17 +27,51 @@ pub fn merge(files: Vec<ParsedFile>, diags: &mut Vec<Diagnostic>) -> Spec {
         push_items(&mut merged.services, spec.services, items(&["services"]));
         push_items(&mut merged.alerts, spec.alerts, items(&["alerts"]));
         push_items(&mut merged.slos, spec.slos, items(&["slos"]));
-        push_items(&mut merged.dashboards, spec.dashboards, items(&["dashboards"]));
-        set_single(&mut merged.prometheus, spec.prometheus, &node, "prometheus", diags);
-        set_single(&mut merged.alertmanager, spec.alertmanager, &node, "alertmanager", diags);
+        push_items(
+            &mut merged.dashboards,
+            spec.dashboards,
+            items(&["dashboards"]),
+        );
+        set_single(
+            &mut merged.prometheus,
+            spec.prometheus,
+            &node,
+            "prometheus",
+            diags,
+        );
+        set_single(
+            &mut merged.alertmanager,
+            spec.alertmanager,
+            &node,
+            "alertmanager",
+            diags,
+        );
         set_single(&mut merged.alloy, spec.alloy, &node, "alloy", diags);
         set_single(&mut merged.monitor, spec.monitor, &node, "monitor", diags);
         if let Some(routing) = spec.routing {
             let routing_node = section("routing");
-            push_items(&mut merged.receivers, routing.receivers, items(&["routing", "receivers"]));
-            push_items(&mut merged.inhibit, routing.inhibit, items(&["routing", "inhibit"]));
-            push_items(&mut merged.routing_tests, routing.tests, items(&["routing", "tests"]));
-            set_single(&mut merged.route, routing.route, &routing_node, "route", diags);
+            push_items(
+                &mut merged.receivers,
+                routing.receivers,
+                items(&["routing", "receivers"]),
+            );
+            push_items(
+                &mut merged.inhibit,
+                routing.inhibit,
+                items(&["routing", "inhibit"]),
+            );
+            push_items(
+                &mut merged.routing_tests,
+                routing.tests,
+                items(&["routing", "tests"]),
+            );
+            set_single(
+                &mut merged.route,
+                routing.route,
+                &routing_node,
+                "route",
+                diags,
+            );
         }
     }
     merged
@@ -52,9 +86,17 @@ fn push_items<T>(into: &mut Vec<Item<T>>, values: Vec<T>, nodes: Vec<Node>) {
     );
 }
 
-fn set_single<T>(slot: &mut Option<Item<T>>, value: Option<T>, parent: &Node, key: &str, diags: &mut Vec<Diagnostic>) {
+fn set_single<T>(
+    slot: &mut Option<Item<T>>,
+    value: Option<T>,
+    parent: &Node,
+    key: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     let Some(value) = value else { return };
-    let Some(node) = parent.get(key).cloned() else { return };
+    let Some(node) = parent.get(key).cloned() else {
+        return;
+    };
     let key_span = parent.key_span(key).unwrap_or(node.span);
     if let Some(first) = slot {
         let first_span = first_key_span(first);
@@ -66,11 +108,16 @@ fn set_single<T>(slot: &mut Option<Item<T>>, value: Option<T>, parent: &Node, ke
             .at(key_span)
             .label("written again here")
             .related(first_span, "first written here")
-            .help(format!("`{key}` may appear in one file only; merge the two")),
+            .help(format!(
+                "`{key}` may appear in one file only; merge the two"
+            )),
         );
         return;
     }
-    *slot = Some(Item { value, node: key_node(node, key_span) });
+    *slot = Some(Item {
+        value,
+        node: key_node(node, key_span),
+    });
 }
 
 /// Single sections remember their key's span in an otherwise empty span

@@ -45,8 +45,11 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     ctx.diags = diags;
     if spec.clusters.is_empty() {
         ctx.diags.push(
-            Diagnostic::error("monocle::spec::no_clusters", "the spec declares no clusters, so nothing would be generated")
-                .help("add a `clusters:` list with at least one cluster"),
+            Diagnostic::error(
+                "monocle::spec::no_clusters",
+                "the spec declares no clusters, so nothing would be generated",
+            )
+            .help("add a `clusters:` list with at least one cluster"),
         );
     }
     names::check(&spec, &mut ctx);
@@ -57,7 +60,10 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
-    Ok(Checked { spec, warnings: diags })
+    Ok(Checked {
+        spec,
+        warnings: diags,
+    })
 }
 
 fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -67,7 +73,12 @@ fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// One file: syntax, then schema, then the typed form.
-fn read_file(id: SourceId, text: &str, is_kdl: bool, diags: &mut Vec<Diagnostic>) -> Option<ParsedFile> {
+fn read_file(
+    id: SourceId,
+    text: &str,
+    is_kdl: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ParsedFile> {
     if text.trim().is_empty() || is_only_comments(text, is_kdl) {
         diags.push(
             Diagnostic::error("monocle::load::empty_file", "this spec file is empty")
@@ -76,28 +87,26 @@ fn read_file(id: SourceId, text: &str, is_kdl: bool, diags: &mut Vec<Diagnostic>
         );
         return None;
     }
-    let node = if is_kdl {
-        match syntax::kdl::parse(id, text) {
-            Ok(node) => node,
-            Err(errors) => {
-                diags.extend(errors);
-                return None;
-            }
-        }
+    let parsed = if is_kdl {
+        syntax::kdl::parse(id, text)
     } else {
-        match syntax::yaml::parse(id, text) {
-            Ok(node) => node,
-            Err(error) => {
-                diags.push(error);
-                return None;
-            }
+        syntax::yaml::parse(id, text)
+    };
+    let node = match parsed {
+        Ok(node) => node,
+        Err(errors) => {
+            diags.extend(errors);
+            return None;
         }
     };
     if !matches!(node.kind, NodeKind::Map(_)) {
         diags.push(
             Diagnostic::error(
                 "monocle::schema::wrong_type",
-                format!("a spec file must be a map of sections, found {}", node.type_name()),
+                format!(
+                    "a spec file must be a map of sections, found {}",
+                    node.type_name()
+                ),
             )
             .at(node.blame_span())
             .help("start the file with `version: 1` followed by sections such as `clusters:`"),
@@ -113,14 +122,19 @@ fn read_file(id: SourceId, text: &str, is_kdl: bool, diags: &mut Vec<Diagnostic>
         Ok(spec) => spec,
         Err(err) => {
             diags.push(
-                Diagnostic::error("monocle::schema::invalid_value", format!("invalid value: {err}"))
-                    .at(node.blame_span()),
+                Diagnostic::error(
+                    "monocle::schema::invalid_value",
+                    format!("invalid value: {err}"),
+                )
+                .at(node.blame_span()),
             );
             return None;
         }
     };
     if spec.version != 1 {
-        let span = node.get("version").map_or(node.blame_span(), Node::blame_span);
+        let span = node
+            .get("version")
+            .map_or(node.blame_span(), Node::blame_span);
         diags.push(
             Diagnostic::error(
                 "monocle::spec::unsupported_version",

@@ -9,14 +9,19 @@ use crate::names::{ValueError, check_alert_name, check_dns1123_label, check_labe
 use crate::source::Span;
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
-    let clusters = spec.clusters.iter().map(|c| (c.value.name.clone(), c.span(&["name"])));
+    let clusters = spec
+        .clusters
+        .iter()
+        .map(|c| (c.value.name.clone(), c.span(&["name"])));
     for (name, span) in clusters.clone() {
         dns_label(ctx, "cluster name", &name, span);
     }
     duplicates(ctx, "cluster", clusters);
     for cluster in &spec.clusters {
         if let Some(p) = &cluster.value.prometheus {
-            prometheus_names(ctx, p, |path| cluster.span(&[&["prometheus"], path].concat()));
+            prometheus_names(ctx, p, |path| {
+                cluster.span(&[&["prometheus"], path].concat())
+            });
         }
     }
     if let Some(p) = &spec.prometheus {
@@ -28,7 +33,10 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         dns_label(ctx, "namespace", ns, am.span(&["namespace"]));
     }
 
-    let services = spec.services.iter().map(|s| (s.value.name.clone(), s.span(&["name"])));
+    let services = spec
+        .services
+        .iter()
+        .map(|s| (s.value.name.clone(), s.span(&["name"])));
     duplicates(ctx, "service", services);
     for service in &spec.services {
         let s = &service.value;
@@ -47,16 +55,35 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         duplicates(
             ctx,
             "log pipeline",
-            logs.clone().map(|(i, l)| (l.name.clone(), alloy.span(&["logs", &i.to_string(), "name"]))),
+            logs.clone().map(|(i, l)| {
+                (
+                    l.name.clone(),
+                    alloy.span(&["logs", &i.to_string(), "name"]),
+                )
+            }),
         );
         for (i, log) in logs {
             let i = i.to_string();
-            dns_label(ctx, "log pipeline name", &log.name, alloy.span(&["logs", &i, "name"]));
+            dns_label(
+                ctx,
+                "log pipeline name",
+                &log.name,
+                alloy.span(&["logs", &i, "name"]),
+            );
             for (j, ns) in log.namespaces.iter().enumerate() {
-                dns_label(ctx, "namespace", ns, alloy.span(&["logs", &i, "namespaces", &j.to_string()]));
+                dns_label(
+                    ctx,
+                    "namespace",
+                    ns,
+                    alloy.span(&["logs", &i, "namespaces", &j.to_string()]),
+                );
             }
             for (j, label) in log.labels.iter().enumerate() {
-                label_name(ctx, label, alloy.span(&["logs", &i, "labels", &j.to_string()]));
+                label_name(
+                    ctx,
+                    label,
+                    alloy.span(&["logs", &i, "labels", &j.to_string()]),
+                );
             }
         }
     }
@@ -64,13 +91,20 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     duplicates(
         ctx,
         "alert",
-        spec.alerts
-            .iter()
-            .map(|a| (format!("{}` of service `{}", a.value.name, a.value.service), a.span(&["name"]))),
+        spec.alerts.iter().map(|a| {
+            (
+                format!("{}` of service `{}", a.value.name, a.value.service),
+                a.span(&["name"]),
+            )
+        }),
     );
     for alert in &spec.alerts {
         if let Err(e) = check_alert_name(&alert.value.name) {
-            ctx.value_error("monocle::names::invalid_alert_name", alert.span(&["name"]), e);
+            ctx.value_error(
+                "monocle::names::invalid_alert_name",
+                alert.span(&["name"]),
+                e,
+            );
         }
         label_keys(ctx, alert, alert.value.labels.keys());
     }
@@ -78,44 +112,73 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     duplicates(
         ctx,
         "SLO",
-        spec.slos
-            .iter()
-            .map(|s| (format!("{}` of service `{}", s.value.name, s.value.service), s.span(&["name"]))),
+        spec.slos.iter().map(|s| {
+            (
+                format!("{}` of service `{}", s.value.name, s.value.service),
+                s.span(&["name"]),
+            )
+        }),
     );
     for slo in &spec.slos {
         dns_label(ctx, "SLO name", &slo.value.name, slo.span(&["name"]));
     }
 
-    duplicates(ctx, "receiver", spec.receivers.iter().map(|r| (r.value.name.clone(), r.span(&["name"]))));
+    duplicates(
+        ctx,
+        "receiver",
+        spec.receivers
+            .iter()
+            .map(|r| (r.value.name.clone(), r.span(&["name"]))),
+    );
     for receiver in &spec.receivers {
         if receiver.value.name.trim().is_empty() {
             ctx.push(
-                Diagnostic::error("monocle::names::empty_name", "a receiver needs a non-empty name")
-                    .at(receiver.span(&["name"])),
+                Diagnostic::error(
+                    "monocle::names::empty_name",
+                    "a receiver needs a non-empty name",
+                )
+                .at(receiver.span(&["name"])),
             );
         }
     }
 
-    duplicates(ctx, "dashboard", spec.dashboards.iter().map(|d| (d.value.uid.clone(), d.span(&["uid"]))));
+    duplicates(
+        ctx,
+        "dashboard",
+        spec.dashboards
+            .iter()
+            .map(|d| (d.value.uid.clone(), d.span(&["uid"]))),
+    );
     for dashboard in &spec.dashboards {
         let uid = &dashboard.value.uid;
         dns_label(ctx, "dashboard uid", uid, dashboard.span(&["uid"]));
         if uid.len() > 40 {
             ctx.push(
-                Diagnostic::error("monocle::names::uid_too_long", format!("dashboard uid `{uid}` is longer than Grafana's 40 characters"))
-                    .at(dashboard.span(&["uid"]))
-                    .help("shorten the uid; it must stay stable once dashboards are linked"),
+                Diagnostic::error(
+                    "monocle::names::uid_too_long",
+                    format!("dashboard uid `{uid}` is longer than Grafana's 40 characters"),
+                )
+                .at(dashboard.span(&["uid"]))
+                .help("shorten the uid; it must stay stable once dashboards are linked"),
             );
         }
         let vars = dashboard.value.variables.iter().enumerate();
         duplicates(
             ctx,
             "dashboard variable",
-            vars.clone()
-                .map(|(i, v)| (v.name.clone(), dashboard.span(&["variables", &i.to_string(), "name"]))),
+            vars.clone().map(|(i, v)| {
+                (
+                    v.name.clone(),
+                    dashboard.span(&["variables", &i.to_string(), "name"]),
+                )
+            }),
         );
         for (i, var) in vars {
-            label_name(ctx, &var.name, dashboard.span(&["variables", &i.to_string(), "name"]));
+            label_name(
+                ctx,
+                &var.name,
+                dashboard.span(&["variables", &i.to_string(), "name"]),
+            );
         }
     }
 
@@ -124,10 +187,17 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         duplicates(
             ctx,
             "monitor",
-            names.clone().map(|(i, m)| (m.clone(), monitor.span(&["monitors", &i.to_string()]))),
+            names
+                .clone()
+                .map(|(i, m)| (m.clone(), monitor.span(&["monitors", &i.to_string()]))),
         );
         for (i, name) in names {
-            dns_label(ctx, "monitor name", name, monitor.span(&["monitors", &i.to_string()]));
+            dns_label(
+                ctx,
+                "monitor name",
+                name,
+                monitor.span(&["monitors", &i.to_string()]),
+            );
         }
     }
 }
@@ -137,14 +207,22 @@ fn prometheus_names(ctx: &mut Ctx, p: &crate::spec::Prometheus, span: impl Fn(&[
         dns_label(ctx, "namespace", ns, span(&["namespace"]));
     }
     if let Some(shards) = &p.shards {
-        let entries = shards.iter().enumerate().map(|(i, s)| (s.name.clone(), span(&["shards", &i.to_string(), "name"])));
+        let entries = shards
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), span(&["shards", &i.to_string(), "name"])));
         for (name, at) in entries.clone() {
             dns_label(ctx, "shard name", &name, at);
         }
         duplicates(ctx, "shard", entries);
     }
     if let Some(rw) = &p.remote_write {
-        let entries = rw.iter().enumerate().map(|(i, r)| (r.name.clone(), span(&["remote_write", &i.to_string(), "name"])));
+        let entries = rw.iter().enumerate().map(|(i, r)| {
+            (
+                r.name.clone(),
+                span(&["remote_write", &i.to_string(), "name"]),
+            )
+        });
         for (name, at) in entries.clone() {
             dns_label(ctx, "remote-write name", &name, at);
         }
@@ -183,11 +261,16 @@ fn duplicates(ctx: &mut Ctx, what: &str, entries: impl Iterator<Item = (String, 
     for (name, span) in entries {
         match seen.get(&name) {
             Some(first) => ctx.push(
-                Diagnostic::error("monocle::names::duplicate", format!("duplicate {what} `{name}`"))
-                    .at(span)
-                    .label("defined again here")
-                    .related(*first, "first defined here")
-                    .help(format!("rename one of them; each {what} name must be unique across all spec files")),
+                Diagnostic::error(
+                    "monocle::names::duplicate",
+                    format!("duplicate {what} `{name}`"),
+                )
+                .at(span)
+                .label("defined again here")
+                .related(*first, "first defined here")
+                .help(format!(
+                    "rename one of them; each {what} name must be unique across all spec files"
+                )),
             ),
             None => {
                 seen.insert(name, span);

@@ -14,12 +14,28 @@ use crate::spec::SelectorText;
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
     shards(spec, ctx);
-    let services: Vec<&str> = spec.services.iter().map(|s| s.value.name.as_str()).collect();
+    let services: Vec<&str> = spec
+        .services
+        .iter()
+        .map(|s| s.value.name.as_str())
+        .collect();
     for alert in &spec.alerts {
-        reference(ctx, "service", &alert.value.service, &services, alert.span(&["service"]));
+        reference(
+            ctx,
+            "service",
+            &alert.value.service,
+            &services,
+            alert.span(&["service"]),
+        );
     }
     for slo in &spec.slos {
-        reference(ctx, "service", &slo.value.service, &services, slo.span(&["service"]));
+        reference(
+            ctx,
+            "service",
+            &slo.value.service,
+            &services,
+            slo.span(&["service"]),
+        );
     }
     receivers(spec, ctx);
 }
@@ -50,7 +66,11 @@ fn shards(spec: &Spec, ctx: &mut Ctx) {
 }
 
 fn receivers(spec: &Spec, ctx: &mut Ctx) {
-    let names: Vec<&str> = spec.receivers.iter().map(|r| r.value.name.as_str()).collect();
+    let names: Vec<&str> = spec
+        .receivers
+        .iter()
+        .map(|r| r.value.name.as_str())
+        .collect();
     for receiver in &spec.receivers {
         let r = &receiver.value;
         if let Some(slack) = &r.slack
@@ -75,18 +95,24 @@ fn receivers(spec: &Spec, ctx: &mut Ctx) {
     let Some(root) = &spec.route else {
         if !spec.receivers.is_empty() {
             ctx.push(
-                Diagnostic::error("monocle::routing::no_route", "receivers are defined but `routing.route` is missing")
-                    .at(spec.receivers[0].span(&["name"]))
-                    .help("add `routing: {route: {receiver: ...}}` naming the default receiver"),
+                Diagnostic::error(
+                    "monocle::routing::no_route",
+                    "receivers are defined but `routing.route` is missing",
+                )
+                .at(spec.receivers[0].span(&["name"]))
+                .help("add `routing: {route: {receiver: ...}}` naming the default receiver"),
             );
         }
         return;
     };
     if root.value.receiver.is_none() {
         ctx.push(
-            Diagnostic::error("monocle::routing::root_receiver", "the root route needs a `receiver`: alerts that match no child route go there")
-                .at(root.span(&[]))
-                .help("add `receiver:` with the default receiver"),
+            Diagnostic::error(
+                "monocle::routing::root_receiver",
+                "the root route needs a `receiver`: alerts that match no child route go there",
+            )
+            .at(root.span(&[]))
+            .help("add `receiver:` with the default receiver"),
         );
     }
     let all_routes = routes(&root.value);
@@ -99,7 +125,13 @@ fn receivers(spec: &Spec, ctx: &mut Ctx) {
     }
     for test in &spec.routing_tests {
         for (i, expected) in test.value.expect.iter().enumerate() {
-            reference(ctx, "receiver", expected, &names, test.span(&["expect", &i.to_string()]));
+            reference(
+                ctx,
+                "receiver",
+                expected,
+                &names,
+                test.span(&["expect", &i.to_string()]),
+            );
         }
     }
 
@@ -118,7 +150,10 @@ fn receivers(spec: &Spec, ctx: &mut Ctx) {
             .collect();
         let mut live_prefixes: Vec<Vec<String>> = Vec::new();
         for (path, route) in &all_routes {
-            let parent_live = path.len() < 2 || live_prefixes.iter().any(|p| p.as_slice() == &path[..path.len() - 2]);
+            let parent_live = path.len() < 2
+                || live_prefixes
+                    .iter()
+                    .any(|p| p.as_slice() == &path[..path.len() - 2]);
             if !(parent_live && selected(&route.clusters)) {
                 continue;
             }
@@ -169,5 +204,9 @@ fn reference(ctx: &mut Ctx, what: &str, name: &str, known: &[&str], span: Span) 
 }
 
 fn quote(items: &[&str]) -> String {
-    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -24,7 +24,11 @@ pub fn cluster_labels(cluster: &Cluster) -> BTreeMap<String, String> {
 }
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
-    let clusters: Vec<BTreeMap<String, String>> = spec.clusters.iter().map(|c| cluster_labels(&c.value)).collect();
+    let clusters: Vec<BTreeMap<String, String>> = spec
+        .clusters
+        .iter()
+        .map(|c| cluster_labels(&c.value))
+        .collect();
     let check_clusters = |ctx: &mut Ctx, value: &Option<SelectorText>, span: Span| {
         let Some(text) = value else { return };
         match Selector::parse(text.as_str()) {
@@ -62,7 +66,11 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     }
     if let Some(alloy) = &spec.alloy {
         for (i, log) in alloy.value.logs.iter().enumerate() {
-            check_clusters(ctx, &log.clusters, alloy.span(&["logs", &i.to_string(), "clusters"]));
+            check_clusters(
+                ctx,
+                &log.clusters,
+                alloy.span(&["logs", &i.to_string(), "clusters"]),
+            );
         }
     }
     for d in &spec.dashboards {

@@ -92,27 +92,34 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                     None => format!("known keys here: {}", quote_list(&known)),
                 };
                 diags.push(
-                    Diagnostic::error("monocle::schema::unknown_key", format!("unknown key `{key}` in {place}"))
-                        .at(span)
-                        .label("unknown key")
-                        .help(help),
+                    Diagnostic::error(
+                        "monocle::schema::unknown_key",
+                        format!("unknown key `{key}` in {place}"),
+                    )
+                    .at(span)
+                    .label("unknown key")
+                    .help(help),
                 );
             }
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
             diags.push(
-                Diagnostic::error("monocle::schema::missing_key", format!("missing required key `{name}` in {place}"))
-                    .at(node.blame_span())
-                    .label(format!("`{name}` is missing here"))
-                    .help(format!("add `{name}: ...`")),
+                Diagnostic::error(
+                    "monocle::schema::missing_key",
+                    format!("missing required key `{name}` in {place}"),
+                )
+                .at(node.blame_span())
+                .label(format!("`{name}` is missing here"))
+                .help(format!("add `{name}: ...`")),
             );
         }
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => type_words(&t.to_string()),
                 TypeKind::Multiple(ts) => {
-                    let words: Vec<String> = ts.iter().map(|t| type_words(&t.to_string())).collect();
+                    let words: Vec<String> =
+                        ts.iter().map(|t| type_words(&t.to_string())).collect();
                     words.join(" or ")
                 }
             };
@@ -141,7 +148,10 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
             diags.push(
                 Diagnostic::error(
                     "monocle::schema::invalid_value",
-                    format!("`{found}` is not a valid `{field}`; expected one of {}", quote_list(&allowed)),
+                    format!(
+                        "`{found}` is not a valid `{field}`; expected one of {}",
+                        quote_list(&allowed)
+                    ),
                 )
                 .at(node.blame_span())
                 .label("invalid value")
@@ -176,24 +186,35 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
         // Patterns (durations, sizes) are re-checked by the value checks,
         // which can point at the exact bad character.
         ValidationErrorKind::Pattern { .. } => {}
-        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => {
             diags.push(
-                Diagnostic::error("monocle::schema::invalid_value", format!("`{field}` must be at least {limit}"))
-                    .at(node.blame_span())
-                    .label("too small"),
+                Diagnostic::error(
+                    "monocle::schema::invalid_value",
+                    format!("`{field}` must be at least {limit}"),
+                )
+                .at(node.blame_span())
+                .label("too small"),
             );
         }
-        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => {
             diags.push(
-                Diagnostic::error("monocle::schema::invalid_value", format!("`{field}` must be at most {limit}"))
-                    .at(node.blame_span())
-                    .label("too large"),
+                Diagnostic::error(
+                    "monocle::schema::invalid_value",
+                    format!("`{field}` must be at most {limit}"),
+                )
+                .at(node.blame_span())
+                .label("too large"),
             );
         }
         _ => {
             diags.push(
-                Diagnostic::error("monocle::schema::invalid_value", format!("invalid `{field}`: {error}"))
-                    .at(node.blame_span()),
+                Diagnostic::error(
+                    "monocle::schema::invalid_value",
+                    format!("invalid `{field}`: {error}"),
+                )
+                .at(node.blame_span()),
             );
         }
     }

@@ -13,32 +13,54 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     }
     for cluster in &spec.clusters {
         if let Some(p) = &cluster.value.prometheus {
-            prometheus(ctx, p, |path| cluster.span(&[&["prometheus"], path].concat()));
+            prometheus(ctx, p, |path| {
+                cluster.span(&[&["prometheus"], path].concat())
+            });
         }
     }
     for service in &spec.services {
         if service.value.endpoints.is_empty() {
             ctx.push(
-                Diagnostic::error("monocle::services::no_endpoints", format!("service `{}` has no endpoints to scrape", service.value.name))
-                    .at(service.span(&["endpoints"]))
-                    .help("add at least one endpoint, e.g. `endpoints: [{port: metrics}]`"),
+                Diagnostic::error(
+                    "monocle::services::no_endpoints",
+                    format!(
+                        "service `{}` has no endpoints to scrape",
+                        service.value.name
+                    ),
+                )
+                .at(service.span(&["endpoints"]))
+                .help("add at least one endpoint, e.g. `endpoints: [{port: metrics}]`"),
             );
         }
         for (i, endpoint) in service.value.endpoints.iter().enumerate() {
             let i = i.to_string();
-            duration(ctx, &endpoint.interval, service.span(&["endpoints", &i, "interval"]));
+            duration(
+                ctx,
+                &endpoint.interval,
+                service.span(&["endpoints", &i, "interval"]),
+            );
             if service.value.kind == Some(crate::spec::ServiceKind::Pod)
                 && let Some(tls) = &endpoint.tls
             {
-                for (field, file) in [("ca_file", &tls.ca_file), ("cert_file", &tls.cert_file), ("key_file", &tls.key_file)] {
+                for (field, file) in [
+                    ("ca_file", &tls.ca_file),
+                    ("cert_file", &tls.cert_file),
+                    ("key_file", &tls.key_file),
+                ] {
                     if let Some(file) = file
                         && crate::model::secret_file(file).is_none()
                     {
                         ctx.push(
-                            Diagnostic::error("monocle::services::pod_tls_file", format!("`{file}` is not a key of a mounted Secret"))
-                                .at(service.span(&["endpoints", &i, "tls", field]))
-                                .label("PodMonitors cannot read arbitrary files")
-                                .help(format!("PodMonitor TLS comes from Secrets: write `{}<secret>/<key>`", crate::model::SECRETS_DIR)),
+                            Diagnostic::error(
+                                "monocle::services::pod_tls_file",
+                                format!("`{file}` is not a key of a mounted Secret"),
+                            )
+                            .at(service.span(&["endpoints", &i, "tls", field]))
+                            .label("PodMonitors cannot read arbitrary files")
+                            .help(format!(
+                                "PodMonitor TLS comes from Secrets: write `{}<secret>/<key>`",
+                                crate::model::SECRETS_DIR
+                            )),
                         );
                     }
                 }
@@ -47,9 +69,12 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 && !path.starts_with('/')
             {
                 ctx.push(
-                    Diagnostic::error("monocle::services::invalid_path", format!("scrape path `{path}` must start with `/`"))
-                        .at(service.span(&["endpoints", &i, "path"]))
-                        .help(format!("write `/{path}`")),
+                    Diagnostic::error(
+                        "monocle::services::invalid_path",
+                        format!("scrape path `{path}` must start with `/`"),
+                    )
+                    .at(service.span(&["endpoints", &i, "path"]))
+                    .help(format!("write `/{path}`")),
                 );
             }
         }
@@ -79,23 +104,33 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         duration(ctx, &d.refresh, dashboard.span(&["refresh"]));
         for (r, row) in d.rows.iter().enumerate() {
             for (p, panel) in row.panels.iter().enumerate() {
-                let at = |field: &str| dashboard.span(&["rows", &r.to_string(), "panels", &p.to_string(), field]);
+                let at = |field: &str| {
+                    dashboard.span(&["rows", &r.to_string(), "panels", &p.to_string(), field])
+                };
                 if let Some(width) = panel.width
                     && !(1..=24).contains(&width)
                 {
                     ctx.push(
-                        Diagnostic::error("monocle::dashboards::invalid_width", format!("panel width {width} is outside the 24-column grid"))
-                            .at(at("width"))
-                            .help("use a width from 1 to 24"),
+                        Diagnostic::error(
+                            "monocle::dashboards::invalid_width",
+                            format!("panel width {width} is outside the 24-column grid"),
+                        )
+                        .at(at("width"))
+                        .help("use a width from 1 to 24"),
                     );
                 }
-                let queries = panel.expr.is_some() as u8 + (!panel.queries.is_empty()) as u8 + panel.logql.is_some() as u8;
+                let queries = panel.expr.is_some() as u8
+                    + (!panel.queries.is_empty()) as u8
+                    + panel.logql.is_some() as u8;
                 let needs_query = !matches!(panel.type_, PanelType::Text);
                 if needs_query && queries != 1 {
                     let message = if queries == 0 {
                         format!("panel `{}` has no query", panel.title)
                     } else {
-                        format!("panel `{}` has more than one of `expr`, `queries` and `logql`", panel.title)
+                        format!(
+                            "panel `{}` has more than one of `expr`, `queries` and `logql`",
+                            panel.title
+                        )
                     };
                     ctx.push(
                         Diagnostic::error("monocle::dashboards::panel_query", message)
@@ -108,35 +143,61 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     }
     if let Some(monitor) = &spec.monitor {
         let m = &monitor.value;
-        let interval = duration(ctx, &Some(m.check_interval.clone()), monitor.span(&["check_interval"]));
-        let timeout = duration(ctx, &Some(m.check_timeout.clone()), monitor.span(&["check_timeout"]));
+        let interval = duration(
+            ctx,
+            &Some(m.check_interval.clone()),
+            monitor.span(&["check_interval"]),
+        );
+        let timeout = duration(
+            ctx,
+            &Some(m.check_timeout.clone()),
+            monitor.span(&["check_timeout"]),
+        );
         if let (Some(interval), Some(timeout)) = (interval, timeout)
             && timeout >= interval
         {
             ctx.push(
                 Diagnostic::error(
                     "monocle::monitor::timeout_too_long",
-                    format!("check timeout `{}` must be shorter than the check interval `{}`", m.check_timeout.as_str(), m.check_interval.as_str()),
+                    format!(
+                        "check timeout `{}` must be shorter than the check interval `{}`",
+                        m.check_timeout.as_str(),
+                        m.check_interval.as_str()
+                    ),
                 )
                 .at(monitor.span(&["check_timeout"])),
             );
         }
-        size(ctx, &m.memory.per_cluster, monitor.span(&["memory", "per_cluster"]));
-        size(ctx, &m.memory.per_worker, monitor.span(&["memory", "per_worker"]));
+        size(
+            ctx,
+            &m.memory.per_cluster,
+            monitor.span(&["memory", "per_cluster"]),
+        );
+        size(
+            ctx,
+            &m.memory.per_worker,
+            monitor.span(&["memory", "per_worker"]),
+        );
         size(ctx, &m.memory.budget, monitor.span(&["memory", "budget"]));
         if let Some(buckets) = m.buckets
             && !(buckets.is_power_of_two() && buckets <= 65536)
         {
             ctx.push(
-                Diagnostic::error("monocle::monitor::invalid_buckets", format!("bucket count {buckets} is not a power of two between 1 and 65536"))
-                    .at(monitor.span(&["buckets"]))
-                    .help("use 256 unless you have a reason not to"),
+                Diagnostic::error(
+                    "monocle::monitor::invalid_buckets",
+                    format!("bucket count {buckets} is not a power of two between 1 and 65536"),
+                )
+                .at(monitor.span(&["buckets"]))
+                .help("use 256 unless you have a reason not to"),
             );
         }
         if m.monitors.is_empty() {
             ctx.push(
-                Diagnostic::error("monocle::monitor::no_monitors", "the monitor daemon needs at least one monitor")
-                    .at(monitor.span(&["monitors"])),
+                Diagnostic::error(
+                    "monocle::monitor::no_monitors",
+                    "the monitor daemon needs at least one monitor",
+                )
+                .at(monitor.span(&["monitors"])),
             );
         }
     }
@@ -153,12 +214,20 @@ fn prometheus(ctx: &mut Ctx, p: &Prometheus, span: impl Fn(&[&str]) -> Span) {
         if let Some(cpu) = &r.cpu
             && let Err(e) = check_cpu_quantity(cpu)
         {
-            ctx.value_error("monocle::units::invalid_quantity", span(&["resources", "cpu"]), e);
+            ctx.value_error(
+                "monocle::units::invalid_quantity",
+                span(&["resources", "cpu"]),
+                e,
+            );
         }
         if let Some(memory) = &r.memory
             && let Err(e) = check_memory_quantity(memory.as_str())
         {
-            ctx.value_error("monocle::units::invalid_quantity", span(&["resources", "memory"]), e);
+            ctx.value_error(
+                "monocle::units::invalid_quantity",
+                span(&["resources", "memory"]),
+                e,
+            );
         }
     }
 }
@@ -167,9 +236,15 @@ fn slo_values(ctx: &mut Ctx, slo: &Item<crate::spec::Slo>) {
     let s = &slo.value;
     if !(s.objective > 0.0 && s.objective < 100.0) {
         ctx.push(
-            Diagnostic::error("monocle::slo::invalid_objective", format!("objective {} is not a percentage between 0 and 100 (exclusive)", s.objective))
-                .at(slo.span(&["objective"]))
-                .help("write the target in percent, e.g. `99.9`"),
+            Diagnostic::error(
+                "monocle::slo::invalid_objective",
+                format!(
+                    "objective {} is not a percentage between 0 and 100 (exclusive)",
+                    s.objective
+                ),
+            )
+            .at(slo.span(&["objective"]))
+            .help("write the target in percent, e.g. `99.9`"),
         );
     }
     duration(ctx, &s.window, slo.span(&["window"]));

@@ -16,7 +16,11 @@ pub fn emit(cluster: &ClusterModel) -> Vec<Artifact> {
                 MonitorKind::Service => "servicemonitors",
                 MonitorKind::Pod => "podmonitors",
             };
-            yaml::artifact(format!("{folder}/{}.yaml", m.name), Some(&m.origin), &object(m))
+            yaml::artifact(
+                format!("{folder}/{}.yaml", m.name),
+                Some(&m.origin),
+                &object(m),
+            )
         })
         .collect()
 }
@@ -28,7 +32,10 @@ fn object(m: &MonitorModel) -> Value {
     };
     let mut spec = Map::new();
     spec.insert("selector".into(), label_selector(&m.selector));
-    spec.insert("namespaceSelector".into(), json!({ "matchNames": [m.target_namespace] }));
+    spec.insert(
+        "namespaceSelector".into(),
+        json!({ "matchNames": [m.target_namespace] }),
+    );
     spec.insert(
         endpoints_key.into(),
         Value::Array(m.endpoints.iter().map(|e| endpoint(m, e)).collect()),
@@ -91,7 +98,11 @@ fn endpoint(m: &MonitorModel, e: &EndpointModel) -> Value {
 /// sure every PodMonitor TLS file has that shape).
 fn tls_config(kind: MonitorKind, tls: &TlsModel) -> Value {
     let mut t = Map::new();
-    let files = [("ca", "caFile", &tls.ca_file), ("cert", "certFile", &tls.cert_file), ("keySecret", "keyFile", &tls.key_file)];
+    let files = [
+        ("ca", "caFile", &tls.ca_file),
+        ("cert", "certFile", &tls.cert_file),
+        ("keySecret", "keyFile", &tls.key_file),
+    ];
     for (secret_key, file_key, value) in files {
         let Some(path) = value else { continue };
         match (kind, crate::model::secret_file(path)) {
@@ -99,7 +110,10 @@ fn tls_config(kind: MonitorKind, tls: &TlsModel) -> Value {
                 t.insert(secret_key.into(), json!({ "name": name, "key": key }));
             }
             (MonitorKind::Pod, Some((name, key))) => {
-                t.insert(secret_key.into(), json!({ "secret": { "name": name, "key": key } }));
+                t.insert(
+                    secret_key.into(),
+                    json!({ "secret": { "name": name, "key": key } }),
+                );
             }
             _ => {
                 t.insert(file_key.into(), json!(path));
@@ -123,13 +137,24 @@ fn label_selector(selector: &Selector) -> Value {
     for r in &selector.requirements {
         match r.op {
             Operator::Equals => {
-                labels.insert(r.key.clone(), json!(r.values.first().cloned().unwrap_or_default()));
+                labels.insert(
+                    r.key.clone(),
+                    json!(r.values.first().cloned().unwrap_or_default()),
+                );
             }
-            Operator::NotEquals => expressions.push(json!({ "key": r.key, "operator": "NotIn", "values": r.values })),
-            Operator::In => expressions.push(json!({ "key": r.key, "operator": "In", "values": r.values })),
-            Operator::NotIn => expressions.push(json!({ "key": r.key, "operator": "NotIn", "values": r.values })),
+            Operator::NotEquals => {
+                expressions.push(json!({ "key": r.key, "operator": "NotIn", "values": r.values }))
+            }
+            Operator::In => {
+                expressions.push(json!({ "key": r.key, "operator": "In", "values": r.values }))
+            }
+            Operator::NotIn => {
+                expressions.push(json!({ "key": r.key, "operator": "NotIn", "values": r.values }))
+            }
             Operator::Exists => expressions.push(json!({ "key": r.key, "operator": "Exists" })),
-            Operator::DoesNotExist => expressions.push(json!({ "key": r.key, "operator": "DoesNotExist" })),
+            Operator::DoesNotExist => {
+                expressions.push(json!({ "key": r.key, "operator": "DoesNotExist" }))
+            }
         }
     }
     let mut out = Map::new();
@@ -137,7 +162,10 @@ fn label_selector(selector: &Selector) -> Value {
         // serde_json keeps insertion order; sort for stable output.
         let mut sorted: Vec<(String, Value)> = labels.into_iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
-        out.insert("matchLabels".into(), Value::Object(sorted.into_iter().collect()));
+        out.insert(
+            "matchLabels".into(),
+            Value::Object(sorted.into_iter().collect()),
+        );
     }
     if !expressions.is_empty() {
         out.insert("matchExpressions".into(), Value::Array(expressions));

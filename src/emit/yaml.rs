@@ -15,7 +15,8 @@ pub fn header(origin: Option<&str>) -> String {
 
 /// Serializes one value as a YAML document.
 pub fn to_yaml<T: Serialize>(value: &T) -> String {
-    let mut text = serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# serialization failed: {e}\n"));
+    let mut text =
+        serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# serialization failed: {e}\n"));
     if !text.ends_with('\n') {
         text.push('\n');
     }

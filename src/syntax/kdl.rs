@@ -35,19 +35,29 @@ pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
                     let start = floor_boundary(text, d.span.offset());
                     let end = floor_boundary(text, d.span.offset() + d.span.len());
                     let message = d.message.clone().unwrap_or_else(|| "invalid KDL".into());
-                    Diagnostic::error("monocle::kdl::syntax", format!("invalid KDL: {}", message.trim_end_matches('.')))
-                        .at(Span::new(source, start, end))
-                        .label(d.label.clone().unwrap_or_else(|| "here".into()))
-                        .help_opt(d.help.clone())
+                    Diagnostic::error(
+                        "monocle::kdl::syntax",
+                        format!("invalid KDL: {}", message.trim_end_matches('.')),
+                    )
+                    .at(Span::new(source, start, end))
+                    .label(d.label.clone().unwrap_or_else(|| "here".into()))
+                    .help_opt(d.help.clone())
                 })
                 .collect();
             if diags.is_empty() {
-                diags.push(Diagnostic::error("monocle::kdl::syntax", "invalid KDL document").at(Span::new(source, 0, 0)));
+                diags.push(
+                    Diagnostic::error("monocle::kdl::syntax", "invalid KDL document")
+                        .at(Span::new(source, 0, 0)),
+                );
             }
             return Err(diags);
         }
     };
-    let mut reader = Reader { source, text, errors: Vec::new() };
+    let mut reader = Reader {
+        source,
+        text,
+        errors: Vec::new(),
+    };
     let root_span = Span::new(source, 0, 0);
     let entries = reader.object(&[], doc.nodes(), Some(schema::schema()));
     if reader.errors.is_empty() {
@@ -104,8 +114,11 @@ impl Reader<'_> {
                 Ok(i) => NodeKind::Int(i),
                 Err(_) => {
                     self.errors.push(
-                        Diagnostic::error("monocle::kdl::number_too_large", format!("integer {i} is too large"))
-                            .at(span),
+                        Diagnostic::error(
+                            "monocle::kdl::number_too_large",
+                            format!("integer {i} is too large"),
+                        )
+                        .at(span),
                     );
                     NodeKind::Null
                 }
@@ -119,7 +132,12 @@ impl Reader<'_> {
 
     /// Map entries from a node's properties and children, for an object or
     /// map schema (`None` when the schema does not know the place).
-    fn object(&mut self, props: &[&KdlEntry], children: &[KdlNode], object: Option<&Value>) -> Vec<(Key, Node)> {
+    fn object(
+        &mut self,
+        props: &[&KdlEntry],
+        children: &[KdlNode],
+        object: Option<&Value>,
+    ) -> Vec<(Key, Node)> {
         let mut entries: Vec<(Key, Node)> = Vec::new();
         for entry in props {
             if let Some(name) = entry.name() {
@@ -141,9 +159,17 @@ impl Reader<'_> {
                 self.insert(&mut entries, key, value, appends);
             } else if let Some((list, items)) = object.and_then(|o| list_for_singular(o, name)) {
                 let item = self.item(child, Some(items));
-                let key = Key { name: list.to_owned(), span: key.span };
+                let key = Key {
+                    name: list.to_owned(),
+                    span: key.span,
+                };
                 let span = item.span;
-                self.insert(&mut entries, key, Node::new(NodeKind::Seq(vec![item]), span), true);
+                self.insert(
+                    &mut entries,
+                    key,
+                    Node::new(NodeKind::Seq(vec![item]), span),
+                    true,
+                );
             } else {
                 let value = self.value(child, None);
                 self.insert(&mut entries, key, value, false);
@@ -157,16 +183,20 @@ impl Reader<'_> {
     fn insert(&mut self, entries: &mut Vec<(Key, Node)>, key: Key, value: Node, appends: bool) {
         if let Some((first, existing)) = entries.iter_mut().find(|(k, _)| k.name == key.name) {
             if appends
-                && let (NodeKind::Seq(items), NodeKind::Seq(more)) = (&mut existing.kind, value.kind)
+                && let (NodeKind::Seq(items), NodeKind::Seq(more)) =
+                    (&mut existing.kind, value.kind)
             {
                 items.extend(more);
                 return;
             }
             self.errors.push(
-                Diagnostic::error("monocle::kdl::duplicate_key", format!("duplicate key `{}`", key.name))
-                    .at(key.span)
-                    .label("written again here")
-                    .related(first.span, "first written here"),
+                Diagnostic::error(
+                    "monocle::kdl::duplicate_key",
+                    format!("duplicate key `{}`", key.name),
+                )
+                .at(key.span)
+                .label("written again here")
+                .related(first.span, "first written here"),
             );
             return;
         }
@@ -176,8 +206,16 @@ impl Reader<'_> {
     /// The value of a field written as a child node.
     fn value(&mut self, node: &KdlNode, schema: Option<&Value>) -> Node {
         let span = self.span(node.name().span());
-        let args: Vec<&KdlEntry> = node.entries().iter().filter(|e| e.name().is_none()).collect();
-        let props: Vec<&KdlEntry> = node.entries().iter().filter(|e| e.name().is_some()).collect();
+        let args: Vec<&KdlEntry> = node
+            .entries()
+            .iter()
+            .filter(|e| e.name().is_none())
+            .collect();
+        let props: Vec<&KdlEntry> = node
+            .entries()
+            .iter()
+            .filter(|e| e.name().is_some())
+            .collect();
         let children = node.children().map(KdlDocument::nodes).unwrap_or(&[]);
 
         if let Some(items) = schema.and_then(list_items) {
@@ -199,14 +237,20 @@ impl Reader<'_> {
                 [one] => self.scalar(one),
                 [] if object.is_some() => Node::new(NodeKind::Map(Vec::new()), span),
                 [] => Node::new(NodeKind::Null, span),
-                many => Node::new(NodeKind::Seq(many.iter().map(|a| self.scalar(a)).collect()), span),
+                many => Node::new(
+                    NodeKind::Seq(many.iter().map(|a| self.scalar(a)).collect()),
+                    span,
+                ),
             };
         }
         if let Some(extra) = args.first() {
             self.errors.push(
-                Diagnostic::error("monocle::kdl::unexpected_argument", format!("`{}` takes no arguments here", node.name().value()))
-                    .at(self.value_span(extra))
-                    .help("write fields as properties (`key=value`) or child nodes"),
+                Diagnostic::error(
+                    "monocle::kdl::unexpected_argument",
+                    format!("`{}` takes no arguments here", node.name().value()),
+                )
+                .at(self.value_span(extra))
+                .help("write fields as properties (`key=value`) or child nodes"),
             );
         }
         let entries = match object {
@@ -234,8 +278,16 @@ impl Reader<'_> {
         let Some(object) = object else {
             return self.value(node, items);
         };
-        let args: Vec<&KdlEntry> = node.entries().iter().filter(|e| e.name().is_none()).collect();
-        let props: Vec<&KdlEntry> = node.entries().iter().filter(|e| e.name().is_some()).collect();
+        let args: Vec<&KdlEntry> = node
+            .entries()
+            .iter()
+            .filter(|e| e.name().is_none())
+            .collect();
+        let props: Vec<&KdlEntry> = node
+            .entries()
+            .iter()
+            .filter(|e| e.name().is_some())
+            .collect();
         let children = node.children().map(KdlDocument::nodes).unwrap_or(&[]);
         let mut entries = Vec::new();
         let key_field = ITEM_KEY_FIELDS
@@ -245,12 +297,22 @@ impl Reader<'_> {
             match key_field {
                 Some(field) if i == 0 => {
                     let value = self.scalar(arg);
-                    entries.push((Key { name: field.to_owned(), span: value.span }, value));
+                    entries.push((
+                        Key {
+                            name: field.to_owned(),
+                            span: value.span,
+                        },
+                        value,
+                    ));
                 }
                 _ => self.errors.push(
                     Diagnostic::error(
                         "monocle::kdl::unexpected_argument",
-                        format!("`{}` takes at most one argument (its {})", node.name().value(), key_field.unwrap_or("name")),
+                        format!(
+                            "`{}` takes at most one argument (its {})",
+                            node.name().value(),
+                            key_field.unwrap_or("name")
+                        ),
                     )
                     .at(self.value_span(arg))
                     .help("write other fields as properties, e.g. `key=\"value\"`"),
@@ -268,7 +330,8 @@ impl Reader<'_> {
 /// The schema of a declared field of an object schema.
 fn field_schema<'a>(object: &'a Value, name: &str) -> Option<&'a Value> {
     let object = schema::object_schema(object)?;
-    schema::property(object, name).or_else(|| object.get("additionalProperties").filter(|v| v.is_object()))
+    schema::property(object, name)
+        .or_else(|| object.get("additionalProperties").filter(|v| v.is_object()))
 }
 
 /// The item schema of a list schema.

@@ -12,20 +12,24 @@ use crate::source::{SourceId, Span};
 
 /// Parses one YAML document. Syntax errors, duplicate keys and documents
 /// that are not a map become a diagnostic at the place they were found.
-pub fn parse(source: SourceId, text: &str) -> Result<Node, Diagnostic> {
+pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::Error,
     };
     match serde_saphyr::from_str_with_options::<YSpanned<RawNode>>(text, options) {
-        Ok(root) => Ok(root.value.into_node(source, span_of(source, text, &root.referenced))),
+        Ok(root) => Ok(root
+            .value
+            .into_node(source, span_of(source, text, &root.referenced))),
         Err(err) => {
             let span = err
                 .location()
                 .map(|loc| span_of(source, text, &loc))
                 .unwrap_or_else(|| Span::new(source, 0, 0));
-            Err(Diagnostic::error("monocle::yaml::syntax", clean_message(&err))
-                .at(span)
-                .label("here"))
+            Err(vec![
+                Diagnostic::error("monocle::yaml::syntax", clean_message(&err))
+                    .at(span)
+                    .label("here"),
+            ])
         }
     }
 }
@@ -69,7 +73,10 @@ fn line_col_to_offset(text: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            return offset + l.char_indices().nth(col.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+            return offset
+                + l.char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(l.len(), |(b, _)| b);
         }
         offset += l.len();
     }
