@@ -25,7 +25,7 @@ pub mod syntax;
 pub mod units;
 pub mod write;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use diagnostic::Diagnostic;
 use source::Sources;
@@ -39,29 +39,12 @@ pub struct Compiled {
     pub sources: Sources,
 }
 
-#[derive(Debug)]
-pub enum CompileError {
-    /// The spec could not be read (exit code 2).
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// The spec has errors (exit code 1).
-    Spec {
-        sources: Sources,
-        diags: Vec<Diagnostic>,
-    },
-}
+/// Why a compile failed: the same two cases as loading.
+pub type CompileError = load::LoadError;
 
 /// Loads and checks a spec (a file or a folder).
 pub fn check_spec(path: &Path) -> Result<(check::Checked, Sources), CompileError> {
-    let sources = match load::load(path) {
-        Ok(sources) => sources,
-        Err(load::LoadError::Io { path, source }) => return Err(CompileError::Io { path, source }),
-        Err(load::LoadError::Spec { sources, diags }) => {
-            return Err(CompileError::Spec { sources, diags });
-        }
-    };
+    let sources = load::load(path)?;
     match check::check(&sources) {
         Ok(checked) => Ok((checked, sources)),
         Err(diags) => Err(CompileError::Spec { sources, diags }),

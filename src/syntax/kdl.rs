@@ -206,17 +206,7 @@ impl Reader<'_> {
     /// The value of a field written as a child node.
     fn value(&mut self, node: &KdlNode, schema: Option<&Value>) -> Node {
         let span = self.span(node.name().span());
-        let args: Vec<&KdlEntry> = node
-            .entries()
-            .iter()
-            .filter(|e| e.name().is_none())
-            .collect();
-        let props: Vec<&KdlEntry> = node
-            .entries()
-            .iter()
-            .filter(|e| e.name().is_some())
-            .collect();
-        let children = node.children().map(KdlDocument::nodes).unwrap_or(&[]);
+        let (args, props, children) = parts(node);
 
         if let Some(items) = schema.and_then(list_items) {
             if schema::object_schema(items).is_some() && !(props.is_empty() && args.is_empty()) {
@@ -278,17 +268,7 @@ impl Reader<'_> {
         let Some(object) = object else {
             return self.value(node, items);
         };
-        let args: Vec<&KdlEntry> = node
-            .entries()
-            .iter()
-            .filter(|e| e.name().is_none())
-            .collect();
-        let props: Vec<&KdlEntry> = node
-            .entries()
-            .iter()
-            .filter(|e| e.name().is_some())
-            .collect();
-        let children = node.children().map(KdlDocument::nodes).unwrap_or(&[]);
+        let (args, props, children) = parts(node);
         let mut entries = Vec::new();
         let key_field = ITEM_KEY_FIELDS
             .into_iter()
@@ -325,6 +305,13 @@ impl Reader<'_> {
         }
         Node::new(NodeKind::Map(entries), span)
     }
+}
+
+/// A node's arguments, properties and children.
+fn parts(node: &KdlNode) -> (Vec<&KdlEntry>, Vec<&KdlEntry>, &[KdlNode]) {
+    let (props, args) = node.entries().iter().partition(|e| e.name().is_some());
+    let children = node.children().map(KdlDocument::nodes).unwrap_or(&[]);
+    (args, props, children)
 }
 
 /// The schema of a declared field of an object schema.
