@@ -24,7 +24,21 @@ use crate::source::{SourceId, Span};
 /// Fields an item's first argument may fill, in order of preference.
 const ITEM_KEY_FIELDS: [&str; 3] = ["name", "uid", "title"];
 
+/// Deeper nesting than any spec needs; refusing it up front keeps the KDL
+/// parser's recursion off the end of the stack.
+const MAX_DEPTH: usize = 64;
+
 pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
+    if let Some(offset) = too_deep(text) {
+        return Err(vec![
+            Diagnostic::error(
+                "monocle::kdl::too_deep",
+                format!("nodes are nested more than {MAX_DEPTH} levels deep"),
+            )
+            .at(Span::new(source, offset, offset + 1))
+            .label("too deep"),
+        ]);
+    }
     let doc = match KdlDocument::parse(text) {
         Ok(doc) => doc,
         Err(err) => {
@@ -65,6 +79,28 @@ pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     } else {
         Err(reader.errors)
     }
+}
+
+/// Offset of the first `{` past [`MAX_DEPTH`], counting braces outside
+/// quoted strings (a cheap over-estimate is fine: real specs are shallow).
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '{' if !in_string => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            '}' if !in_string => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn floor_boundary(text: &str, offset: usize) -> usize {
