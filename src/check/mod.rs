@@ -5,6 +5,7 @@ mod context;
 mod merge;
 pub mod merged;
 mod names;
+mod promql;
 mod refs;
 pub mod selectors;
 pub mod structure;
@@ -56,6 +57,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     values::check(&spec, &mut ctx);
     selectors::check(&spec, &mut ctx);
     refs::check(&spec, &mut ctx);
+    promql::check(&spec, &mut ctx);
     let diags = sorted(ctx.diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);

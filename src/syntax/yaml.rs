@@ -15,6 +15,9 @@ use crate::source::{SourceId, Span};
 pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::Error,
+        // YAML 1.2 booleans only: `y`, `no` and `on` stay strings (the
+        // "Norway problem" turns country codes and names into booleans).
+        strict_booleans: true,
     };
     match serde_saphyr::from_str_with_options::<YSpanned<RawNode>>(text, options) {
         Ok(root) => Ok(root
