@@ -37,7 +37,13 @@ fn check_accepts_the_reference_spec() {
 #[test]
 fn compile_check_passes_on_the_committed_tree() {
     let out = monocle(&["compile", "--check"], repo());
-    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -59,19 +65,40 @@ fn compile_writes_then_check_detects_drift_and_diff_shows_it() {
     std::fs::write(out_dir.join("prod-eu-1/README.md"), "mine\n").unwrap();
     let out = monocle(&["compile", spec, "--out", out_arg, "--check"], dir.path());
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("would update"), "{}", text(&out.stdout));
-    assert_eq!(std::fs::read_to_string(&edited).unwrap(), "edited by hand\n", "--check wrote a file");
+    assert!(
+        text(&out.stdout).contains("would update"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&edited).unwrap(),
+        "edited by hand\n",
+        "--check wrote a file"
+    );
 
     let out = monocle(&["diff", spec, "--out", out_arg], dir.path());
     assert_eq!(out.status.code(), Some(1));
     let diff = text(&out.stdout);
-    assert!(diff.contains("-edited by hand") && diff.contains("+kind: ServiceMonitor"), "{diff}");
-    assert!(!diff.contains('\u{1b}'), "diff to a pipe must not be coloured");
+    assert!(
+        diff.contains("-edited by hand") && diff.contains("+kind: ServiceMonitor"),
+        "{diff}"
+    );
+    assert!(
+        !diff.contains('\u{1b}'),
+        "diff to a pipe must not be coloured"
+    );
 
     let out = monocle(&["compile", spec, "--out", out_arg], dir.path());
     assert_eq!(out.status.code(), Some(0));
-    assert!(std::fs::read_to_string(&edited).unwrap().contains("kind: ServiceMonitor"));
-    assert_eq!(std::fs::read_to_string(out_dir.join("prod-eu-1/README.md")).unwrap(), "mine\n");
+    assert!(
+        std::fs::read_to_string(&edited)
+            .unwrap()
+            .contains("kind: ServiceMonitor")
+    );
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("prod-eu-1/README.md")).unwrap(),
+        "mine\n"
+    );
 }
 
 #[test]
@@ -82,7 +109,11 @@ fn removed_outputs_are_pruned_but_nothing_is_written_on_error() {
     std::fs::write(&spec, &fleet).unwrap();
     let out = monocle(&["compile", "spec.yaml", "--out", "out"], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(dir.path().join("out/staging-eu-1/kustomization.yaml").exists());
+    assert!(
+        dir.path()
+            .join("out/staging-eu-1/kustomization.yaml")
+            .exists()
+    );
 
     // Drop a cluster: its files go, the rest stay.
     let without_staging = fleet.replace("  - name: staging-eu-1\n    environment: staging\n    region: westeurope\n    prometheus: {retention: 7d, replicas: 1}\n", "");
@@ -97,7 +128,10 @@ fn removed_outputs_are_pruned_but_nothing_is_written_on_error() {
     let before = std::fs::read(dir.path().join("out/prod-us-1/kustomization.yaml")).unwrap();
     let out = monocle(&["compile", "spec.yaml", "--out", "out"], dir.path());
     assert_clean_failure(&out, 1);
-    assert_eq!(std::fs::read(dir.path().join("out/prod-us-1/kustomization.yaml")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(dir.path().join("out/prod-us-1/kustomization.yaml")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -106,7 +140,11 @@ fn bad_inputs_fail_cleanly() {
     let d = dir.path();
     std::fs::write(d.join("empty.yaml"), "").unwrap();
     std::fs::write(d.join("binary.yaml"), [0u8, 159, 146, 150, 0, 1, 2, 255]).unwrap();
-    std::fs::write(d.join("malformed.yaml"), "version: 1\nclusters: [\n  - name: x\n").unwrap();
+    std::fs::write(
+        d.join("malformed.yaml"),
+        "version: 1\nclusters: [\n  - name: x\n",
+    )
+    .unwrap();
     std::fs::write(d.join("list.yaml"), "- a\n- b\n").unwrap();
     std::fs::write(d.join("malformed.kdl"), "clusters {\n  cluster \"x\n").unwrap();
     std::fs::create_dir(d.join("nothing")).unwrap();
@@ -125,7 +163,10 @@ fn bad_inputs_fail_cleanly() {
         let out = monocle(&args, d);
         assert_clean_failure(&out, code);
         let stderr = text(&out.stderr);
-        assert!(stderr.contains(needle), "{args:?}: expected `{needle}` in:\n{stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: expected `{needle}` in:\n{stderr}"
+        );
     }
 }
 
@@ -140,7 +181,8 @@ fn short_and_json_formats() {
     let out = monocle(&["check", "bad.yaml", "--format", "short"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).starts_with("bad.yaml:4:5: monocle::schema::unknown_key: unknown key `regoin`"),
+        text(&out.stderr)
+            .starts_with("bad.yaml:4:5: monocle::schema::unknown_key: unknown key `regoin`"),
         "{}",
         text(&out.stderr)
     );
@@ -158,7 +200,10 @@ fn short_and_json_formats() {
 fn schema_command_prints_the_checked_in_schema() {
     let out = monocle(&["schema"], repo());
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(text(&out.stdout), std::fs::read_to_string(repo().join("schemas/monocle.schema.json")).unwrap());
+    assert_eq!(
+        text(&out.stdout),
+        std::fs::read_to_string(repo().join("schemas/monocle.schema.json")).unwrap()
+    );
 }
 
 #[test]
@@ -179,11 +224,22 @@ fn errors_from_several_files_are_reported_together_and_duplicates_point_at_both(
     let out = monocle(&["check", "specs", "--format", "short"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("specs/b.yaml:3:11: monocle::names::duplicate: duplicate service `api`"), "{stderr}");
-    assert!(stderr.contains("specs/b.yaml:9:16: monocle::names::invalid_dns_name"), "{stderr}");
+    assert!(
+        stderr.contains("specs/b.yaml:3:11: monocle::names::duplicate: duplicate service `api`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("specs/b.yaml:9:16: monocle::names::invalid_dns_name"),
+        "{stderr}"
+    );
     let out = monocle(&["check", "specs", "--format", "json"], dir.path());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let duplicate = json.as_array().unwrap().iter().find(|d| d["code"] == "monocle::names::duplicate").unwrap();
+    let duplicate = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "monocle::names::duplicate")
+        .unwrap();
     assert_eq!(duplicate["related"][0]["file"], "specs/a.yaml");
     assert_eq!(duplicate["related"][0]["line"], 5);
 }

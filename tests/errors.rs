@@ -35,8 +35,16 @@ fn expectation(path: &Path) -> Expectation {
         .trim_start_matches(['#', '/'])
         .trim()
         .strip_prefix("expect:")
-        .unwrap_or_else(|| panic!("{}: first line must be `# expect: <code> at <line>:<col>`", path.display()));
-    let (code, at) = rest.trim().split_once(" at ").expect("`<code> at <line>:<col>`");
+        .unwrap_or_else(|| {
+            panic!(
+                "{}: first line must be `# expect: <code> at <line>:<col>`",
+                path.display()
+            )
+        });
+    let (code, at) = rest
+        .trim()
+        .split_once(" at ")
+        .expect("`<code> at <line>:<col>`");
     let (line, column) = at.trim().split_once(':').expect("`<line>:<col>`");
     Expectation {
         code: code.trim().to_owned(),
@@ -48,7 +56,11 @@ fn expectation(path: &Path) -> Expectation {
 #[test]
 fn every_broken_spec_reports_its_error_at_the_expected_position() {
     let files = fixtures();
-    assert!(files.len() >= 25, "the corpus should hold at least 25 broken specs, found {}", files.len());
+    assert!(
+        files.len() >= 25,
+        "the corpus should hold at least 25 broken specs, found {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     for path in &files {
         let expect = expectation(path);
@@ -65,7 +77,9 @@ fn every_broken_spec_reports_its_error_at_the_expected_position() {
         };
         let found = diags.iter().any(|d| {
             d.code == expect.code
-                && d.span.is_some_and(|s| sources.line_col(s.source, s.start) == (expect.line, expect.column))
+                && d.span.is_some_and(|s| {
+                    sources.line_col(s.source, s.start) == (expect.line, expect.column)
+                })
         });
         if !found {
             let got: Vec<String> = diags.iter().map(|d| render::short(d, &sources)).collect();
@@ -83,7 +97,11 @@ fn every_broken_spec_reports_its_error_at_the_expected_position() {
             render::render(&diags, &sources, Format::Short, false),
             render::render(&diags, &sources, Format::Human, false)
         );
-        let name = path.file_name().unwrap_or_default().to_string_lossy().replace('.', "_");
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .replace('.', "_");
         insta::with_settings!({ snapshot_path => "errors/snapshots", prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!(name, rendered);
         });
@@ -94,6 +112,11 @@ fn every_broken_spec_reports_its_error_at_the_expected_position() {
 #[test]
 fn every_error_code_in_the_corpus_is_pinned_once() {
     // Each fixture pins a distinct (code, file) pair; make sure several kinds are covered.
-    let codes: std::collections::BTreeSet<String> = fixtures().iter().map(|p| expectation(p).code).collect();
-    assert!(codes.len() >= 15, "the corpus should cover at least 15 error kinds, covers {}", codes.len());
+    let codes: std::collections::BTreeSet<String> =
+        fixtures().iter().map(|p| expectation(p).code).collect();
+    assert!(
+        codes.len() >= 15,
+        "the corpus should cover at least 15 error kinds, covers {}",
+        codes.len()
+    );
 }

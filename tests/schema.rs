@@ -19,7 +19,10 @@ fn reference_spec_validates_against_the_schema() {
     let validator = common::validator(SCHEMA);
     let fleet = common::yaml_value(&std::fs::read_to_string("specs/fleet.yaml").unwrap());
     let errors = common::schema_errors(&validator, &fleet);
-    assert!(errors.is_empty(), "specs/fleet.yaml fails the schema:\n{errors}");
+    assert!(
+        errors.is_empty(),
+        "specs/fleet.yaml fails the schema:\n{errors}"
+    );
 }
 
 #[test]
@@ -38,11 +41,15 @@ fn schema_error_fixtures_fail_the_schema() {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let is_schema_error = text.lines().next().is_some_and(|l| l.contains("monocle::schema::") || l.contains("monocle::routing::inline_secret"));
+        let is_schema_error = text.lines().next().is_some_and(|l| {
+            l.contains("monocle::schema::") || l.contains("monocle::routing::inline_secret")
+        });
         if !is_schema_error {
             continue;
         }
-        let Ok(value) = serde_saphyr::from_str::<serde_json::Value>(&text) else { continue };
+        let Ok(value) = serde_saphyr::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
         assert!(
             !common::schema_errors(&validator, &value).is_empty(),
             "{} is a schema error fixture but passes the schema",
@@ -50,5 +57,8 @@ fn schema_error_fixtures_fail_the_schema() {
         );
         checked += 1;
     }
-    assert!(checked >= 4, "expected several schema-error fixtures, found {checked}");
+    assert!(
+        checked >= 4,
+        "expected several schema-error fixtures, found {checked}"
+    );
 }

@@ -25,20 +25,25 @@ impl<'a> Ctx<'a> {
     /// The span of the characters `err` blames inside the string value at
     /// `span`, skipping an opening quote.
     pub fn inner_span(&self, span: Span, start: usize, end: usize) -> Span {
-        let text = &self.sources.get(span.source).text;
-        let quoted = text
-            .get(span.start..)
-            .and_then(|rest| rest.chars().next())
-            .is_some_and(|c| c == '"' || c == '\'');
-        let (span, shift) = if quoted && span.end > span.start + 1 {
-            (Span::new(span.source, span.start + 1, span.end - 1), 0)
+        let text = self
+            .sources
+            .get(span.source)
+            .text
+            .get(span.start..span.end)
+            .unwrap_or("");
+        // `"x"`, `'x'` and KDL raw strings `#"x"#`: skip the delimiters.
+        let hashes = text.len() - text.trim_start_matches('#').len();
+        let quoted = text[hashes..].starts_with(['"', '\'']);
+        let open = if quoted { hashes + 1 } else { 0 };
+        let span = if quoted && text.len() >= 2 * open {
+            Span::new(span.source, span.start + open, span.end - open)
         } else {
-            (span, 0)
+            span
         };
         if start == 0 && end == 0 {
             return span;
         }
-        span.sub(start + shift, end + shift)
+        span.sub(start, end)
     }
 
     /// Reports a [`ValueError`] found inside the string at `span`.

@@ -17,13 +17,21 @@ impl<T> Item<T> {
     /// nearest existing ancestor when the value was left out.
     pub fn span(&self, path: &[&str]) -> Span {
         let mut node = &self.node;
+        let mut key_span = None;
         for segment in path {
             match node.at_path([*segment]) {
-                Some(child) => node = child,
+                Some(child) => {
+                    key_span = node.key_span(segment);
+                    node = child;
+                }
                 None => break,
             }
         }
-        node.blame_span()
+        // A block map or list has no span of its own: blame its key.
+        match key_span {
+            Some(key) if node.span.start == node.span.end => key,
+            _ => node.blame_span(),
+        }
     }
 
     /// The span of a key inside the item (for "defined here" pointers).

@@ -50,6 +50,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
                 "monocle::spec::no_clusters",
                 "the spec declares no clusters, so nothing would be generated",
             )
+            .at(Span::new(SourceId(0), 0, 0))
             .help("add a `clusters:` list with at least one cluster"),
         );
     }

@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::diagnostic::Diagnostic;
 use crate::names::did_you_mean;
 use crate::schema;
+use crate::source::Span;
 use crate::syntax::{Node, NodeKind};
 
 /// Keys people write when they mean to inline a secret; refused with a
@@ -42,6 +43,29 @@ pub fn check(root: &Node) -> Vec<Diagnostic> {
     for error in validator().iter_errors(&instance) {
         report(root, &error, &mut diags);
     }
+    // `severty: x` is one mistake, not two: drop "missing `severity`" when
+    // an unknown key next to it already suggests `severity`.
+    let suggested: Vec<(Option<Span>, String)> = diags
+        .iter()
+        .filter(|d| d.code == "monocle::schema::unknown_key")
+        .filter_map(|d| {
+            Some((
+                d.span,
+                d.help
+                    .as_deref()?
+                    .strip_prefix("did you mean `")?
+                    .strip_suffix("`?")?
+                    .to_owned(),
+            ))
+        })
+        .collect();
+    diags.retain(|d| {
+        d.code != "monocle::schema::missing_key"
+            || !suggested.iter().any(|(span, key)| {
+                span.map(|s| s.source) == d.span.map(|s| s.source)
+                    && d.message.contains(&format!("`{key}`"))
+            })
+    });
     diags
 }
 
@@ -58,6 +82,15 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
     let Some(node) = root.at_path(path.iter().map(String::as_str)) else {
         return;
     };
+    // A block map or list has no span of its own: blame its key.
+    let parent_key = path.split_last().and_then(|(last, parent)| {
+        root.at_path(parent.iter().map(String::as_str))?
+            .key_span(last)
+    });
+    let blame = match parent_key {
+        Some(key) if node.span.start == node.span.end => key,
+        _ => node.blame_span(),
+    };
     let field = path.last().map_or("the spec", String::as_str);
     let place = describe(&path);
     match error.kind() {
@@ -65,7 +98,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
             let object = schema::at_path(path.iter().map(String::as_str));
             let known = object.map(schema::property_names).unwrap_or_default();
             for key in unexpected {
-                let span = node.key_span(key).unwrap_or_else(|| node.blame_span());
+                let span = node.key_span(key).unwrap_or_else(|| blame);
                 let parent = path.iter().rev().find(|s| s.parse::<usize>().is_err());
                 let in_receiver = matches!(parent.map(String::as_str), Some("slack" | "pagerduty"));
                 if in_receiver && INLINE_SECRET_KEYS.contains(&key.as_str()) {
@@ -109,7 +142,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                     "monocle::schema::missing_key",
                     format!("missing required key `{name}` in {place}"),
                 )
-                .at(node.blame_span())
+                .at(blame)
                 .label(format!("`{name}` is missing here"))
                 .help(format!("add `{name}: ...`")),
             );
@@ -128,7 +161,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                     "monocle::schema::wrong_type",
                     format!("`{field}` must be {expected}, found {}", node.type_name()),
                 )
-                .at(node.blame_span())
+                .at(blame)
                 .label(format!("expected {expected}")),
             );
         }
@@ -153,7 +186,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                         quote_list(&allowed)
                     ),
                 )
-                .at(node.blame_span())
+                .at(blame)
                 .label("invalid value")
                 .help(help),
             );
@@ -178,7 +211,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                         "monocle::schema::wrong_type",
                         format!("`{field}` has the wrong shape: found {}", node.type_name()),
                     )
-                    .at(node.blame_span())
+                    .at(blame)
                     .help(alternatives_help(&path)),
                 ),
             }
@@ -193,7 +226,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                     "monocle::schema::invalid_value",
                     format!("`{field}` must be at least {limit}"),
                 )
-                .at(node.blame_span())
+                .at(blame)
                 .label("too small"),
             );
         }
@@ -204,7 +237,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                     "monocle::schema::invalid_value",
                     format!("`{field}` must be at most {limit}"),
                 )
-                .at(node.blame_span())
+                .at(blame)
                 .label("too large"),
             );
         }
@@ -214,7 +247,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                     "monocle::schema::invalid_value",
                     format!("invalid `{field}`: {error}"),
                 )
-                .at(node.blame_span()),
+                .at(blame),
             );
         }
     }

@@ -58,6 +58,19 @@ pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
                     .help_opt(d.help.clone())
                 })
                 .collect();
+            // One mistake often yields several parser errors; the first is the one to fix.
+            diags.truncate(1);
+            if let Some(d) = diags.first_mut()
+                && let Some(span) = d.span
+                && let Some(word) = text
+                    .get(span.start..)
+                    .map(|t| t.split(|c: char| !c.is_alphanumeric()).next().unwrap_or(""))
+                && matches!(word, "true" | "false" | "null")
+            {
+                d.help = Some(format!(
+                    "KDL v2 writes `#{word}`; a bare `{word}` is not a value"
+                ));
+            }
             if diags.is_empty() {
                 diags.push(
                     Diagnostic::error("monocle::kdl::syntax", "invalid KDL document")
@@ -190,7 +203,7 @@ impl Reader<'_> {
             let field = object.and_then(|o| field_schema(o, name));
             let key = self.name_key(child);
             if let Some(field) = field {
-                let appends = is_list_of_structs(field) && !is_wrapper(child);
+                let appends = is_list_of_structs(field);
                 let value = self.value(child, Some(field));
                 self.insert(&mut entries, key, value, appends);
             } else if let Some((list, items)) = object.and_then(|o| list_for_singular(o, name)) {
@@ -247,6 +260,19 @@ impl Reader<'_> {
         if let Some(items) = schema.and_then(list_items) {
             if schema::object_schema(items).is_some() && !(props.is_empty() && args.is_empty()) {
                 // `remote_write name="x" url="y"`: the node is itself one item.
+                let item = self.item(node, Some(items));
+                return Node::new(NodeKind::Seq(vec![item]), span);
+            }
+            let item_fields = schema::object_schema(items);
+            let is_one_item = item_fields.is_some_and(|o| {
+                !children.is_empty()
+                    && children
+                        .iter()
+                        .all(|c| schema::property(o, c.name().value()).is_some())
+            });
+            if is_one_item {
+                // `inhibit { source ...; target ... }`: the children are the
+                // fields of one unnamed item.
                 let item = self.item(node, Some(items));
                 return Node::new(NodeKind::Seq(vec![item]), span);
             }
@@ -367,11 +393,6 @@ fn list_items(schema: &Value) -> Option<&Value> {
 
 fn is_list_of_structs(schema: &Value) -> bool {
     list_items(schema).and_then(schema::object_schema).is_some()
-}
-
-/// A node with only children: `clusters { cluster ...; cluster ... }`.
-fn is_wrapper(node: &KdlNode) -> bool {
-    node.entries().is_empty() && node.children().is_some()
 }
 
 /// The list field whose items a singular node name stands for

@@ -15,7 +15,9 @@ pub fn compile_ok(path: impl AsRef<Path>) -> Vec<Artifact> {
             path.as_ref().display(),
             monocle::render::render(&diags, &sources, monocle::render::Format::Short, false)
         ),
-        Err(monocle::CompileError::Io { path, source }) => panic!("cannot read {}: {source}", path.display()),
+        Err(monocle::CompileError::Io { path, source }) => {
+            panic!("cannot read {}: {source}", path.display())
+        }
     }
 }
 
@@ -25,7 +27,8 @@ pub fn yaml_value(text: &str) -> serde_json::Value {
 }
 
 pub fn validator(schema_path: &str) -> jsonschema::Validator {
-    let text = std::fs::read_to_string(schema_path).unwrap_or_else(|e| panic!("{schema_path}: {e}"));
+    let text =
+        std::fs::read_to_string(schema_path).unwrap_or_else(|e| panic!("{schema_path}: {e}"));
     let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
     jsonschema::validator_for(&schema).expect("schema compiles")
 }

@@ -1,1 +1,0 @@
-fn main() { print!("{}", monocle::schema::schema_text()); }
