@@ -98,7 +98,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
             let object = schema::at_path(path.iter().map(String::as_str));
             let known = object.map(schema::property_names).unwrap_or_default();
             for key in unexpected {
-                let span = node.key_span(key).unwrap_or_else(|| blame);
+                let span = node.key_span(key).unwrap_or(blame);
                 let parent = path.iter().rev().find(|s| s.parse::<usize>().is_err());
                 let in_receiver = matches!(parent.map(String::as_str), Some("slack" | "pagerduty"));
                 if in_receiver && INLINE_SECRET_KEYS.contains(&key.as_str()) {
