@@ -7,6 +7,7 @@ pub mod merged;
 mod names;
 mod promql;
 mod refs;
+mod regexes;
 pub mod selectors;
 pub mod structure;
 mod values;
@@ -59,6 +60,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     selectors::check(&spec, &mut ctx);
     refs::check(&spec, &mut ctx);
     promql::check(&spec, &mut ctx);
+    regexes::check(&spec, &mut ctx);
     let diags = sorted(ctx.diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);

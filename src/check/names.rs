@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use super::{Ctx, Item, Spec};
 use crate::diagnostic::Diagnostic;
-use crate::names::{ValueError, check_alert_name, check_dns1123_label, check_label_name};
+use crate::names::{
+    ValueError, check_alert_name, check_dns1123_label, check_k8s_label_key, check_k8s_label_value,
+    check_label_name,
+};
 use crate::source::Span;
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
@@ -18,6 +21,22 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     }
     duplicates(ctx, "cluster", clusters);
     for cluster in &spec.clusters {
+        for (key, value) in &cluster.value.labels {
+            if let Err(e) = check_k8s_label_key(key) {
+                ctx.value_error(
+                    "monocle::names::invalid_label_key",
+                    cluster.key_span(&["labels"], key),
+                    e,
+                );
+            }
+            if let Err(e) = check_k8s_label_value(value) {
+                ctx.value_error(
+                    "monocle::names::invalid_label_value",
+                    cluster.span(&["labels", key]),
+                    e,
+                );
+            }
+        }
         if let Some(p) = &cluster.value.prometheus {
             prometheus_names(ctx, p, |path| {
                 cluster.span(&[&["prometheus"], path].concat())

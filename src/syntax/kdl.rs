@@ -277,6 +277,21 @@ impl Reader<'_> {
                 return Node::new(NodeKind::Seq(vec![item]), span);
             }
             if !children.is_empty() {
+                let expected = singular(node.name().value());
+                for child in children.iter().filter(|c| c.name().value() != expected) {
+                    self.errors.push(
+                        Diagnostic::error(
+                            "monocle::kdl::unexpected_node",
+                            format!(
+                                "`{}` holds `{expected}` items, not `{}`",
+                                node.name().value(),
+                                child.name().value()
+                            ),
+                        )
+                        .at(self.span(child.name().span()))
+                        .help(format!("name each item `{expected}`")),
+                    );
+                }
                 let list = children.iter().map(|c| self.item(c, Some(items))).collect();
                 return Node::new(NodeKind::Seq(list), span);
             }
@@ -401,12 +416,17 @@ fn list_for_singular<'a>(object: &'a Value, name: &str) -> Option<(&'a str, &'a 
     let object = schema::object_schema(object)?;
     let properties = object.get("properties")?.as_object()?;
     properties.iter().find_map(|(list, field)| {
-        let singular = list
-            .strip_suffix("ies")
-            .map(|stem| format!("{stem}y"))
-            .or_else(|| list.strip_suffix('s').map(str::to_owned));
-        (singular.as_deref() == Some(name))
+        (list.as_str() != name && singular(list) == name)
             .then(|| list_items(field).map(|items| (list.as_str(), items)))
             .flatten()
     })
+}
+
+/// `clusters` → `cluster`, `queries` → `query`; names without a plural
+/// (`remote_write`, `inhibit`) stand for their items too.
+fn singular(list: &str) -> String {
+    list.strip_suffix("ies")
+        .map(|stem| format!("{stem}y"))
+        .or_else(|| list.strip_suffix('s').map(str::to_owned))
+        .unwrap_or_else(|| list.to_owned())
 }

@@ -28,10 +28,14 @@ pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
                 .location()
                 .map(|loc| span_of(source, text, &loc))
                 .unwrap_or_else(|| Span::new(source, 0, 0));
+            let message = clean_message(&err);
+            let code = if message.starts_with("duplicate key") {
+                "monocle::yaml::duplicate_key"
+            } else {
+                "monocle::yaml::syntax"
+            };
             Err(vec![
-                Diagnostic::error("monocle::yaml::syntax", clean_message(&err))
-                    .at(span)
-                    .label("here"),
+                Diagnostic::error(code, message).at(span).label("here"),
             ])
         }
     }
