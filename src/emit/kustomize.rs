@@ -3,17 +3,16 @@
 
 use serde_json::json;
 
-use super::yaml;
-use crate::write::Artifact;
+use super::{Emitted, yaml};
 
 pub const FILE: &str = "kustomization.yaml";
 
-/// `files` are the cluster's artifacts (paths relative to the cluster).
-pub fn emit(files: &[Artifact]) -> Artifact {
+/// `files` are the cluster's other files (paths relative to the cluster).
+pub fn emit(files: &[Emitted]) -> Emitted {
     let mut resources: Vec<&str> = files
         .iter()
+        .filter(|f| f.resource)
         .map(|f| f.path.as_str())
-        .filter(|p| p.ends_with(".yaml") && *p != FILE)
         .collect();
     resources.sort_unstable();
     let value = json!({
@@ -21,5 +20,5 @@ pub fn emit(files: &[Artifact]) -> Artifact {
         "kind": "Kustomization",
         "resources": resources,
     });
-    yaml::artifact(FILE.to_owned(), None, &value)
+    yaml::resource(FILE.to_owned(), None, &value, false)
 }

@@ -1,25 +1,39 @@
 //! emit: model → artifacts. One module per output kind, each a pure
 //! function of the model; none of them sees the spec or the disk.
 
+mod alertmanager;
 mod kustomize;
 mod monitors;
 pub mod yaml;
 
-use crate::model::Model;
+use crate::model::{ClusterModel, Model};
 use crate::write::Artifact;
+
+/// A file of one cluster, path relative to the cluster's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Emitted {
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// A Kubernetes object, listed in the cluster's `kustomization.yaml`.
+    pub resource: bool,
+}
 
 /// Every file monocle generates for a model, sorted by path.
 pub fn emit(model: &Model) -> Vec<Artifact> {
     let mut artifacts = Vec::new();
     for cluster in &model.clusters {
-        let mut files = monitors::emit(cluster);
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        files.push(kustomize::emit(&files));
-        artifacts.extend(files.into_iter().map(|a| Artifact {
-            path: format!("{}/{}", cluster.name, a.path),
-            bytes: a.bytes,
+        artifacts.extend(cluster_files(cluster).into_iter().map(|f| Artifact {
+            path: format!("{}/{}", cluster.name, f.path),
+            bytes: f.bytes,
         }));
     }
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     artifacts
+}
+
+fn cluster_files(cluster: &ClusterModel) -> Vec<Emitted> {
+    let emitters: [fn(&ClusterModel) -> Vec<Emitted>; 2] = [monitors::emit, alertmanager::emit];
+    let mut files: Vec<Emitted> = emitters.iter().flat_map(|emit| emit(cluster)).collect();
+    files.push(kustomize::emit(&files));
+    files
 }

@@ -2,12 +2,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::yaml;
+use super::{Emitted, yaml};
 use crate::model::{ClusterModel, EndpointModel, MonitorKind, MonitorModel, SHARD_LABEL, TlsModel};
 use crate::selector::{Operator, Selector};
-use crate::write::Artifact;
 
-pub fn emit(cluster: &ClusterModel) -> Vec<Artifact> {
+pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
     cluster
         .monitors
         .iter()
@@ -16,10 +15,11 @@ pub fn emit(cluster: &ClusterModel) -> Vec<Artifact> {
                 MonitorKind::Service => "servicemonitors",
                 MonitorKind::Pod => "podmonitors",
             };
-            yaml::artifact(
+            yaml::resource(
                 format!("{folder}/{}.yaml", m.name),
                 Some(&m.origin),
                 &object(m),
+                true,
             )
         })
         .collect()

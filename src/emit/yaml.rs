@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::write::Artifact;
+use super::Emitted;
 
 /// The header every generated YAML file starts with.
 pub fn header(origin: Option<&str>) -> String {
@@ -23,12 +23,18 @@ pub fn to_yaml<T: Serialize>(value: &T) -> String {
     text
 }
 
-/// A YAML file artifact with its header.
-pub fn artifact<T: Serialize>(path: String, origin: Option<&str>, value: &T) -> Artifact {
+/// A YAML file with its header; `resource` when it is a Kubernetes object.
+pub fn resource<T: Serialize>(
+    path: String,
+    origin: Option<&str>,
+    value: &T,
+    resource: bool,
+) -> Emitted {
     let mut text = header(origin);
     text.push_str(&to_yaml(value));
-    Artifact {
+    Emitted {
         path,
         bytes: text.into_bytes(),
+        resource,
     }
 }

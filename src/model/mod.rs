@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
+pub mod routing;
+
 use crate::selector::Selector;
+use routing::RoutingModel;
 
 /// Everything monocle generates is derived from this.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +23,19 @@ pub struct ClusterModel {
     pub prometheus: PrometheusModel,
     /// ServiceMonitors and PodMonitors selected for this cluster, by name.
     pub monitors: Vec<MonitorModel>,
+    pub alertmanager: AlertmanagerModel,
+    pub routing: RoutingModel,
+}
+
+/// The Alertmanager resource of a cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertmanagerModel {
+    /// Resource name; the operator reads its config from Secret `alertmanager-<name>`.
+    pub name: String,
+    pub namespace: String,
+    pub replicas: u32,
+    /// Kubernetes Secrets mounted under `/etc/alertmanager/secrets/<name>/`.
+    pub secrets: Vec<String>,
 }
 
 /// Prometheus settings after per-cluster overrides.

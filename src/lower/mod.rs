@@ -1,11 +1,13 @@
 //! lower: checked spec → per-cluster model. The one place where defaults and
 //! naming conventions are applied.
 
+pub mod routing;
+
 use crate::check::Spec;
 use crate::check::selectors::cluster_labels;
 use crate::model::{
-    ClusterModel, DEFAULT_SHARD, EndpointModel, Model, MonitorKind, MonitorModel, PrometheusModel,
-    TlsModel,
+    AlertmanagerModel, ClusterModel, DEFAULT_SHARD, EndpointModel, Model, MonitorKind,
+    MonitorModel, PrometheusModel, TlsModel,
 };
 use crate::selector::Selector;
 use crate::source::Sources;
@@ -44,7 +46,10 @@ pub fn lower(spec: &Spec, sources: &Sources) -> Model {
                 })
                 .collect();
             monitors.sort_by(|a, b| a.name.cmp(&b.name));
+            let alertmanager = alertmanager(spec, &prometheus);
             ClusterModel {
+                routing: routing::lower(spec, &labels),
+                alertmanager,
                 name: c.name.clone(),
                 environment: c.environment.clone(),
                 region: c.region.clone(),
@@ -57,6 +62,21 @@ pub fn lower(spec: &Spec, sources: &Sources) -> Model {
     let mut model = Model { clusters };
     model.clusters.sort_by(|a, b| a.name.cmp(&b.name));
     model
+}
+
+/// Name of the Alertmanager resource in every cluster.
+pub const ALERTMANAGER_NAME: &str = "main";
+
+fn alertmanager(spec: &Spec, prometheus: &PrometheusModel) -> AlertmanagerModel {
+    let settings = spec.alertmanager.as_ref().map(|a| &a.value);
+    AlertmanagerModel {
+        name: ALERTMANAGER_NAME.to_owned(),
+        namespace: settings
+            .and_then(|a| a.namespace.clone())
+            .unwrap_or_else(|| prometheus.namespace.clone()),
+        replicas: settings.and_then(|a| a.replicas).unwrap_or(3),
+        secrets: Vec::new(),
+    }
 }
 
 /// Fleet settings with a cluster's overrides on top.

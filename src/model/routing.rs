@@ -1,0 +1,5 @@
+//! The Alertmanager routing model of one cluster (filled in by the routing work).
+
+/// Receivers, route tree, inhibition rules and routing tests selected for one cluster.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoutingModel {}
