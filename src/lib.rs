@@ -17,6 +17,7 @@ pub mod lower;
 pub mod model;
 pub mod names;
 pub mod render;
+pub mod routing;
 pub mod schema;
 pub mod selector;
 pub mod source;

@@ -8,6 +8,7 @@ mod names;
 mod promql;
 mod refs;
 mod regexes;
+mod routing;
 pub mod selectors;
 pub mod structure;
 mod values;
@@ -61,6 +62,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     refs::check(&spec, &mut ctx);
     promql::check(&spec, &mut ctx);
     regexes::check(&spec, &mut ctx);
+    routing::check(&spec, &mut ctx);
     let diags = sorted(ctx.diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);

@@ -46,9 +46,10 @@ pub fn lower(spec: &Spec, sources: &Sources) -> Model {
                 })
                 .collect();
             monitors.sort_by(|a, b| a.name.cmp(&b.name));
-            let alertmanager = alertmanager(spec, &prometheus);
+            let routing = routing::lower(spec, &labels);
+            let alertmanager = alertmanager(spec, &prometheus, routing.secrets());
             ClusterModel {
-                routing: routing::lower(spec, &labels),
+                routing,
                 alertmanager,
                 name: c.name.clone(),
                 environment: c.environment.clone(),
@@ -67,7 +68,11 @@ pub fn lower(spec: &Spec, sources: &Sources) -> Model {
 /// Name of the Alertmanager resource in every cluster.
 pub const ALERTMANAGER_NAME: &str = "main";
 
-fn alertmanager(spec: &Spec, prometheus: &PrometheusModel) -> AlertmanagerModel {
+fn alertmanager(
+    spec: &Spec,
+    prometheus: &PrometheusModel,
+    secrets: Vec<String>,
+) -> AlertmanagerModel {
     let settings = spec.alertmanager.as_ref().map(|a| &a.value);
     AlertmanagerModel {
         name: ALERTMANAGER_NAME.to_owned(),
@@ -75,7 +80,7 @@ fn alertmanager(spec: &Spec, prometheus: &PrometheusModel) -> AlertmanagerModel 
             .and_then(|a| a.namespace.clone())
             .unwrap_or_else(|| prometheus.namespace.clone()),
         replicas: settings.and_then(|a| a.replicas).unwrap_or(3),
-        secrets: Vec::new(),
+        secrets,
     }
 }
 

@@ -3,3 +3,11 @@
 /// Receivers, route tree, inhibition rules and routing tests selected for one cluster.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoutingModel {}
+
+impl RoutingModel {
+    /// Kubernetes Secrets the receivers reference (`*_secret`), sorted:
+    /// they are mounted into Alertmanager under `/etc/alertmanager/secrets/<name>/`.
+    pub fn secrets(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
