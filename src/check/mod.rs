@@ -1,6 +1,7 @@
 //! check: parsed files → one merged, validated spec. Every problem of a
 //! stage is collected; the pipeline stops only between stages.
 
+mod cardinality;
 mod context;
 mod merge;
 pub mod merged;
@@ -11,6 +12,7 @@ mod regexes;
 mod routing;
 pub mod selectors;
 pub mod structure;
+mod templates;
 mod values;
 
 use crate::diagnostic::Diagnostic;
@@ -63,6 +65,8 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     promql::check(&spec, &mut ctx);
     regexes::check(&spec, &mut ctx);
     routing::check(&spec, &mut ctx);
+    templates::check(&spec, &mut ctx);
+    cardinality::check(&spec, &mut ctx);
     let diags = sorted(ctx.diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);

@@ -5,10 +5,15 @@
 use super::{Ctx, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
+use promql_parser::parser::Expr;
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
+    latency(ctx, spec);
     for alert in &spec.alerts {
-        expr(ctx, &alert.value.expr, alert.span(&["expr"]));
+        let span = alert.span(&["expr"]);
+        if let Some(parsed) = expr(ctx, &alert.value.expr, span) {
+            super::cardinality::dropped_grouping(ctx, spec, &alert.value.service, &parsed, span);
+        }
     }
     for slo in &spec.slos {
         for field in ["errors", "total"] {
@@ -27,26 +32,61 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 );
                 continue;
             }
-            expr(ctx, &text.replace("{{window}}", "5m"), span);
+            if let Some(parsed) = expr(ctx, &text.replace("{{window}}", "5m"), span) {
+                super::cardinality::dropped_grouping(ctx, spec, &slo.value.service, &parsed, span);
+            }
         }
     }
 }
 
-fn expr(ctx: &mut Ctx, text: &str, span: Span) {
-    if let Err(message) = promql_parser::parser::parse(text) {
-        let first = message
-            .lines()
-            .next()
-            .unwrap_or("invalid expression")
-            .trim()
-            .to_owned();
-        ctx.push(
-            Diagnostic::error(
-                "monocle::promql::invalid",
-                format!("invalid PromQL: {first}"),
-            )
-            .at(span)
-            .label("this expression does not parse"),
-        );
+/// A latency SLI's metric and selector become `<metric>_count{<selector>}`.
+fn latency(ctx: &mut Ctx, spec: &Spec) {
+    for slo in &spec.slos {
+        let Some(latency) = &slo.value.sli.latency else {
+            continue;
+        };
+        if let Err(e) = crate::names::check_alert_name(&latency.metric) {
+            ctx.value_error(
+                "monocle::promql::invalid_metric",
+                slo.span(&["sli", "latency", "metric"]),
+                e,
+            );
+            continue;
+        }
+        if let Some(selector) = &latency.selector {
+            let query = format!("{}_count{{{selector}}}", latency.metric);
+            if promql_parser::parser::parse(&query).is_err() {
+                ctx.push(
+                    Diagnostic::error("monocle::promql::invalid_selector", format!("`{selector}` is not a list of PromQL label matchers"))
+                        .at(slo.span(&["sli", "latency", "selector"]))
+                        .label("does not parse as matchers")
+                        .help("write matchers as in `{...}`, e.g. `endpoint!=\"/healthz\", method=\"GET\"`"),
+                );
+            }
+        }
+    }
+}
+
+/// Parses one expression, reporting it when it does not parse.
+pub fn expr(ctx: &mut Ctx, text: &str, span: Span) -> Option<Expr> {
+    match promql_parser::parser::parse(text) {
+        Ok(expr) => Some(expr),
+        Err(message) => {
+            let first = message
+                .lines()
+                .next()
+                .unwrap_or("invalid expression")
+                .trim()
+                .to_owned();
+            ctx.push(
+                Diagnostic::error(
+                    "monocle::promql::invalid",
+                    format!("invalid PromQL: {first}"),
+                )
+                .at(span)
+                .label("this expression does not parse"),
+            );
+            None
+        }
     }
 }

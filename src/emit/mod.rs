@@ -4,6 +4,9 @@
 mod alertmanager;
 mod kustomize;
 mod monitors;
+mod prometheus;
+mod rules;
+pub mod slo;
 pub mod yaml;
 
 use crate::model::{ClusterModel, Model};
@@ -32,7 +35,13 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
 }
 
 fn cluster_files(cluster: &ClusterModel) -> Vec<Emitted> {
-    let emitters: [fn(&ClusterModel) -> Vec<Emitted>; 2] = [monitors::emit, alertmanager::emit];
+    let emitters: [fn(&ClusterModel) -> Vec<Emitted>; 5] = [
+        monitors::emit,
+        prometheus::emit,
+        rules::emit,
+        slo::emit,
+        alertmanager::emit,
+    ];
     let mut files: Vec<Emitted> = emitters.iter().flat_map(|emit| emit(cluster)).collect();
     files.push(kustomize::emit(&files));
     files

@@ -15,8 +15,14 @@ pub fn header(origin: Option<&str>) -> String {
 
 /// Serializes one value as a YAML document.
 pub fn to_yaml<T: Serialize>(value: &T) -> String {
-    let mut text =
-        serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# serialization failed: {e}\n"));
+    // Long one-line strings (PromQL, selectors) stay on one line: folding
+    // them makes diffs noisy and the text harder to copy into a query box.
+    let options = serde_saphyr::ser_options! {
+        folded_wrap_chars: usize::MAX,
+    };
+    // JSON values always serialize; the fallback only keeps this total.
+    let mut text = serde_saphyr::to_string_with_options(value, options)
+        .unwrap_or_else(|e| format!("# serialization failed: {e}\n"));
     if !text.ends_with('\n') {
         text.push('\n');
     }

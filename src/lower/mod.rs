@@ -2,12 +2,14 @@
 //! naming conventions are applied.
 
 pub mod routing;
+mod rules;
+mod slo;
 
 use crate::check::Spec;
 use crate::check::selectors::cluster_labels;
 use crate::model::{
     AlertmanagerModel, ClusterModel, DEFAULT_SHARD, EndpointModel, Model, MonitorKind,
-    MonitorModel, PrometheusModel, TlsModel,
+    MonitorModel, PrometheusModel, ShardModel, TlsModel,
 };
 use crate::selector::Selector;
 use crate::source::Sources;
@@ -33,6 +35,13 @@ pub fn lower(spec: &Spec, sources: &Sources) -> Model {
                 })
             };
             let prometheus = prometheus(&fleet, c.prometheus.as_ref());
+            let mut prometheus = prometheus;
+            let services: Vec<&spec::Service> = spec
+                .services
+                .iter()
+                .filter(|s| selected(&s.value.clusters))
+                .map(|s| &s.value)
+                .collect();
             let mut monitors: Vec<MonitorModel> = spec
                 .services
                 .iter()
@@ -46,6 +55,12 @@ pub fn lower(spec: &Spec, sources: &Sources) -> Model {
                 })
                 .collect();
             monitors.sort_by(|a, b| a.name.cmp(&b.name));
+            for shard in &mut prometheus.shards {
+                shard.secrets = shard_secrets(&monitors, &shard.name);
+            }
+            let origin = |span: crate::source::Span| sources.get(span.source).origin.clone();
+            let rule_files = rules::lower(spec, &services, &selected, &prometheus, &origin);
+            let slos = slo::lower(spec, &services, &selected, &prometheus, &origin);
             let routing = routing::lower(spec, &labels);
             let alertmanager = alertmanager(spec, &prometheus, routing.secrets());
             ClusterModel {
@@ -57,12 +72,28 @@ pub fn lower(spec: &Spec, sources: &Sources) -> Model {
                 labels: c.labels.clone(),
                 prometheus,
                 monitors,
+                rule_files,
+                slos,
             }
         })
         .collect();
     let mut model = Model { clusters };
     model.clusters.sort_by(|a, b| a.name.cmp(&b.name));
     model
+}
+
+/// The Secrets holding TLS files that a shard's monitors read.
+fn shard_secrets(monitors: &[MonitorModel], shard: &str) -> Vec<String> {
+    let secrets: std::collections::BTreeSet<String> = monitors
+        .iter()
+        .filter(|m| m.shard == shard)
+        .flat_map(|m| &m.endpoints)
+        .filter_map(|e| e.tls.as_ref())
+        .flat_map(|t| [&t.ca_file, &t.cert_file, &t.key_file])
+        .flatten()
+        .filter_map(|file| crate::model::secret_file(file).map(|(secret, _)| secret.to_owned()))
+        .collect();
+    secrets.into_iter().collect()
 }
 
 /// Name of the Alertmanager resource in every cluster.
@@ -100,13 +131,19 @@ fn prometheus(fleet: &Prometheus, over: Option<&Prometheus>) -> PrometheusModel 
         .clone()
         .or_else(|| fleet.query.clone())
         .unwrap_or_default();
-    let shards: Vec<String> = over
+    let shards: Vec<ShardModel> = over
         .shards
         .as_ref()
         .or(fleet.shards.as_ref())
         .map(|s| s.iter().map(|s| s.name.clone()).collect())
         .filter(|s: &Vec<String>| !s.is_empty())
-        .unwrap_or_else(|| vec![DEFAULT_SHARD.to_owned()]);
+        .unwrap_or_else(|| vec![DEFAULT_SHARD.to_owned()])
+        .into_iter()
+        .map(|name| ShardModel {
+            name,
+            secrets: Vec::new(),
+        })
+        .collect();
     PrometheusModel {
         namespace: pick(|p| p.namespace.clone()).unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned()),
         retention: pick(|p| p.retention.as_ref().map(|d| d.0.clone())),
@@ -143,7 +180,7 @@ fn monitor(s: &spec::Service, prometheus: &PrometheusModel, origin: String) -> M
         shard: s
             .shard
             .clone()
-            .unwrap_or_else(|| prometheus.shards[0].clone()),
+            .unwrap_or_else(|| prometheus.shards[0].name.clone()),
         selector: Selector::parse(s.selector.as_str()).unwrap_or_default(),
         endpoints: s
             .endpoints

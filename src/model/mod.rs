@@ -4,9 +4,11 @@
 use std::collections::BTreeMap;
 
 pub mod routing;
+pub mod rules;
 
 use crate::selector::Selector;
 use routing::RoutingModel;
+use rules::{RuleFileModel, SloModel};
 
 /// Everything monocle generates is derived from this.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +27,9 @@ pub struct ClusterModel {
     pub monitors: Vec<MonitorModel>,
     pub alertmanager: AlertmanagerModel,
     pub routing: RoutingModel,
+    /// Alerting rules, one file per service that has alerts here.
+    pub rule_files: Vec<RuleFileModel>,
+    pub slos: Vec<SloModel>,
 }
 
 /// The Alertmanager resource of a cluster.
@@ -52,7 +57,15 @@ pub struct PrometheusModel {
     pub max_concurrency: Option<u32>,
     pub query_timeout: Option<String>,
     pub remote_write: Vec<(String, String)>,
-    pub shards: Vec<String>,
+    pub shards: Vec<ShardModel>,
+}
+
+/// One Prometheus resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShardModel {
+    pub name: String,
+    /// Secrets holding the TLS files its monitors read, mounted under [`SECRETS_DIR`].
+    pub secrets: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -41,3 +41,43 @@ pub fn schema_errors(validator: &jsonschema::Validator, value: &serde_json::Valu
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// An upstream tool (promtool, amtool) from PATH. Under `CI=true` a missing
+/// tool fails the test; elsewhere the test says it was skipped.
+pub fn tool(name: &str) -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    });
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("`{name}` is required under CI=true (install it as .ci/run does)");
+        }
+        eprintln!("skipped: `{name}` is not installed");
+    }
+    found
+}
+
+/// Runs a tool, returning (success, stdout + stderr).
+pub fn run(tool: &std::path::Path, args: &[&str], dir: &std::path::Path) -> (bool, String) {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("tool runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Writes a spec into a fresh temporary folder and compiles it.
+pub fn compile_text(spec: &str) -> Vec<Artifact> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("spec.yaml");
+    std::fs::write(&path, spec).expect("write spec");
+    compile_ok(&path)
+}

@@ -1,0 +1,362 @@
+//! SLO rules in Sloth's format (so Sloth dashboards work unchanged): SLI
+//! recording rules per window, metadata rules, and multiwindow
+//! multi-burn-rate page and ticket alerts. Next to each, a promtool unit
+//! test that proves the alerts fire when they should and only then.
+
+use serde_json::{Value, json};
+
+use super::rules::rule_object;
+use super::{Emitted, yaml};
+use crate::model::ClusterModel;
+use crate::model::rules::SloModel;
+use crate::units::Duration;
+
+/// SLI windows Sloth records, besides the SLO period.
+const WINDOWS: [&str; 7] = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
+
+/// A burn-rate condition: both windows over `factor` × error budget.
+struct Condition {
+    short: &'static str,
+    long: &'static str,
+    /// Share of the error budget this condition lets burn (percent).
+    budget_share: f64,
+}
+
+const PAGE: [Condition; 2] = [
+    Condition {
+        short: "5m",
+        long: "1h",
+        budget_share: 2.0,
+    },
+    Condition {
+        short: "30m",
+        long: "6h",
+        budget_share: 5.0,
+    },
+];
+const TICKET: [Condition; 2] = [
+    Condition {
+        short: "2h",
+        long: "1d",
+        budget_share: 10.0,
+    },
+    Condition {
+        short: "6h",
+        long: "3d",
+        budget_share: 10.0,
+    },
+];
+
+pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
+    let mut files = Vec::new();
+    for slo in &cluster.slos {
+        let id = slo.id();
+        let groups = groups(slo);
+        files.push(yaml::resource(
+            format!("slos/{id}.yaml"),
+            Some(&slo.origin),
+            &rule_object(
+                &format!("{id}-slo"),
+                &slo.namespace,
+                &slo.team,
+                &slo.shard,
+                groups.clone(),
+            ),
+            true,
+        ));
+        if slo.page.is_some() || slo.ticket.is_some() {
+            files.push(yaml::resource(
+                format!("slo-tests/{id}.rules.yaml"),
+                Some(&slo.origin),
+                &json!({ "groups": groups }),
+                false,
+            ));
+            files.push(yaml::resource(
+                format!("slo-tests/{id}.test.yaml"),
+                Some(&slo.origin),
+                &unit_test(slo),
+                false,
+            ));
+        }
+    }
+    files
+}
+
+/// The three Sloth rule groups of an SLO.
+pub fn groups(slo: &SloModel) -> Vec<Value> {
+    let mut groups = vec![sli_group(slo), meta_group(slo)];
+    let alerts = alert_rules(slo);
+    if !alerts.is_empty() {
+        groups.push(json!({ "name": format!("sloth-slo-alerts-{}", slo.id()), "rules": alerts }));
+    }
+    groups
+}
+
+/// Error budget as a ratio (0.001 for 99.9%).
+fn budget(slo: &SloModel) -> f64 {
+    round((100.0 - slo.objective) / 100.0)
+}
+
+/// Factor of a condition: the budget share burnt over the long window,
+/// scaled to the SLO period (30d: 14.4, 6, 3, 1; 28d: 13.44, 5.6, 2.8, 0.93).
+fn factor(slo: &SloModel, c: &Condition) -> f64 {
+    let long_hours = Duration::parse(c.long).map_or(1.0, |d| d.as_secs_f64() / 3600.0);
+    round(c.budget_share / 100.0 * slo.window_hours / long_hours)
+}
+
+/// Rounds away binary noise (1 - 0.999 = 0.0010000000000000009).
+fn round(x: f64) -> f64 {
+    (x * 1e10).round() / 1e10
+}
+
+fn num(x: f64) -> String {
+    format!("{}", round(x))
+}
+
+/// Label matchers selecting one SLO's series.
+fn selector(slo: &SloModel) -> String {
+    format!(
+        "{{sloth_id=\"{}\", sloth_service=\"{}\", sloth_slo=\"{}\"}}",
+        escape(&slo.id()),
+        escape(&slo.service),
+        escape(&slo.name)
+    )
+}
+
+/// PromQL double-quoted string escaping.
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+fn sloth_labels(slo: &SloModel) -> serde_json::Map<String, Value> {
+    let mut labels = serde_json::Map::new();
+    labels.insert("sloth_id".into(), json!(slo.id()));
+    labels.insert("sloth_service".into(), json!(slo.service));
+    labels.insert("sloth_slo".into(), json!(slo.name));
+    labels
+}
+
+fn record(name: &str, expr: String, labels: serde_json::Map<String, Value>) -> Value {
+    json!({ "record": name, "expr": expr, "labels": labels })
+}
+
+fn sli_group(slo: &SloModel) -> Value {
+    let mut rules: Vec<Value> = WINDOWS
+        .iter()
+        .filter(|w| **w != slo.window)
+        .map(|w| {
+            let expr = format!(
+                "({})\n/\n({})",
+                slo.errors.replace("{{window}}", w),
+                slo.total.replace("{{window}}", w)
+            );
+            let mut labels = sloth_labels(slo);
+            labels.insert("sloth_window".into(), json!(w));
+            record(&format!("slo:sli_error:ratio_rate{w}"), expr, labels)
+        })
+        .collect();
+    // The period SLI averages the 5m ratios, like Sloth: cheap over 30 days.
+    let sel = selector(slo);
+    let mut labels = sloth_labels(slo);
+    labels.insert("sloth_window".into(), json!(slo.window));
+    rules.push(record(
+        &format!("slo:sli_error:ratio_rate{}", slo.window),
+        format!(
+            "sum_over_time(slo:sli_error:ratio_rate5m{sel}[{w}])\n/ ignoring (sloth_window)\ncount_over_time(slo:sli_error:ratio_rate5m{sel}[{w}])",
+            w = slo.window
+        ),
+        labels,
+    ));
+    json!({ "name": format!("sloth-slo-sli-recordings-{}", slo.id()), "rules": rules })
+}
+
+fn meta_group(slo: &SloModel) -> Value {
+    let sel = selector(slo);
+    let period_days = round(slo.window_hours / 24.0);
+    let burn = |sli: &str| {
+        format!(
+            "slo:sli_error:{sli}{sel}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio{sel}"
+        )
+    };
+    let mut info = sloth_labels(slo);
+    info.insert("sloth_mode".into(), json!("cli-gen-prom"));
+    info.insert("sloth_objective".into(), json!(num(slo.objective)));
+    info.insert("sloth_spec".into(), json!("prometheus/v1"));
+    info.insert("sloth_version".into(), json!("monocle"));
+    let rules = vec![
+        record(
+            "slo:objective:ratio",
+            format!("vector({})", num(slo.objective / 100.0)),
+            sloth_labels(slo),
+        ),
+        record(
+            "slo:error_budget:ratio",
+            format!("vector(1-{})", num(slo.objective / 100.0)),
+            sloth_labels(slo),
+        ),
+        record(
+            "slo:time_period:days",
+            format!("vector({})", num(period_days)),
+            sloth_labels(slo),
+        ),
+        record(
+            "slo:current_burn_rate:ratio",
+            burn("ratio_rate5m"),
+            sloth_labels(slo),
+        ),
+        record(
+            "slo:period_burn_rate:ratio",
+            burn(&format!("ratio_rate{}", slo.window)),
+            sloth_labels(slo),
+        ),
+        record(
+            "slo:period_error_budget_remaining:ratio",
+            format!("1 - slo:period_burn_rate:ratio{sel}"),
+            sloth_labels(slo),
+        ),
+        record("sloth_slo_info", "vector(1)".into(), info),
+    ];
+    json!({ "name": format!("sloth-slo-meta-recordings-{}", slo.id()), "rules": rules })
+}
+
+fn alert_rules(slo: &SloModel) -> Vec<Value> {
+    let mut rules = Vec::new();
+    for (kind, severity, conditions) in
+        [("page", &slo.page, &PAGE), ("ticket", &slo.ticket, &TICKET)]
+    {
+        let Some(severity) = severity else { continue };
+        let blocks: Vec<String> = conditions.iter().map(|c| condition(slo, c)).collect();
+        rules.push(json!({
+            "alert": slo.alert_name,
+            "expr": blocks.join("\nor\n"),
+            "labels": alert_labels(slo, kind, severity),
+            "annotations": annotations(slo, kind),
+        }));
+    }
+    rules
+}
+
+fn condition(slo: &SloModel, c: &Condition) -> String {
+    let sel = selector(slo);
+    let threshold = format!("({} * {})", num(factor(slo, c)), num(budget(slo)));
+    let mut block = format!(
+        "(\n    max(slo:sli_error:ratio_rate{short}{sel} > {threshold}) without (sloth_window)\n    and\n    max(slo:sli_error:ratio_rate{long}{sel} > {threshold}) without (sloth_window)",
+        short = c.short,
+        long = c.long
+    );
+    if let Some(min) = slo.min_events {
+        // Too few events make the ratio noise: require enough traffic.
+        let seconds = Duration::parse(c.long).map_or(3600.0, |d| d.as_secs_f64());
+        block.push_str(&format!(
+            "\n    and on()\n    (({}) * {}) >= {min}",
+            slo.total.replace("{{window}}", c.long),
+            num(seconds)
+        ));
+    }
+    block.push_str("\n)");
+    block
+}
+
+fn alert_labels(slo: &SloModel, kind: &str, severity: &str) -> serde_json::Map<String, Value> {
+    let mut labels = serde_json::Map::new();
+    labels.insert("service".into(), json!(slo.service));
+    labels.insert("severity".into(), json!(severity));
+    labels.insert("slo".into(), json!(slo.name));
+    labels.insert("sloth_severity".into(), json!(kind));
+    labels.insert("team".into(), json!(slo.team));
+    labels
+}
+
+fn annotations(slo: &SloModel, kind: &str) -> serde_json::Map<String, Value> {
+    let mut annotations = serde_json::Map::new();
+    if let Some(description) = &slo.description {
+        annotations.insert("description".into(), json!(description));
+    }
+    annotations.insert(
+        "summary".into(),
+        json!(format!(
+            "{} SLO `{}` is burning its error budget too fast",
+            slo.service, slo.name
+        )),
+    );
+    annotations.insert(
+        "title".into(),
+        json!(format!(
+            "({kind}) {} {} SLO error budget burn rate is too high",
+            slo.service, slo.name
+        )),
+    );
+    annotations
+}
+
+/// A promtool unit test driving the recorded SLI ratios directly: the SLI
+/// recording rules see no raw metrics and record nothing, so the input
+/// series stand in for them while every other rule runs as deployed.
+fn unit_test(slo: &SloModel) -> Value {
+    let b = budget(slo);
+    let mut tests = Vec::new();
+    let page_possible = slo.page.is_some() && 6.0 * b < 1.0;
+    if page_possible {
+        tests.push(scenario(
+            slo,
+            "error ratio over the page thresholds pages (and tickets)",
+            (15.0 * b).min(1.0),
+            true,
+            true,
+        ));
+    }
+    if slo.ticket.is_some() {
+        tests.push(scenario(
+            slo,
+            "error ratio between ticket and page thresholds only tickets",
+            (4.0 * b).min(1.0),
+            false,
+            true,
+        ));
+    }
+    tests.push(scenario(
+        slo,
+        "healthy error ratio fires nothing",
+        0.5 * b,
+        false,
+        false,
+    ));
+    json!({
+        "rule_files": [format!("{}.rules.yaml", slo.id())],
+        "evaluation_interval": "1m",
+        "tests": tests,
+    })
+}
+
+fn scenario(slo: &SloModel, name: &str, ratio: f64, page: bool, ticket: bool) -> Value {
+    let series: Vec<Value> = WINDOWS
+        .iter()
+        .filter(|w| **w != slo.window)
+        .map(|w| {
+            json!({
+                "series": format!(
+                    "slo:sli_error:ratio_rate{w}{{sloth_id=\"{}\", sloth_service=\"{}\", sloth_slo=\"{}\", sloth_window=\"{w}\"}}",
+                    escape(&slo.id()), escape(&slo.service), escape(&slo.name)
+                ),
+                "values": format!("{}+0x30", num(ratio)),
+            })
+        })
+        .collect();
+    let mut expected = Vec::new();
+    for (kind, severity, fires) in [("page", &slo.page, page), ("ticket", &slo.ticket, ticket)] {
+        if let (Some(severity), true) = (severity, fires) {
+            let mut labels = alert_labels(slo, kind, severity);
+            labels.extend(sloth_labels(slo));
+            let labels: std::collections::BTreeMap<String, Value> = labels.into_iter().collect();
+            let annotations: std::collections::BTreeMap<String, Value> =
+                annotations(slo, kind).into_iter().collect();
+            expected.push(json!({ "exp_labels": labels, "exp_annotations": annotations }));
+        }
+    }
+    json!({
+        "name": name,
+        "interval": "1m",
+        "input_series": series,
+        "alert_rule_test": [{ "eval_time": "10m", "alertname": slo.alert_name, "exp_alerts": expected }],
+    })
+}

@@ -1,0 +1,104 @@
+//! SLOs → per-cluster SLO models: defaults (30d window, critical page,
+//! warning ticket, `<Name>BudgetBurn`) and latency SLIs turned into
+//! error/total queries.
+
+use crate::check::Spec;
+use crate::model::PrometheusModel;
+use crate::model::rules::SloModel;
+use crate::names::upper_camel;
+use crate::source::Span;
+use crate::spec::{BurnAlert, LatencySli, SelectorText, Service, Severity};
+use crate::units::Duration;
+
+use super::rules::{service_shard, severity_name};
+
+pub const DEFAULT_WINDOW: &str = "30d";
+
+pub fn lower(
+    spec: &Spec,
+    services: &[&Service],
+    selected: &impl Fn(&Option<SelectorText>) -> bool,
+    prometheus: &PrometheusModel,
+    origin: &impl Fn(Span) -> String,
+) -> Vec<SloModel> {
+    let mut slos: Vec<SloModel> = spec
+        .slos
+        .iter()
+        .filter(|s| selected(&s.value.clusters))
+        .filter_map(|item| {
+            let s = &item.value;
+            let service = services.iter().find(|svc| svc.name == s.service)?;
+            let window = s
+                .window
+                .as_ref()
+                .map_or(DEFAULT_WINDOW.to_owned(), |w| w.0.clone());
+            let window_hours = Duration::parse(&window).map_or(720.0, |d| d.as_secs_f64() / 3600.0);
+            let (errors, total) = match &s.sli.latency {
+                Some(latency) => latency_queries(latency),
+                None => (
+                    s.sli.errors.clone().unwrap_or_default(),
+                    s.sli.total.clone().unwrap_or_default(),
+                ),
+            };
+            let alerting = s.alerting.clone().unwrap_or_default();
+            let severity = |alert: &Option<BurnAlert>, default: Severity| match alert {
+                Some(BurnAlert::Enabled(false)) => None,
+                Some(BurnAlert::Settings(settings)) => {
+                    Some(severity_name(settings.severity.unwrap_or(default)).to_owned())
+                }
+                _ => Some(severity_name(default).to_owned()),
+            };
+            Some(SloModel {
+                service: service.name.clone(),
+                team: service.team.clone(),
+                shard: service_shard(service, prometheus),
+                namespace: prometheus.namespace.clone(),
+                origin: origin(item.node.span),
+                name: s.name.clone(),
+                objective: s.objective,
+                window,
+                window_hours,
+                description: s.description.clone(),
+                errors,
+                total,
+                alert_name: alerting
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("{}BudgetBurn", upper_camel(&s.name))),
+                page: severity(&alerting.page, Severity::Critical),
+                ticket: severity(&alerting.ticket, Severity::Warning),
+                min_events: alerting.min_events,
+            })
+        })
+        .collect();
+    slos.sort_by(|a, b| (&a.service, &a.name).cmp(&(&b.service, &b.name)));
+    slos
+}
+
+/// Requests slower than the threshold are errors: all requests minus those
+/// in the `le = threshold` bucket.
+pub fn latency_queries(latency: &LatencySli) -> (String, String) {
+    let selector = latency.selector.as_deref().unwrap_or("").trim();
+    let le = Duration::parse(latency.threshold.as_str())
+        .map_or_else(|_| "+Inf".to_owned(), |d| le_value(d.as_secs_f64()));
+    let with = |extra: &str| match (selector.is_empty(), extra.is_empty()) {
+        (true, true) => String::new(),
+        (true, false) => format!("{{{extra}}}"),
+        (false, true) => format!("{{{selector}}}"),
+        (false, false) => format!("{{{selector}, {extra}}}"),
+    };
+    let metric = &latency.metric;
+    let total = format!("sum(rate({metric}_count{}[{{{{window}}}}]))", with(""));
+    let good = format!("sum(rate({metric}_bucket{}[{{{{window}}}}]))", with(&le));
+    (format!("({total} - {good})"), total)
+}
+
+/// The `le` matcher of a bucket boundary. Exporters write whole numbers as
+/// `1` or `1.0` (Prometheus 3 normalises to the latter), so both match.
+fn le_value(seconds: f64) -> String {
+    if seconds.fract() == 0.0 {
+        format!("le=~\"{seconds}|{seconds}\\\\.0\"")
+    } else {
+        format!("le=\"{seconds}\"")
+    }
+}

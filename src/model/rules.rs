@@ -1,0 +1,59 @@
+//! Alerting rules and SLOs of one cluster.
+
+use std::collections::BTreeMap;
+
+/// One PrometheusRule: the alerts of one service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleFileModel {
+    pub service: String,
+    pub team: String,
+    pub shard: String,
+    pub namespace: String,
+    pub origin: String,
+    pub alerts: Vec<AlertModel>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertModel {
+    pub name: String,
+    pub expr: String,
+    pub for_: Option<String>,
+    /// `severity`, `team`, `service` and the spec's extra labels.
+    pub labels: BTreeMap<String, String>,
+    /// `summary`, `description`, `runbook_url`.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// One SLO, with its SLI as two PromQL templates over `{{window}}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SloModel {
+    pub service: String,
+    pub team: String,
+    pub shard: String,
+    pub namespace: String,
+    pub origin: String,
+    pub name: String,
+    /// Objective in percent, e.g. 99.9.
+    pub objective: f64,
+    /// The SLO period as written (`30d`) and in hours.
+    pub window: String,
+    pub window_hours: f64,
+    pub description: Option<String>,
+    /// Rate of bad events, with `{{window}}` for the range.
+    pub errors: String,
+    /// Rate of all events, with `{{window}}` for the range.
+    pub total: String,
+    pub alert_name: String,
+    /// Severity of the page alert; `None` when disabled.
+    pub page: Option<String>,
+    /// Severity of the ticket alert; `None` when disabled.
+    pub ticket: Option<String>,
+    pub min_events: Option<u64>,
+}
+
+impl SloModel {
+    /// Sloth's `sloth_id`.
+    pub fn id(&self) -> String {
+        format!("{}-{}", self.service, self.name)
+    }
+}

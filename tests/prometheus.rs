@@ -1,0 +1,337 @@
+//! Prometheus outputs: CRD validity, promtool on every rule group and every
+//! emitted unit test, and the burn-rate maths on synthetic series.
+
+mod common;
+
+use std::path::Path;
+
+use monocle::write::Artifact;
+
+fn yaml(artifact: &Artifact) -> serde_json::Value {
+    common::yaml_value(std::str::from_utf8(&artifact.bytes).unwrap())
+}
+
+fn kind(value: &serde_json::Value) -> &str {
+    value["kind"].as_str().unwrap_or_default()
+}
+
+/// Writes the rule groups of every PrometheusRule as plain rule files.
+fn write_rule_files(artifacts: &[Artifact], dir: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for (i, artifact) in artifacts.iter().enumerate() {
+        if !artifact.path.ends_with(".yaml") || artifact.path.contains("slo-tests/") {
+            continue;
+        }
+        let value = yaml(artifact);
+        if kind(&value) != "PrometheusRule" {
+            continue;
+        }
+        let name = format!("rules-{i}.yaml");
+        let groups = serde_json::json!({ "groups": value["spec"]["groups"] });
+        std::fs::write(
+            dir.join(&name),
+            serde_json::to_string_pretty(&groups).unwrap(),
+        )
+        .unwrap();
+        names.push(name);
+    }
+    names
+}
+
+#[test]
+fn prometheus_resources_and_rules_validate_against_strict_crds() {
+    let prometheus = common::validator("tests/upstream/k8s/prometheus_v1.json");
+    let rules = common::validator("tests/upstream/k8s/prometheusrule_v1.json");
+    let (mut n_prometheus, mut n_rules) = (0, 0);
+    for artifact in common::compile_ok("specs") {
+        if artifact.path.contains("slo-tests/") || !artifact.path.ends_with(".yaml") {
+            continue;
+        }
+        let value = yaml(&artifact);
+        let validator = match kind(&value) {
+            "Prometheus" => {
+                n_prometheus += 1;
+                &prometheus
+            }
+            "PrometheusRule" => {
+                n_rules += 1;
+                &rules
+            }
+            _ => continue,
+        };
+        let errors = common::schema_errors(validator, &value);
+        assert!(
+            errors.is_empty(),
+            "{} fails its CRD schema:\n{errors}",
+            artifact.path
+        );
+    }
+    // 3 clusters × 2 shards; 3 clusters × (2 alert files + 3 SLOs).
+    assert_eq!((n_prometheus, n_rules), (6, 15));
+}
+
+#[test]
+fn prometheus_resources_select_their_shard_and_mount_tls_secrets() {
+    let artifacts = common::compile_ok("specs");
+    let find = |path: &str| yaml(artifacts.iter().find(|a| a.path == path).unwrap());
+    let infra = find("prod-eu-1/prometheus/infra.yaml");
+    assert_eq!(
+        infra["spec"]["serviceMonitorSelector"]["matchLabels"]["monocle.dev/shard"],
+        "infra"
+    );
+    assert_eq!(infra["spec"]["secrets"], serde_json::json!(["etcd-client"]));
+    assert_eq!(infra["spec"]["externalLabels"]["cluster"], "prod-eu-1");
+    assert_eq!(infra["spec"]["externalLabels"]["region"], "westeurope");
+    assert_eq!(infra["spec"]["query"]["maxSamples"], 30000000);
+    let apps = find("prod-eu-1/prometheus/apps.yaml");
+    assert!(apps["spec"].get("secrets").is_none());
+    // staging overrides retention and replicas.
+    let staging = find("staging-eu-1/prometheus/apps.yaml");
+    assert_eq!(staging["spec"]["retention"], "7d");
+    assert_eq!(staging["spec"]["replicas"], 1);
+    // A shard's rules carry its label.
+    let rules = find("prod-eu-1/rules/velero.yaml");
+    assert_eq!(rules["metadata"]["labels"]["monocle.dev/shard"], "apps");
+    // Production-only alerts stay out of staging.
+    let has_daily = |cluster: &str| {
+        String::from_utf8_lossy(
+            &artifacts
+                .iter()
+                .find(|a| a.path == format!("{cluster}/rules/velero.yaml"))
+                .unwrap()
+                .bytes,
+        )
+        .contains("VeleroDailyBackupMissing")
+    };
+    assert!(has_daily("prod-eu-1") && !has_daily("staging-eu-1"));
+}
+
+#[test]
+fn promtool_checks_every_rule_group() {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_rule_files(&common::compile_ok("specs"), dir.path());
+    assert_eq!(files.len(), 15);
+    let mut args = vec!["check", "rules"];
+    args.extend(files.iter().map(String::as_str));
+    let (ok, output) = common::run(&promtool, &args, dir.path());
+    assert!(ok, "promtool check rules failed:\n{output}");
+}
+
+#[test]
+fn promtool_runs_every_emitted_slo_unit_test() {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let artifacts = common::compile_ok("specs");
+    let tests: Vec<&Artifact> = artifacts
+        .iter()
+        .filter(|a| a.path.contains("/slo-tests/"))
+        .collect();
+    assert_eq!(
+        tests.len(),
+        3 * 3 * 2,
+        "a rules file and a test file per SLO per cluster"
+    );
+    for cluster in ["prod-eu-1", "prod-us-1", "staging-eu-1"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut test_files = Vec::new();
+        for a in tests
+            .iter()
+            .filter(|a| a.path.starts_with(&format!("{cluster}/")))
+        {
+            let name = a.path.rsplit('/').next().unwrap().to_owned();
+            std::fs::write(dir.path().join(&name), &a.bytes).unwrap();
+            if name.ends_with(".test.yaml") {
+                test_files.push(name);
+            }
+        }
+        let mut args = vec!["test", "rules"];
+        args.extend(test_files.iter().map(String::as_str));
+        let (ok, output) = common::run(&promtool, &args, dir.path());
+        assert!(ok, "{cluster}: promtool test rules failed:\n{output}");
+    }
+}
+
+#[test]
+fn a_wrong_expectation_makes_the_emitted_unit_test_fail() {
+    // Guards the test above: promtool must be able to say no.
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let artifacts = common::compile_ok("specs");
+    let dir = tempfile::tempdir().unwrap();
+    for a in artifacts.iter().filter(|a| {
+        a.path
+            .starts_with("prod-eu-1/slo-tests/velero-backup-success")
+    }) {
+        let name = a.path.rsplit('/').next().unwrap();
+        let mut text = String::from_utf8_lossy(&a.bytes).into_owned();
+        if name.ends_with(".test.yaml") {
+            text = text.replace("severity: warning", "severity: info");
+        }
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let (ok, _) = common::run(
+        &promtool,
+        &["test", "rules", "velero-backup-success.test.yaml"],
+        dir.path(),
+    );
+    assert!(!ok, "promtool accepted a wrong expectation");
+}
+
+fn slo_spec(objective: &str, window: &str, extra: &str) -> String {
+    format!(
+        "version: 1
+clusters: [{{name: test}}]
+services:
+  - name: api
+    namespace: api
+    team: web
+    selector: app=api
+    sample_limit: 1000
+    endpoints: [{{port: http}}]
+slos:
+  - name: availability
+    service: api
+    objective: {objective}
+    window: {window}
+    sli:
+      errors: sum(rate(http_requests_total{{code=~\"5..\"}}[{{{{window}}}}]))
+      total: sum(rate(http_requests_total[{{{{window}}}}]))
+{extra}"
+    )
+}
+
+fn slo_groups(artifacts: &[Artifact]) -> serde_json::Value {
+    let rule = artifacts
+        .iter()
+        .find(|a| a.path == "test/slos/api-availability.yaml")
+        .expect("SLO rules");
+    serde_json::json!({ "groups": yaml(rule)["spec"]["groups"] })
+}
+
+/// Runs a promtool unit test over raw request counters: `errors_per_min`
+/// of `total_per_min` requests fail, for 90 minutes.
+fn burn_test(
+    promtool: &Path,
+    artifacts: &[Artifact],
+    errors_per_min: u32,
+    total_per_min: u32,
+    expected: &str,
+) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.json"),
+        slo_groups(artifacts).to_string(),
+    )
+    .unwrap();
+    let good = total_per_min - errors_per_min;
+    let test = format!(
+        "rule_files: [rules.json]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'http_requests_total{{code=\"500\"}}'
+        values: '0+{errors_per_min}x90'
+      - series: 'http_requests_total{{code=\"200\"}}'
+        values: '0+{good}x90'
+    alert_rule_test:
+      - eval_time: 90m
+        alertname: AvailabilityBudgetBurn
+        exp_alerts: {expected}
+"
+    );
+    std::fs::write(dir.path().join("test.yaml"), test).unwrap();
+    common::run(promtool, &["test", "rules", "test.yaml"], dir.path())
+}
+
+const PAGE_AND_TICKET: &str = "
+          - exp_labels: {service: api, severity: critical, slo: availability, sloth_severity: page, team: web, sloth_id: api-availability, sloth_service: api, sloth_slo: availability}
+            exp_annotations: {summary: 'api SLO `availability` is burning its error budget too fast', title: '(page) api availability SLO error budget burn rate is too high'}
+          - exp_labels: {service: api, severity: warning, slo: availability, sloth_severity: ticket, team: web, sloth_id: api-availability, sloth_service: api, sloth_slo: availability}
+            exp_annotations: {summary: 'api SLO `availability` is burning its error budget too fast', title: '(ticket) api availability SLO error budget burn rate is too high'}";
+
+#[test]
+fn slo_of_99_9_over_30d_pages_at_2_percent_errors_and_stays_quiet_at_0_05() {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let artifacts = common::compile_text(&slo_spec("99.9", "30d", ""));
+    // 2% errors burn the budget 20x: over the 14.4x page threshold.
+    let (ok, output) = burn_test(&promtool, &artifacts, 2, 100, PAGE_AND_TICKET);
+    assert!(ok, "expected a page at 2% errors:\n{output}");
+    // 0.05% errors burn it at 0.5x: nothing fires.
+    let (ok, output) = burn_test(&promtool, &artifacts, 1, 2000, "[]");
+    assert!(ok, "expected silence at 0.05% errors:\n{output}");
+    // And the test can fail: silence is wrong at 2%.
+    let (ok, _) = burn_test(&promtool, &artifacts, 2, 100, "[]");
+    assert!(!ok);
+}
+
+#[test]
+fn slo_factors_follow_the_slo_window() {
+    let text =
+        |window: &str| slo_groups(&common::compile_text(&slo_spec("99.9", window, ""))).to_string();
+    let d30 = text("30d");
+    for factor in [
+        "(14.4 * 0.001)",
+        "(6 * 0.001)",
+        "(3 * 0.001)",
+        "(1 * 0.001)",
+    ] {
+        assert!(d30.contains(factor), "30d lacks {factor}");
+    }
+    let d28 = text("28d");
+    for factor in [
+        "(13.44 * 0.001)",
+        "(5.6 * 0.001)",
+        "(2.8 * 0.001)",
+        "(0.9333333333 * 0.001)",
+    ] {
+        assert!(d28.contains(factor), "28d lacks {factor}");
+    }
+    assert!(d28.contains("slo:sli_error:ratio_rate28d") && d28.contains("vector(28)"));
+}
+
+#[test]
+fn slo_28d_rules_pass_promtool() {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let artifacts = common::compile_text(&slo_spec(
+        "99.5",
+        "28d",
+        "    alerting: {min_events: 100, ticket: false}\n",
+    ));
+    std::fs::write(
+        dir.path().join("rules.json"),
+        slo_groups(&artifacts).to_string(),
+    )
+    .unwrap();
+    let (ok, output) = common::run(&promtool, &["check", "rules", "rules.json"], dir.path());
+    assert!(ok, "{output}");
+    let groups = slo_groups(&artifacts).to_string();
+    assert!(groups.contains(">= 100"), "min_events guard missing");
+    assert!(
+        !groups.contains("sloth_severity\":\"ticket"),
+        "ticket was disabled"
+    );
+}
+
+#[test]
+fn latency_sli_counts_requests_slower_than_the_threshold_bucket() {
+    let artifacts = common::compile_ok("specs");
+    let rule = artifacts
+        .iter()
+        .find(|a| a.path == "prod-eu-1/slos/velero-manager-api-latency.yaml")
+        .unwrap();
+    let text = String::from_utf8_lossy(&rule.bytes);
+    assert!(text.contains(
+        "velero_manager_api_request_duration_seconds_bucket{endpoint!=\"/healthz\", le=\"0.5\"}[5m]"
+    ), "{text}");
+}
