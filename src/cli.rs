@@ -95,15 +95,24 @@ pub fn run(cli: Cli) -> u8 {
             }
             Err(err) => failure(err, format),
         },
-        Command::Compile { spec, out, check } => match crate::compile(&spec) {
+        Command::Compile { spec, out, check } => match compile_into(&spec, &out) {
             Ok(compiled) => compile(&compiled, &out, check, format),
             Err(err) => failure(err, format),
         },
-        Command::Diff { spec, out } => match crate::compile(&spec) {
+        Command::Diff { spec, out } => match compile_into(&spec, &out) {
             Ok(compiled) => diff(&compiled, &out, format),
             Err(err) => failure(err, format),
         },
     }
+}
+
+/// Compiles with the state monocle keeps in the output folder (the previous
+/// bucket config), read through the writer.
+fn compile_into(spec: &Path, out: &Path) -> Result<Compiled, CompileError> {
+    let previous_buckets = write::read_existing(out, crate::model::buckets::BUCKETS_FILE)
+        .ok()
+        .flatten();
+    crate::compile_with(spec, &crate::Inputs { previous_buckets })
 }
 
 fn compile(compiled: &Compiled, out: &Path, check: bool, format: Format) -> u8 {

@@ -54,8 +54,21 @@ pub fn check_spec(path: &Path) -> Result<(check::Checked, Sources), CompileError
 
 /// The whole pipeline up to the artifacts; nothing is written.
 pub fn compile(path: &Path) -> Result<Compiled, CompileError> {
+    compile_with(path, &Inputs::default())
+}
+
+/// What a compile may read besides the spec: state monocle generated
+/// earlier and keeps stable (read by the caller, through the writer).
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// The previous bucket config (`monitor/buckets.yaml`), for sticky ownership.
+    pub previous_buckets: Option<Vec<u8>>,
+}
+
+/// The whole pipeline with extra inputs; nothing is written.
+pub fn compile_with(path: &Path, inputs: &Inputs) -> Result<Compiled, CompileError> {
     let (checked, sources) = check_spec(path)?;
-    let model = lower::lower(&checked.spec, &sources);
+    let model = lower::lower(&checked.spec, &sources, inputs.previous_buckets.as_deref());
     let artifacts = emit::emit(&model);
     Ok(Compiled {
         artifacts,

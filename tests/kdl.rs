@@ -80,8 +80,8 @@ fn kdl_fleet_compiles_to_the_same_bytes_as_yaml_fleet() {
 fn kdl_fleet_lowers_to_the_same_model_as_yaml_fleet() {
     let (yaml, yaml_sources) = check(YAML);
     let (kdl, kdl_sources) = check(KDL);
-    let yaml_model = monocle::lower::lower(&yaml.spec, &yaml_sources);
-    let kdl_model = monocle::lower::lower(&kdl.spec, &kdl_sources);
+    let yaml_model = monocle::lower::lower(&yaml.spec, &yaml_sources, None);
+    let kdl_model = monocle::lower::lower(&kdl.spec, &kdl_sources, None);
     assert_eq!(yaml_model, kdl_model, "the lowered models differ");
 }
 

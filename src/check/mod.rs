@@ -1,10 +1,13 @@
 //! check: parsed files → one merged, validated spec. Every problem of a
 //! stage is collected; the pipeline stops only between stages.
 
+mod alloy;
 mod cardinality;
 mod context;
+mod dashboards;
 mod merge;
 pub mod merged;
+mod monitor;
 mod names;
 mod promql;
 mod refs;
@@ -67,6 +70,9 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     routing::check(&spec, &mut ctx);
     templates::check(&spec, &mut ctx);
     cardinality::check(&spec, &mut ctx);
+    dashboards::check(&spec, &mut ctx);
+    alloy::check(&spec, &mut ctx);
+    monitor::check(&spec, &mut ctx);
     let diags = sorted(ctx.diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);

@@ -2,6 +2,9 @@
 //! function of the model; none of them sees the spec or the disk.
 
 mod alertmanager;
+mod alloy;
+mod buckets;
+mod grafana;
 mod kustomize;
 mod monitors;
 mod prometheus;
@@ -30,17 +33,22 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
             bytes: f.bytes,
         }));
     }
+    if let Some(buckets) = &model.buckets {
+        artifacts.extend(buckets::emit(buckets));
+    }
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     artifacts
 }
 
 fn cluster_files(cluster: &ClusterModel) -> Vec<Emitted> {
-    let emitters: [fn(&ClusterModel) -> Vec<Emitted>; 5] = [
+    let emitters: [fn(&ClusterModel) -> Vec<Emitted>; 7] = [
         monitors::emit,
         prometheus::emit,
         rules::emit,
         slo::emit,
         alertmanager::emit,
+        grafana::emit,
+        alloy::emit,
     ];
     let mut files: Vec<Emitted> = emitters.iter().flat_map(|emit| emit(cluster)).collect();
     files.push(kustomize::emit(&files));

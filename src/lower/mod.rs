@@ -1,6 +1,9 @@
 //! lower: checked spec → per-cluster model. The one place where defaults and
 //! naming conventions are applied.
 
+mod alloy;
+mod buckets;
+mod dashboards;
 pub mod routing;
 mod rules;
 mod slo;
@@ -17,7 +20,8 @@ use crate::spec::{self, Prometheus, Scheme, SelectorText, ServiceKind};
 
 pub const DEFAULT_NAMESPACE: &str = "monitoring";
 
-pub fn lower(spec: &Spec, sources: &Sources) -> Model {
+/// `previous_buckets`: the bucket config monocle wrote last time, if any.
+pub fn lower(spec: &Spec, sources: &Sources, previous_buckets: Option<&[u8]>) -> Model {
     let fleet = spec
         .prometheus
         .as_ref()
@@ -74,10 +78,15 @@ pub fn lower(spec: &Spec, sources: &Sources) -> Model {
                 monitors,
                 rule_files,
                 slos,
+                dashboards: dashboards::lower(spec, &labels),
+                alloy: alloy::lower(spec, &labels),
             }
         })
         .collect();
-    let mut model = Model { clusters };
+    let mut model = Model {
+        clusters,
+        buckets: buckets::lower(spec, previous_buckets),
+    };
     model.clusters.sort_by(|a, b| a.name.cmp(&b.name));
     model
 }

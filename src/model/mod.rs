@@ -3,10 +3,16 @@
 
 use std::collections::BTreeMap;
 
+pub mod alloy;
+pub mod buckets;
+pub mod dashboards;
 pub mod routing;
 pub mod rules;
 
 use crate::selector::Selector;
+use alloy::AlloyModel;
+use buckets::BucketsModel;
+use dashboards::DashboardModel;
 use routing::RoutingModel;
 use rules::{RuleFileModel, SloModel};
 
@@ -14,6 +20,8 @@ use rules::{RuleFileModel, SloModel};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub clusters: Vec<ClusterModel>,
+    /// The monitor daemon's bucket config, when the spec has `monitor`.
+    pub buckets: Option<BucketsModel>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +38,8 @@ pub struct ClusterModel {
     /// Alerting rules, one file per service that has alerts here.
     pub rule_files: Vec<RuleFileModel>,
     pub slos: Vec<SloModel>,
+    pub dashboards: Vec<DashboardModel>,
+    pub alloy: Option<AlloyModel>,
 }
 
 /// The Alertmanager resource of a cluster.
