@@ -1,7 +1,836 @@
-//! Routing checks that need Alertmanager's semantics: matcher syntax,
-//! routing tests evaluated per cluster, shadowed routes, unused receivers
-//! (filled in by the routing work).
+//! Routing checks that need Alertmanager's semantics: secrets written
+//! inline into receiver values, matcher syntax (routes and inhibition),
+//! label names Alertmanager validates, routing tests evaluated per cluster,
+//! routes that can never match, and unused receivers.
 
-use super::{Ctx, Spec};
+use std::collections::{BTreeMap, BTreeSet};
 
-pub fn check(_spec: &Spec, _ctx: &mut Ctx) {}
+use super::selectors::{cluster_labels, routes};
+use super::{Ctx, Item, Spec};
+use crate::diagnostic::Diagnostic;
+use crate::names::{ValueError, check_label_name};
+use crate::routing::{
+    Delivery, MatchOp, Matcher, RouteNode, format_labels, matcher::matches_all, parse_matchers,
+    route, test_alert_labels,
+};
+use crate::selector::Selector;
+use crate::source::Span;
+use crate::spec::{Receiver, Route, SelectorText};
+use crate::syntax::NodeKind;
+
+pub fn check(spec: &Spec, ctx: &mut Ctx) {
+    for receiver in &spec.receivers {
+        inline_secrets(receiver, ctx);
+    }
+    for item in &spec.inhibit {
+        let i = &item.value;
+        for (field, list) in [("source", &i.source), ("target", &i.target)] {
+            for (n, text) in list.iter().enumerate() {
+                matchers(ctx, text, item.span(&[field, &n.to_string()]));
+            }
+        }
+        for (n, label) in i.equal.iter().enumerate() {
+            label_name(ctx, label, item.span(&["equal", &n.to_string()]));
+        }
+    }
+    for test in &spec.routing_tests {
+        for key in test.value.alert.keys() {
+            label_name(ctx, key, test.key_span(&["alert"], key));
+        }
+    }
+    let Some(root) = &spec.route else {
+        no_route(spec, ctx);
+        return;
+    };
+    root_route(root, ctx);
+    let Some(parsed) = route_fields(root, ctx) else {
+        // Routing with a matcher left out would report misleading results.
+        return;
+    };
+    let clusters: Vec<Cluster> = spec
+        .clusters
+        .iter()
+        .map(|c| Cluster {
+            name: &c.value.name,
+            region: c.value.region.as_deref(),
+            labels: cluster_labels(&c.value),
+        })
+        .collect();
+    let trees: Vec<Node> = clusters
+        .iter()
+        .map(|c| build(&root.value, Vec::new(), &parsed, &|s| c.selects(s)))
+        .collect();
+    tests(spec, root, &clusters, &trees, ctx);
+    unreachable_routes(root, &clusters, &trees, ctx);
+    unused_receivers(spec, root, &clusters, &trees, ctx);
+}
+
+/// Every route's matchers (by path), `group_by` and intervals; the parsed
+/// matchers, or `None` when one of them is invalid.
+fn route_fields(root: &Item<Route>, ctx: &mut Ctx) -> Option<BTreeMap<Vec<String>, Vec<Matcher>>> {
+    let mut parsed: BTreeMap<Vec<String>, Vec<Matcher>> = BTreeMap::new();
+    let mut valid = true;
+    for (path, route) in routes(&root.value) {
+        let at = |field: &str| -> Vec<String> {
+            let mut p = path.clone();
+            p.push(field.to_owned());
+            p
+        };
+        let mut ms = Vec::new();
+        for (n, text) in route.matchers.iter().enumerate() {
+            let p = at("matchers");
+            let mut segs: Vec<&str> = p.iter().map(String::as_str).collect();
+            let n = n.to_string();
+            segs.push(&n);
+            match matchers(ctx, text, root.span(&segs)) {
+                Some(m) => ms.extend(m),
+                None => valid = false,
+            }
+        }
+        parsed.insert(path.clone(), ms);
+        group_by(ctx, root, &at("group_by"), route.group_by.as_deref());
+        for (field, value) in [
+            ("group_interval", &route.group_interval),
+            ("repeat_interval", &route.repeat_interval),
+        ] {
+            let zero = value
+                .as_ref()
+                .and_then(|d| crate::units::Duration::parse(d.as_str()).ok())
+                .is_some_and(|d| d.millis == 0);
+            if zero {
+                let p = at(field);
+                let segs: Vec<&str> = p.iter().map(String::as_str).collect();
+                ctx.push(
+                    Diagnostic::error(
+                        "monocle::routing::zero_interval",
+                        format!("`{field}` cannot be zero: Alertmanager refuses the config"),
+                    )
+                    .at(root.span(&segs))
+                    .help(if field == "group_interval" {
+                        "Alertmanager's default is `5m`"
+                    } else {
+                        "Alertmanager's default is `4h`"
+                    }),
+                );
+            }
+        }
+    }
+    valid.then_some(parsed)
+}
+
+struct Cluster<'a> {
+    name: &'a str,
+    region: Option<&'a str>,
+    labels: BTreeMap<String, String>,
+}
+
+impl Cluster<'_> {
+    fn selects(&self, s: &Option<SelectorText>) -> bool {
+        s.as_ref()
+            .is_none_or(|s| Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(&self.labels)))
+    }
+}
+
+/// A route selected for one cluster, with its matchers parsed and its path
+/// in the spec (`routes`, index, ...) for spans and messages.
+struct Node<'a> {
+    path: Vec<String>,
+    route: &'a Route,
+    matchers: Vec<Matcher>,
+    routes: Vec<Node<'a>>,
+}
+
+impl RouteNode for Node<'_> {
+    fn matchers(&self) -> &[Matcher] {
+        &self.matchers
+    }
+    fn receiver(&self) -> Option<&str> {
+        self.route.receiver.as_deref()
+    }
+    fn continues(&self) -> bool {
+        self.route.continue_ == Some(true)
+    }
+    fn routes(&self) -> &[Self] {
+        &self.routes
+    }
+}
+
+impl Node<'_> {
+    /// `routes[1] {team="backup"}`, or `root`.
+    fn describe(&self) -> String {
+        let Some(index) = self.path.last() else {
+            return "root".to_owned();
+        };
+        let ms: Vec<String> = self.matchers.iter().map(ToString::to_string).collect();
+        format!("routes[{index}] {{{}}}", ms.join(", "))
+    }
+
+    /// Where to point at this route: its matchers, else its receiver.
+    fn span(&self, root: &Item<Route>) -> Span {
+        route_span(root, &self.path, self.route)
+    }
+}
+
+/// Where to point at a route: its matchers, else its receiver.
+fn route_span(root: &Item<Route>, path: &[String], route: &Route) -> Span {
+    let mut segs: Vec<&str> = path.iter().map(String::as_str).collect();
+    if !route.matchers.is_empty() {
+        segs.push("matchers");
+        return list_span(root, &segs);
+    }
+    if route.receiver.is_some() {
+        segs.push("receiver");
+    }
+    root.span(&segs)
+}
+
+fn build<'a>(
+    route: &'a Route,
+    path: Vec<String>,
+    parsed: &BTreeMap<Vec<String>, Vec<Matcher>>,
+    selected: &dyn Fn(&Option<SelectorText>) -> bool,
+) -> Node<'a> {
+    let routes = route
+        .routes
+        .iter()
+        .enumerate()
+        .filter(|(_, child)| selected(&child.clusters))
+        .map(|(i, child)| {
+            let mut p = path.clone();
+            p.push("routes".to_owned());
+            p.push(i.to_string());
+            build(child, p, parsed, selected)
+        })
+        .collect();
+    Node {
+        matchers: parsed.get(&path).cloned().unwrap_or_default(),
+        path,
+        route,
+        routes,
+    }
+}
+
+/// A flow list's items from the first to the last (its own span is only
+/// its bracket); a block list's key, as [`Item::span`] gives it.
+fn list_span<T>(item: &Item<T>, path: &[&str]) -> Span {
+    let node = item.node.at_path(path.iter().copied());
+    match node.map(|n| (&n.kind, n.span)) {
+        Some((NodeKind::Seq(items), span)) if !items.is_empty() && span.start != span.end => {
+            let first = items[0].blame_span();
+            let last = items[items.len() - 1].blame_span();
+            if first.source == last.source && first.start <= last.end {
+                Span::new(first.source, first.start, last.end)
+            } else {
+                first
+            }
+        }
+        _ => item.span(path),
+    }
+}
+
+/// The matchers of one string, or `None` after reporting its error.
+fn matchers(ctx: &mut Ctx, text: &str, span: Span) -> Option<Vec<Matcher>> {
+    match parse_matchers(text) {
+        Ok(ms) => Some(ms),
+        Err(err) => {
+            ctx.value_error("monocle::routing::invalid_matcher", span, err);
+            None
+        }
+    }
+}
+
+/// Alertmanager checks label names in `group_by`, `equal` and alerts.
+fn label_name(ctx: &mut Ctx, name: &str, span: Span) {
+    if let Err(err) = check_label_name(name) {
+        ctx.value_error("monocle::routing::invalid_label_name", span, err);
+    }
+}
+
+fn group_by(ctx: &mut Ctx, root: &Item<Route>, path: &[String], group_by: Option<&[String]>) {
+    let Some(labels) = group_by else { return };
+    let span = |n: usize| {
+        let n = n.to_string();
+        let mut segs: Vec<&str> = path.iter().map(String::as_str).collect();
+        segs.push(&n);
+        root.span(&segs)
+    };
+    let mut seen = BTreeSet::new();
+    for (n, label) in labels.iter().enumerate() {
+        if label == "..." {
+            if labels.len() > 1 {
+                ctx.push(
+                    Diagnostic::error(
+                        "monocle::routing::invalid_group_by",
+                        "`...` groups by all labels and must be the only entry of `group_by`",
+                    )
+                    .at(span(n))
+                    .help("write `group_by: ['...']`, or list the labels"),
+                );
+            }
+            continue;
+        }
+        label_name(ctx, label, span(n));
+        if !seen.insert(label.as_str()) {
+            ctx.push(
+                Diagnostic::error(
+                    "monocle::routing::invalid_group_by",
+                    format!("label `{label}` appears twice in `group_by`"),
+                )
+                .at(span(n))
+                .label("duplicate")
+                .help("remove one of them: Alertmanager refuses duplicates"),
+            );
+        }
+    }
+}
+
+/// Things Alertmanager refuses on the root route.
+fn root_route(root: &Item<Route>, ctx: &mut Ctx) {
+    if !root.value.matchers.is_empty() {
+        ctx.push(
+            Diagnostic::error(
+                "monocle::routing::root_matchers",
+                "the root route cannot have `matchers`: every alert enters the tree there",
+            )
+            .at(list_span(root, &["matchers"]))
+            .label("not allowed on the root")
+            .help("move the matchers to a child route under `routes`"),
+        );
+    }
+    if root.value.clusters.is_some() {
+        ctx.push(
+            Diagnostic::error(
+                "monocle::routing::root_clusters",
+                "the root route cannot have `clusters`: every cluster's Alertmanager needs it",
+            )
+            .at(root.span(&["clusters"]))
+            .help("select clusters on the child routes or on the receivers"),
+        );
+    }
+}
+
+/// Inhibition rules and tests mean nothing without a route tree (receivers
+/// without one are reported by the reference checks).
+fn no_route(spec: &Spec, ctx: &mut Ctx) {
+    if !spec.receivers.is_empty() {
+        return;
+    }
+    let span = if let Some(test) = spec.routing_tests.first() {
+        test.span(&["alert"])
+    } else if let Some(rule) = spec.inhibit.first() {
+        rule.span(&["source"])
+    } else {
+        return;
+    };
+    ctx.push(
+        Diagnostic::error(
+            "monocle::routing::no_route",
+            "routing tests and inhibition rules need `routing.route` and receivers",
+        )
+        .at(span)
+        .help("add `routing: {receivers: [...], route: {receiver: ...}}`"),
+    );
+}
+
+/// Clusters where a routing test fails the same way.
+struct Failure<'a> {
+    clusters: Vec<&'a str>,
+    /// The deliveries in the first of them.
+    deliveries: Vec<Delivery>,
+    /// Index of the first of them.
+    first: usize,
+}
+
+/// Every routing test, in every cluster it is selected for. Clusters where
+/// a test fails the same way are reported together.
+fn tests(spec: &Spec, root: &Item<Route>, clusters: &[Cluster], trees: &[Node], ctx: &mut Ctx) {
+    let known: BTreeSet<&str> = spec
+        .receivers
+        .iter()
+        .map(|r| r.value.name.as_str())
+        .collect();
+    for test in &spec.routing_tests {
+        let t = &test.value;
+        if t.expect.iter().any(|e| !known.contains(e.as_str())) {
+            // Reported as an unknown receiver already.
+            continue;
+        }
+        // (actual receivers, route description) → where it fails so.
+        let mut failures: BTreeMap<(Vec<String>, String), Failure> = BTreeMap::new();
+        for (c, (cluster, tree)) in clusters.iter().zip(trees).enumerate() {
+            if !cluster.selects(&t.clusters) {
+                continue;
+            }
+            let labels = test_alert_labels(&t.alert, cluster.name, cluster.region);
+            let deliveries = route(tree, &labels);
+            let got: Vec<String> = deliveries.iter().map(|d| d.receiver.clone()).collect();
+            if got == t.expect {
+                continue;
+            }
+            let path = describe_deliveries(tree, &deliveries);
+            failures
+                .entry((got, path))
+                .or_insert_with(|| Failure {
+                    clusters: Vec::new(),
+                    deliveries,
+                    first: c,
+                })
+                .clusters
+                .push(cluster.name);
+        }
+        for ((got, path), failure) in failures {
+            let Failure {
+                clusters: names,
+                deliveries,
+                first,
+            } = failure;
+            let where_ = match names.as_slice() {
+                [one] => format!("cluster `{one}`"),
+                many => format!("clusters {}", list(many)),
+            };
+            let labels = test_alert_labels(&t.alert, clusters[first].name, clusters[first].region);
+            let expected = if t.expect.is_empty() {
+                "no receiver".to_owned()
+            } else {
+                list(&t.expect)
+            };
+            let mut diag = Diagnostic::error(
+                "monocle::routing::test_failed",
+                format!(
+                    "routing test fails in {where_}: expected {expected}, got {}",
+                    list(&got)
+                ),
+            )
+            .at(list_span(test, &["expect"]))
+            .label("expected receivers")
+            .help(format!(
+                "{}the alert {} is routed {path}{}",
+                if names.len() > 1 {
+                    format!("in `{}`, ", clusters[first].name)
+                } else {
+                    String::new()
+                },
+                format_labels(&labels),
+                skipped(&trees[first], &deliveries, &labels)
+            ));
+            let mut seen = BTreeSet::new();
+            for d in &deliveries {
+                if let Some(node) = crate::routing::router::node_at(&trees[first], &d.path)
+                    && seen.insert(d.path.clone())
+                {
+                    diag = diag.related(
+                        node.span(root),
+                        format!("the alert reaches `{}` here", d.receiver),
+                    );
+                }
+            }
+            ctx.push(diag);
+        }
+    }
+}
+
+/// `root → routes[0] {severity="critical"} ⇒ `x`; root → ... ⇒ `y``.
+fn describe_deliveries(tree: &Node, deliveries: &[Delivery]) -> String {
+    let steps: Vec<String> = deliveries
+        .iter()
+        .map(|d| {
+            let mut node = tree;
+            let mut parts = vec![node.describe()];
+            for &i in &d.path {
+                node = &node.routes[i];
+                let mut part = node.describe();
+                if node.continues() {
+                    part.push_str(" (continue)");
+                }
+                parts.push(part);
+            }
+            let fallback = if d.path.is_empty() {
+                " (no child route matches)"
+            } else {
+                ""
+            };
+            format!("{} ⇒ `{}`{fallback}", parts.join(" → "), d.receiver)
+        })
+        .collect();
+    steps.join("; and ")
+}
+
+/// Later siblings that match too but are never tried because an earlier
+/// match has no `continue`: the usual reason a test fails.
+fn skipped(tree: &Node, deliveries: &[Delivery], labels: &BTreeMap<String, String>) -> String {
+    let mut notes = BTreeSet::new();
+    for d in deliveries {
+        let mut parent = tree;
+        for &i in &d.path {
+            let node = &parent.routes[i];
+            if !node.continues() {
+                for later in &parent.routes[i + 1..] {
+                    if matches_all(&later.matchers, labels) {
+                        notes.insert(format!(
+                            "{} matches too, but comes after {}, which has no `continue`",
+                            later.describe(),
+                            node.describe()
+                        ));
+                    }
+                }
+            }
+            parent = node;
+        }
+    }
+    notes.into_iter().map(|n| format!("; {n}")).collect()
+}
+
+/// Why a route can never match.
+#[derive(Clone)]
+enum Unreachable {
+    /// An earlier sibling (at this path) without `continue` takes its alerts.
+    Shadowed(Vec<String>, String),
+    /// Its own matchers contradict each other.
+    Contradiction,
+}
+
+/// Routes shadowed by an earlier sibling without `continue`, or whose
+/// matchers contradict each other: a warning, per route, naming the
+/// clusters when it happens in only some of those the route is in.
+fn unreachable_routes(root: &Item<Route>, clusters: &[Cluster], trees: &[Node], ctx: &mut Ctx) {
+    let mut present: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    let mut found: BTreeMap<Vec<String>, (Unreachable, Vec<&str>)> = BTreeMap::new();
+    for (cluster, tree) in clusters.iter().zip(trees) {
+        let mut stack = vec![tree];
+        while let Some(node) = stack.pop() {
+            for (j, child) in node.routes.iter().enumerate() {
+                *present.entry(child.path.clone()).or_default() += 1;
+                let reason = if contradictory(&child.matchers) {
+                    Some(Unreachable::Contradiction)
+                } else {
+                    node.routes[..j]
+                        .iter()
+                        .find(|earlier| {
+                            !earlier.continues() && shadows(&earlier.matchers, &child.matchers)
+                        })
+                        .map(|e| Unreachable::Shadowed(e.path.clone(), e.describe()))
+                };
+                match reason {
+                    Some(reason) => found
+                        .entry(child.path.clone())
+                        .or_insert_with(|| (reason, Vec::new()))
+                        .1
+                        .push(cluster.name),
+                    None => stack.push(child),
+                }
+            }
+        }
+    }
+    let all = routes(&root.value);
+    let span_of = |path: &[String]| {
+        all.iter()
+            .find(|(p, _)| p.as_slice() == path)
+            .map_or_else(|| root.span(&[]), |(p, r)| route_span(root, p, r))
+    };
+    for (path, (reason, names)) in found {
+        let where_ = if present.get(&path) == Some(&names.len()) {
+            String::new()
+        } else {
+            match names.as_slice() {
+                [one] => format!(" in cluster `{one}`"),
+                many => format!(" in clusters {}", list(many)),
+            }
+        };
+        let diag = match reason {
+            Unreachable::Shadowed(by, described) => {
+                Diagnostic::warning(
+                    "monocle::routing::unreachable_route",
+                    format!(
+                        "this route can never match{where_}: the earlier sibling {described} takes every alert it would match and has no `continue`"
+                    ),
+                )
+                .at(span_of(&path))
+                .label("unreachable")
+                .related(span_of(&by), "this route matches first")
+                .help("move this route above the other one, make its matchers disjoint, or add `continue: true` to the earlier route")
+            }
+            Unreachable::Contradiction => Diagnostic::warning(
+                "monocle::routing::unreachable_route",
+                format!("this route can never match{where_}: its matchers contradict each other"),
+            )
+            .at(span_of(&path))
+            .label("no label set matches all of these")
+            .help("remove the contradicting matcher"),
+        };
+        ctx.push(diag);
+    }
+}
+
+/// Every label set matching all of `later` also matches all of `earlier`.
+/// Sound, not complete: it finds the cases people write.
+fn shadows(earlier: &[Matcher], later: &[Matcher]) -> bool {
+    earlier.iter().all(|m| {
+        later.iter().any(|l| {
+            l == m || (l.name == m.name && l.op == MatchOp::Equal && m.matches_value(&l.value))
+        })
+    })
+}
+
+/// No label set matches all of `ms`: an equality another matcher on the
+/// same label refuses.
+fn contradictory(ms: &[Matcher]) -> bool {
+    ms.iter().any(|eq| {
+        eq.op == MatchOp::Equal
+            && ms
+                .iter()
+                .any(|m| m.name == eq.name && !m.matches_value(&eq.value))
+    })
+}
+
+/// Receivers no route sends to, at all or in some clusters they are selected for.
+fn unused_receivers(
+    spec: &Spec,
+    root: &Item<Route>,
+    clusters: &[Cluster],
+    trees: &[Node],
+    ctx: &mut Ctx,
+) {
+    let referenced: BTreeSet<&str> = routes(&root.value)
+        .into_iter()
+        .filter_map(|(_, r)| r.receiver.as_deref())
+        .collect();
+    if referenced
+        .iter()
+        .any(|name| !spec.receivers.iter().any(|r| r.value.name == *name))
+    {
+        // A route names an unknown receiver, often a typo of the one that
+        // would look unused: the error says enough.
+        return;
+    }
+    let used_in: Vec<BTreeSet<&str>> = trees
+        .iter()
+        .map(|tree| {
+            let mut used = BTreeSet::new();
+            let mut stack = vec![tree];
+            while let Some(node) = stack.pop() {
+                used.extend(node.receiver());
+                stack.extend(&node.routes);
+            }
+            used
+        })
+        .collect();
+    for receiver in &spec.receivers {
+        let name = receiver.value.name.as_str();
+        if !referenced.contains(name) {
+            ctx.push(
+                Diagnostic::warning(
+                    "monocle::routing::unused_receiver",
+                    format!("receiver `{name}` is not used by any route"),
+                )
+                .at(receiver.span(&["name"]))
+                .label("unused")
+                .help(format!(
+                    "send alerts to it with `receiver: {name}` on a route, or remove it"
+                )),
+            );
+            continue;
+        }
+        let idle: Vec<&str> = clusters
+            .iter()
+            .zip(&used_in)
+            .filter(|(c, used)| c.selects(&receiver.value.clusters) && !used.contains(name))
+            .map(|(c, _)| c.name)
+            .collect();
+        if idle.is_empty() {
+            continue;
+        }
+        let where_ = match idle.as_slice() {
+            [one] => format!("cluster `{one}`"),
+            many => format!("clusters {}", list(many)),
+        };
+        ctx.push(
+            Diagnostic::warning(
+                "monocle::routing::unused_receiver",
+                format!(
+                    "receiver `{name}` is selected for {where_}, but no route there sends to it"
+                ),
+            )
+            .at(receiver.span(&["name"]))
+            .label("unused there")
+            .help("give the receiver the same `clusters` selector as the routes that use it"),
+        );
+    }
+}
+
+/// `` `a`, `b` ``.
+fn list<S: AsRef<str>>(items: &[S]) -> String {
+    if items.is_empty() {
+        return "no receiver".to_owned();
+    }
+    items
+        .iter()
+        .map(|i| format!("`{}`", i.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a secret written inline looks like.
+enum Secret {
+    SlackWebhook,
+    SlackToken,
+    PagerDutyKey,
+}
+
+/// Receiver values that hold a secret (a Slack webhook URL or token, a
+/// PagerDuty routing key) are refused: generated files are committed.
+fn inline_secrets(receiver: &Item<Receiver>, ctx: &mut Ctx) {
+    let r = &receiver.value;
+    let mut fields: Vec<(&[&str], &str)> = vec![(&["name"], r.name.as_str())];
+    if let Some(s) = &r.slack {
+        fields.push((&["slack", "channel"], &s.channel));
+        if let Some(v) = &s.webhook_url_file {
+            fields.push((&["slack", "webhook_url_file"], v));
+        }
+        if let Some(v) = &s.webhook_secret {
+            fields.push((&["slack", "webhook_secret", "name"], &v.name));
+            fields.push((&["slack", "webhook_secret", "key"], &v.key));
+        }
+        if let Some(v) = &s.title {
+            fields.push((&["slack", "title"], v));
+        }
+        if let Some(v) = &s.text {
+            fields.push((&["slack", "text"], v));
+        }
+    }
+    if let Some(p) = &r.pagerduty {
+        if let Some(v) = &p.routing_key_file {
+            fields.push((&["pagerduty", "routing_key_file"], v));
+        }
+        if let Some(v) = &p.routing_key_secret {
+            fields.push((&["pagerduty", "routing_key_secret", "name"], &v.name));
+            fields.push((&["pagerduty", "routing_key_secret", "key"], &v.key));
+        }
+        if let Some(v) = &p.severity {
+            fields.push((&["pagerduty", "severity"], v));
+        }
+    }
+    for (path, value) in fields {
+        let Some((start, end, kind)) = find_secret(value) else {
+            continue;
+        };
+        let (what, help) = match kind {
+            Secret::SlackWebhook => ("a Slack webhook URL", SLACK_HELP),
+            Secret::SlackToken => ("a Slack token", SLACK_HELP),
+            Secret::PagerDutyKey => ("a PagerDuty routing key", PAGERDUTY_HELP),
+        };
+        ctx.value_error(
+            "monocle::routing::inline_secret",
+            receiver.span(path),
+            ValueError::new(
+                start,
+                end,
+                format!("this looks like {what}: generated files are committed to git, so secrets are never written into the spec"),
+            )
+            .with_help(help),
+        );
+    }
+}
+
+const SLACK_HELP: &str = "keep the webhook URL in a Kubernetes Secret and reference it with `webhook_secret: {name, key}`, or in a file mounted into Alertmanager named by `webhook_url_file: /etc/alertmanager/secrets/<secret>/<key>`";
+const PAGERDUTY_HELP: &str = "keep the routing key in a Kubernetes Secret and reference it with `routing_key_secret: {name, key}`, or in a file mounted into Alertmanager named by `routing_key_file: /etc/alertmanager/secrets/<secret>/<key>`";
+
+/// The byte range of the first secret-looking part of `value`.
+fn find_secret(value: &str) -> Option<(usize, usize, Secret)> {
+    let lower = value.to_ascii_lowercase();
+    let token_end = |from: usize| {
+        value[from..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '>' | '|' | ')' | '`'))
+            .map_or(value.len(), |i| from + i)
+    };
+    if let Some(at) = lower.find("hooks.slack.com") {
+        let start = ["https://", "http://"]
+            .iter()
+            .find(|scheme| lower[..at].ends_with(*scheme))
+            .map_or(at, |scheme| at - scheme.len());
+        return Some((start, token_end(at), Secret::SlackWebhook));
+    }
+    for prefix in ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-"] {
+        if let Some(at) = lower.find(prefix)
+            && lower[..at]
+                .chars()
+                .last()
+                .is_none_or(|c| !c.is_ascii_alphanumeric())
+            && token_end(at) - at > prefix.len() + 8
+        {
+            return Some((at, token_end(at), Secret::SlackToken));
+        }
+    }
+    // A run of exactly 32 letters and digits, with both: an integration key.
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let run = &bytes[start..i];
+        if run.len() == 32
+            && run.iter().any(u8::is_ascii_digit)
+            && run.iter().any(u8::is_ascii_alphabetic)
+        {
+            return Some((start, i, Secret::PagerDutyKey));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::parse_matchers;
+
+    fn ms(s: &str) -> Vec<Matcher> {
+        parse_matchers(s).unwrap()
+    }
+
+    #[test]
+    fn finds_inline_secrets() {
+        let url = "https://hooks.slack.com/services/T000/B000/XXXXXXXX";
+        let text = format!("see {url} now");
+        let (start, end, _) = find_secret(&text).unwrap();
+        assert_eq!(&text[start..end], url);
+        let key = "0123456789abcdef0123456789abcdef";
+        let (start, end, kind) = find_secret(&format!("/etc/{key}")).unwrap();
+        assert_eq!((start, end), (5, 37));
+        assert!(matches!(kind, Secret::PagerDutyKey));
+        assert!(find_secret("xoxb-123456789012-abcdefghijkl").is_some());
+        for fine in [
+            "#alerts",
+            "/etc/alertmanager/secrets/slack/general",
+            "{{ template \"monocle.slack.title\" . }}",
+            "0123456789abcdef0123456789abcdef0",
+            "abcdefghijklmnopqrstuvwxyzabcdef",
+        ] {
+            assert!(find_secret(fine).is_none(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn shadowing_is_implication() {
+        assert!(shadows(&[], &ms(r#"a="1""#)));
+        assert!(shadows(&ms(r#"a="1""#), &ms(r#"a="1",b="2""#)));
+        assert!(shadows(&ms(r#"a=~"1|2""#), &ms(r#"a="1""#)));
+        assert!(shadows(&ms(r#"a!="3""#), &ms(r#"a="1""#)));
+        assert!(!shadows(&ms(r#"a="1",b="2""#), &ms(r#"a="1""#)));
+        assert!(!shadows(&ms(r#"a=~"1|2""#), &ms(r#"a=~"1""#)));
+        assert!(!shadows(&ms(r#"a="1""#), &ms(r#"b="1""#)));
+    }
+
+    #[test]
+    fn contradictions() {
+        assert!(contradictory(&ms(r#"a="1",a="2""#)));
+        assert!(contradictory(&ms(r#"a="1",a!="1""#)));
+        assert!(contradictory(&ms(r#"a="x",a=~"y.*""#)));
+        assert!(!contradictory(&ms(r#"a="1",b="2""#)));
+        assert!(!contradictory(&ms(r#"a!="1",a!="2""#)));
+    }
+}

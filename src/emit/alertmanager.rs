@@ -1,8 +1,235 @@
-//! Alertmanager configuration (filled in by the routing work).
+//! Alertmanager: the Alertmanager custom resource of the cluster
+//! (`alertmanager/main.yaml`), and when the spec has routing, the raw
+//! config (`alertmanager/alertmanager.yaml`), its message templates
+//! (`alertmanager/monocle.tmpl`) and the Secret `alertmanager-<name>` the
+//! operator reads both from (`alertmanager/secret.yaml`).
+//!
+//! The config is a serialized value, never templated text. Secrets are
+//! referenced by file only: `*_file` as written, `*_secret` at the path
+//! where the operator mounts the Secrets listed in the resource's `secrets`.
 
-use super::Emitted;
+use serde_json::{Map, Value, json};
+
+use super::{Emitted, yaml};
 use crate::model::ClusterModel;
+use crate::model::routing::{
+    CONFIG_DIR, InhibitModel, ReceiverModel, RouteModel, RoutingModel, TEMPLATE_FILE,
+};
 
-pub fn emit(_cluster: &ClusterModel) -> Vec<Emitted> {
-    Vec::new()
+/// The config's file name, and its key in the config Secret.
+pub const CONFIG_FILE: &str = "alertmanager.yaml";
+
+/// Message templates the default receiver texts refer to. Go templates:
+/// Alertmanager parses and renders them. The file starts with the
+/// generated header, which is plain text outside any `define`.
+const TEMPLATES: &str = r#"{{/*
+Default notification texts for monocle's receivers: the alert name,
+cluster and severity in the title; per alert its summary, description and
+runbook link (annotation `runbook_url`); firing alerts first.
+*/}}
+
+{{ define "monocle.title" -}}
+[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}
+{{- with .CommonLabels.cluster }} in {{ . }}{{ end }}
+{{- with .CommonLabels.severity }} ({{ . }}){{ end }}
+{{- end }}
+
+{{ define "monocle.alert" -}}
+*{{ .Labels.alertname }}*
+{{- with .Labels.cluster }} in `{{ . }}`{{ end }}
+{{- with .Labels.severity }} ({{ . }}){{ end }}
+{{- with .Annotations.summary }}: {{ . }}{{ end }}
+{{- with .Annotations.description }}
+    {{ . }}{{ end }}
+{{- with .Annotations.runbook_url }}
+    Runbook: <{{ . }}>{{ end }}
+{{- end }}
+
+{{ define "monocle.slack.title" }}{{ template "monocle.title" . }}{{ end }}
+
+{{ define "monocle.slack.text" -}}
+{{ if .Alerts.Firing }}*Firing*
+{{ range .Alerts.Firing }}• {{ template "monocle.alert" . }}
+{{ end }}{{ end }}
+{{- if .Alerts.Resolved }}*Resolved*
+{{ range .Alerts.Resolved }}• {{ template "monocle.alert" . }}
+{{ end }}{{ end }}
+{{- end }}
+
+{{ define "monocle.pagerduty.description" }}{{ template "monocle.title" . }}{{ end }}
+
+{{ define "monocle.pagerduty.severity" -}}
+{{ if eq .CommonLabels.severity "critical" "error" "warning" "info" }}{{ .CommonLabels.severity }}{{ else }}critical{{ end }}
+{{- end }}
+"#;
+
+pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
+    let am = &cluster.alertmanager;
+    let mut files = vec![yaml::resource(
+        "alertmanager/main.yaml".to_owned(),
+        None,
+        &resource(cluster),
+        true,
+    )];
+    let routing = &cluster.routing;
+    let Some(route) = &routing.route else {
+        return files;
+    };
+    let config_text = {
+        let mut text = yaml::header(None);
+        text.push_str(&yaml::to_yaml(&config(routing, route)));
+        text
+    };
+    let templates_text = format!("{}{TEMPLATES}", yaml::header(None));
+    let secret = json!({
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {
+            "name": format!("alertmanager-{}", am.name),
+            "namespace": am.namespace,
+            "labels": labels(),
+        },
+        "type": "Opaque",
+        "stringData": {
+            CONFIG_FILE: config_text,
+            TEMPLATE_FILE: templates_text,
+        },
+    });
+    files.push(yaml::resource(
+        "alertmanager/secret.yaml".to_owned(),
+        None,
+        &secret,
+        true,
+    ));
+    files.push(Emitted {
+        path: format!("alertmanager/{CONFIG_FILE}"),
+        bytes: config_text.into_bytes(),
+        resource: false,
+    });
+    files.push(Emitted {
+        path: format!("alertmanager/{TEMPLATE_FILE}"),
+        bytes: templates_text.into_bytes(),
+        resource: false,
+    });
+    files
+}
+
+fn labels() -> Value {
+    json!({ "app.kubernetes.io/managed-by": "monocle" })
+}
+
+/// The Alertmanager custom resource; the operator reads its config from
+/// the Secret `alertmanager-<name>` by default.
+fn resource(cluster: &ClusterModel) -> Value {
+    let am = &cluster.alertmanager;
+    let mut spec = Map::new();
+    spec.insert("replicas".into(), json!(am.replicas));
+    if !am.secrets.is_empty() {
+        spec.insert("secrets".into(), json!(am.secrets));
+    }
+    json!({
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "Alertmanager",
+        "metadata": {
+            "name": am.name,
+            "namespace": am.namespace,
+            "labels": labels(),
+        },
+        "spec": spec,
+    })
+}
+
+/// The Alertmanager configuration file.
+fn config(routing: &RoutingModel, route: &RouteModel) -> Value {
+    let mut c = Map::new();
+    c.insert(
+        "templates".into(),
+        json!([format!("{CONFIG_DIR}{TEMPLATE_FILE}")]),
+    );
+    c.insert("route".into(), route_value(route));
+    c.insert(
+        "receivers".into(),
+        Value::Array(routing.receivers.iter().map(receiver).collect()),
+    );
+    if !routing.inhibit.is_empty() {
+        c.insert(
+            "inhibit_rules".into(),
+            Value::Array(routing.inhibit.iter().map(inhibit).collect()),
+        );
+    }
+    Value::Object(c)
+}
+
+fn matchers(ms: &[crate::routing::Matcher]) -> Value {
+    Value::Array(ms.iter().map(|m| json!(m.to_string())).collect())
+}
+
+fn route_value(r: &RouteModel) -> Value {
+    let mut out = Map::new();
+    if let Some(receiver) = &r.receiver {
+        out.insert("receiver".into(), json!(receiver));
+    }
+    if !r.matchers.is_empty() {
+        out.insert("matchers".into(), matchers(&r.matchers));
+    }
+    if r.continue_ {
+        out.insert("continue".into(), json!(true));
+    }
+    if let Some(group_by) = &r.group_by {
+        out.insert("group_by".into(), json!(group_by));
+    }
+    let intervals = [
+        ("group_wait", &r.group_wait),
+        ("group_interval", &r.group_interval),
+        ("repeat_interval", &r.repeat_interval),
+    ];
+    for (key, value) in intervals {
+        if let Some(value) = value {
+            out.insert(key.into(), json!(value));
+        }
+    }
+    if !r.routes.is_empty() {
+        out.insert(
+            "routes".into(),
+            Value::Array(r.routes.iter().map(route_value).collect()),
+        );
+    }
+    Value::Object(out)
+}
+
+fn receiver(r: &ReceiverModel) -> Value {
+    let mut out = Map::new();
+    out.insert("name".into(), json!(r.name));
+    if let Some(s) = &r.slack {
+        let mut slack = Map::new();
+        slack.insert("channel".into(), json!(s.channel));
+        slack.insert("api_url_file".into(), json!(s.webhook.path()));
+        if let Some(send_resolved) = s.send_resolved {
+            slack.insert("send_resolved".into(), json!(send_resolved));
+        }
+        slack.insert("title".into(), json!(s.title));
+        slack.insert("text".into(), json!(s.text));
+        out.insert("slack_configs".into(), json!([slack]));
+    }
+    if let Some(p) = &r.pagerduty {
+        out.insert(
+            "pagerduty_configs".into(),
+            json!([{
+                "routing_key_file": p.routing_key.path(),
+                "severity": p.severity,
+                "description": p.description,
+            }]),
+        );
+    }
+    Value::Object(out)
+}
+
+fn inhibit(i: &InhibitModel) -> Value {
+    let mut out = Map::new();
+    out.insert("source_matchers".into(), matchers(&i.source));
+    out.insert("target_matchers".into(), matchers(&i.target));
+    if !i.equal.is_empty() {
+        out.insert("equal".into(), json!(i.equal));
+    }
+    Value::Object(out)
 }

@@ -1,11 +1,122 @@
-//! Lowers `routing` for one cluster (filled in by the routing work).
+//! Lowers `routing` for one cluster: receivers, routes and tests whose
+//! `clusters` selector matches, matchers parsed, default templates applied.
 
 use std::collections::BTreeMap;
 
 use crate::check::Spec;
-use crate::model::routing::RoutingModel;
+use crate::model::routing::{
+    InhibitModel, PAGERDUTY_DESCRIPTION, PAGERDUTY_SEVERITY, PagerDutyModel, ReceiverModel,
+    RouteModel, RoutingModel, RoutingTestModel, SLACK_TEXT, SLACK_TITLE, SecretSource, SlackModel,
+};
+use crate::routing::{Matcher, parse_matchers, test_alert_labels};
+use crate::selector::Selector;
+use crate::spec::{self, SecretRef, SelectorText};
 
-/// The routing of the cluster whose selector labels are `labels`.
-pub fn lower(_spec: &Spec, _labels: &BTreeMap<String, String>) -> RoutingModel {
-    RoutingModel::default()
+/// The routing of the cluster whose selector labels are `labels` (see
+/// `check::selectors::cluster_labels`: `name` is the cluster's name).
+pub fn lower(spec: &Spec, labels: &BTreeMap<String, String>) -> RoutingModel {
+    let Some(root) = &spec.route else {
+        return RoutingModel::default();
+    };
+    let selected = |s: &Option<SelectorText>| {
+        s.as_ref()
+            .is_none_or(|s| Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(labels)))
+    };
+    let receivers = spec
+        .receivers
+        .iter()
+        .map(|r| &r.value)
+        .filter(|r| selected(&r.clusters))
+        .map(receiver)
+        .collect();
+    let inhibit = spec
+        .inhibit
+        .iter()
+        .map(|i| InhibitModel {
+            source: matchers(&i.value.source),
+            target: matchers(&i.value.target),
+            equal: i.value.equal.clone(),
+        })
+        .collect();
+    let name = labels.get("name").map_or("", String::as_str);
+    let region = spec
+        .clusters
+        .iter()
+        .find(|c| c.value.name == name)
+        .and_then(|c| c.value.region.as_deref());
+    let tests = spec
+        .routing_tests
+        .iter()
+        .map(|t| &t.value)
+        .filter(|t| selected(&t.clusters))
+        .map(|t| RoutingTestModel {
+            labels: test_alert_labels(&t.alert, name, region),
+            expect: t.expect.clone(),
+        })
+        .collect();
+    RoutingModel {
+        receivers,
+        route: Some(route(&root.value, &selected)),
+        inhibit,
+        tests,
+    }
+}
+
+fn receiver(r: &spec::Receiver) -> ReceiverModel {
+    ReceiverModel {
+        name: r.name.clone(),
+        slack: r.slack.as_ref().map(|s| SlackModel {
+            channel: s.channel.clone(),
+            webhook: source(&s.webhook_url_file, &s.webhook_secret),
+            title: s.title.clone().unwrap_or_else(|| SLACK_TITLE.to_owned()),
+            text: s.text.clone().unwrap_or_else(|| SLACK_TEXT.to_owned()),
+            send_resolved: s.send_resolved,
+        }),
+        pagerduty: r.pagerduty.as_ref().map(|p| PagerDutyModel {
+            routing_key: source(&p.routing_key_file, &p.routing_key_secret),
+            severity: p
+                .severity
+                .clone()
+                .unwrap_or_else(|| PAGERDUTY_SEVERITY.to_owned()),
+            description: PAGERDUTY_DESCRIPTION.to_owned(),
+        }),
+    }
+}
+
+/// The check stage makes sure exactly one of the two is set.
+fn source(file: &Option<String>, secret: &Option<SecretRef>) -> SecretSource {
+    match (file, secret) {
+        (_, Some(s)) => SecretSource::Secret {
+            name: s.name.clone(),
+            key: s.key.clone(),
+        },
+        (Some(f), None) => SecretSource::File(f.clone()),
+        (None, None) => SecretSource::File(String::new()),
+    }
+}
+
+fn route(r: &spec::Route, selected: &dyn Fn(&Option<SelectorText>) -> bool) -> RouteModel {
+    RouteModel {
+        receiver: r.receiver.clone(),
+        matchers: matchers(&r.matchers),
+        continue_: r.continue_.unwrap_or(false),
+        group_by: r.group_by.clone(),
+        group_wait: r.group_wait.as_ref().map(|d| d.0.clone()),
+        group_interval: r.group_interval.as_ref().map(|d| d.0.clone()),
+        repeat_interval: r.repeat_interval.as_ref().map(|d| d.0.clone()),
+        routes: r
+            .routes
+            .iter()
+            .filter(|c| selected(&c.clusters))
+            .map(|c| route(c, selected))
+            .collect(),
+    }
+}
+
+/// Matcher strings of a checked spec (each may hold several matchers).
+fn matchers(texts: &[String]) -> Vec<Matcher> {
+    texts
+        .iter()
+        .flat_map(|t| parse_matchers(t).unwrap_or_default())
+        .collect()
 }

@@ -1,13 +1,153 @@
-//! The Alertmanager routing model of one cluster (filled in by the routing work).
+//! The Alertmanager routing model of one cluster: the receivers, routes and
+//! routing tests selected for it, matchers parsed, defaults applied.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::routing::{Matcher, RouteNode};
+
+/// Where Prometheus Operator mounts the Secrets listed in an Alertmanager's `secrets`.
+pub const SECRETS_DIR: &str = "/etc/alertmanager/secrets/";
+/// Where Prometheus Operator mounts the keys of the config Secret (templates).
+pub const CONFIG_DIR: &str = "/etc/alertmanager/config/";
+/// The template file generated next to the config.
+pub const TEMPLATE_FILE: &str = "monocle.tmpl";
+
+/// Template references used when a receiver sets no text of its own; the
+/// emitter's template file defines them.
+pub const SLACK_TITLE: &str = r#"{{ template "monocle.slack.title" . }}"#;
+pub const SLACK_TEXT: &str = r#"{{ template "monocle.slack.text" . }}"#;
+pub const PAGERDUTY_SEVERITY: &str = r#"{{ template "monocle.pagerduty.severity" . }}"#;
+pub const PAGERDUTY_DESCRIPTION: &str = r#"{{ template "monocle.pagerduty.description" . }}"#;
 
 /// Receivers, route tree, inhibition rules and routing tests selected for one cluster.
+/// `route` is `None` when the spec has no routing: nothing routing-related is emitted.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoutingModel {}
+pub struct RoutingModel {
+    /// Receivers selected for the cluster, in spec order.
+    pub receivers: Vec<ReceiverModel>,
+    pub route: Option<RouteModel>,
+    pub inhibit: Vec<InhibitModel>,
+    /// Routing tests selected for the cluster.
+    pub tests: Vec<RoutingTestModel>,
+}
 
 impl RoutingModel {
-    /// Kubernetes Secrets the receivers reference (`*_secret`), sorted:
-    /// they are mounted into Alertmanager under `/etc/alertmanager/secrets/<name>/`.
+    /// Kubernetes Secrets the receivers reference, sorted: by `*_secret`, or
+    /// by a `*_file` under `/etc/alertmanager/secrets/<secret>/`. They are
+    /// mounted into Alertmanager under `/etc/alertmanager/secrets/<name>/`.
     pub fn secrets(&self) -> Vec<String> {
-        Vec::new()
+        let mut secrets = BTreeSet::new();
+        for r in &self.receivers {
+            let sources = [
+                r.slack.as_ref().map(|s| &s.webhook),
+                r.pagerduty.as_ref().map(|p| &p.routing_key),
+            ];
+            secrets.extend(
+                sources
+                    .into_iter()
+                    .flatten()
+                    .filter_map(SecretSource::secret),
+            );
+        }
+        secrets.into_iter().map(str::to_owned).collect()
     }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceiverModel {
+    pub name: String,
+    pub slack: Option<SlackModel>,
+    pub pagerduty: Option<PagerDutyModel>,
+}
+
+/// Where Alertmanager reads a secret value from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// A file mounted into Alertmanager.
+    File(String),
+    /// A key of a Kubernetes Secret mounted by the operator.
+    Secret { name: String, key: String },
+}
+
+impl SecretSource {
+    /// The file Alertmanager reads.
+    pub fn path(&self) -> String {
+        match self {
+            SecretSource::File(path) => path.clone(),
+            SecretSource::Secret { name, key } => format!("{SECRETS_DIR}{name}/{key}"),
+        }
+    }
+
+    /// The Kubernetes Secret that must be mounted for [`Self::path`] to exist.
+    pub fn secret(&self) -> Option<&str> {
+        match self {
+            SecretSource::Secret { name, .. } => Some(name),
+            SecretSource::File(path) => {
+                let rest = path.strip_prefix(SECRETS_DIR)?;
+                let (secret, key) = rest.split_once('/')?;
+                (!secret.is_empty() && !key.is_empty()).then_some(secret)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlackModel {
+    pub channel: String,
+    pub webhook: SecretSource,
+    pub title: String,
+    pub text: String,
+    /// `None`: Alertmanager's default (no resolved notifications).
+    pub send_resolved: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagerDutyModel {
+    pub routing_key: SecretSource,
+    pub severity: String,
+    pub description: String,
+}
+
+/// A route with the children selected for the cluster.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RouteModel {
+    pub receiver: Option<String>,
+    pub matchers: Vec<Matcher>,
+    pub continue_: bool,
+    pub group_by: Option<Vec<String>>,
+    pub group_wait: Option<String>,
+    pub group_interval: Option<String>,
+    pub repeat_interval: Option<String>,
+    pub routes: Vec<RouteModel>,
+}
+
+impl RouteNode for RouteModel {
+    fn matchers(&self) -> &[Matcher] {
+        &self.matchers
+    }
+    fn receiver(&self) -> Option<&str> {
+        self.receiver.as_deref()
+    }
+    fn continues(&self) -> bool {
+        self.continue_
+    }
+    fn routes(&self) -> &[Self] {
+        &self.routes
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InhibitModel {
+    pub source: Vec<Matcher>,
+    pub target: Vec<Matcher>,
+    pub equal: Vec<String>,
+}
+
+/// A routing test as evaluated in the cluster: the alert's labels include
+/// the external labels Prometheus adds (`cluster`, `region`; see
+/// [`crate::routing::test_alert_labels`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoutingTestModel {
+    pub labels: BTreeMap<String, String>,
+    pub expect: Vec<String>,
 }
