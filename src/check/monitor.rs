@@ -1,5 +1,213 @@
-//! (filled in by later work)
+//! `monitor`: the bucketed monitor daemon's settings (durations, sizes,
+//! bucket count, monitors) and its capacity against the memory budget,
+//! with the same maths as the capacity report ([`crate::capacity`]).
+//! Monitor names (unique, DNS labels) are checked with the other names.
+
+use std::collections::BTreeSet;
 
 use super::{Ctx, Spec};
+use crate::capacity::{self, Settings};
+use crate::diagnostic::Diagnostic;
+use crate::model::buckets::{BUCKETS_FILE, DEFAULT_BUCKETS, MAX_BUCKETS, valid_bucket_count};
+use crate::source::Span;
+use crate::units::{Duration, Size};
 
-pub fn check(_spec: &Spec, _ctx: &mut Ctx) {}
+pub fn check(spec: &Spec, ctx: &mut Ctx) {
+    let Some(item) = &spec.monitor else {
+        return;
+    };
+    let m = &item.value;
+    let interval = duration(
+        ctx,
+        m.check_interval.as_str(),
+        item.span(&["check_interval"]),
+    );
+    let timeout = duration(ctx, m.check_timeout.as_str(), item.span(&["check_timeout"]));
+    let mut timing_ok = interval.is_some() && timeout.is_some();
+    if let (Some(interval), Some(timeout)) = (interval, timeout) {
+        if timeout >= interval {
+            timing_ok = false;
+            ctx.push(
+                Diagnostic::error(
+                    "monocle::monitor::timeout_too_long",
+                    format!(
+                        "check timeout `{}` must be shorter than the check interval `{}`",
+                        m.check_timeout.as_str(),
+                        m.check_interval.as_str()
+                    ),
+                )
+                .at(item.span(&["check_timeout"])),
+            );
+        } else if timeout.millis == 0 {
+            timing_ok = false;
+            ctx.push(
+                Diagnostic::error(
+                    "monocle::monitor::zero_timeout",
+                    "a check timeout of zero would fail every check",
+                )
+                .at(item.span(&["check_timeout"]))
+                .label("no time to check")
+                .help("give a check the time it needs, e.g. `30s`"),
+            );
+        }
+    }
+    let per_cluster = size(
+        ctx,
+        m.memory.per_cluster.as_str(),
+        item.span(&["memory", "per_cluster"]),
+    );
+    let per_worker = size(
+        ctx,
+        m.memory.per_worker.as_str(),
+        item.span(&["memory", "per_worker"]),
+    );
+    let budget = size(
+        ctx,
+        m.memory.budget.as_str(),
+        item.span(&["memory", "budget"]),
+    );
+
+    let buckets = m.buckets.unwrap_or(DEFAULT_BUCKETS);
+    if !valid_bucket_count(buckets) {
+        ctx.push(
+            Diagnostic::error(
+                "monocle::monitor::invalid_buckets",
+                format!("bucket count {buckets} is not a power of two between 1 and {MAX_BUCKETS}"),
+            )
+            .at(item.span(&["buckets"]))
+            .help(format!(
+                "use {DEFAULT_BUCKETS} unless you have a reason not to"
+            )),
+        );
+    }
+    let monitors = m.monitors.iter().collect::<BTreeSet<_>>().len() as u32;
+    if monitors == 0 {
+        ctx.push(
+            Diagnostic::error(
+                "monocle::monitor::no_monitors",
+                "the monitor daemon needs at least one monitor",
+            )
+            .at(item.span(&["monitors"])),
+        );
+    } else if valid_bucket_count(buckets) && monitors > buckets {
+        ctx.push(
+            Diagnostic::warning(
+                "monocle::monitor::idle_monitors",
+                format!(
+                    "{monitors} monitors share {buckets} bucket(s): {} of them will own no bucket",
+                    monitors - buckets
+                ),
+            )
+            .at(item.span(&["monitors"]))
+            .help("raise `buckets`, or remove monitors"),
+        );
+    }
+
+    let clusters = spec.clusters.len() as u64;
+    if m.expected_clusters < clusters {
+        ctx.push(
+            Diagnostic::warning(
+                "monocle::monitor::expected_clusters_too_low",
+                format!(
+                    "`expected_clusters` is {}, but the spec already has {clusters} clusters",
+                    m.expected_clusters
+                ),
+            )
+            .at(item.span(&["expected_clusters"]))
+            .label("the capacity report plans for this many")
+            .help(format!("plan for the whole fleet: at least {clusters}")),
+        );
+    }
+
+    // The daemon's folder sits next to the cluster folders.
+    let folder = BUCKETS_FILE.split('/').next().unwrap_or_default();
+    for cluster in &spec.clusters {
+        if cluster.value.name == folder {
+            ctx.push(
+                Diagnostic::error(
+                    "monocle::monitor::reserved_cluster_name",
+                    format!(
+                        "a cluster named `{folder}` would share `{folder}/` with the monitor daemon's bucket config"
+                    ),
+                )
+                .at(cluster.span(&["name"]))
+                .related(item.key_span(&[], "monitors"), "the spec configures the monitor daemon here")
+                .help("rename the cluster"),
+            );
+        }
+    }
+
+    let (Some(interval), Some(timeout), Some(per_cluster), Some(per_worker), Some(budget)) =
+        (interval, timeout, per_cluster, per_worker, budget)
+    else {
+        return;
+    };
+    if !timing_ok || monitors == 0 || !valid_bucket_count(buckets) {
+        return;
+    }
+    let settings = Settings {
+        buckets,
+        expected_clusters: m.expected_clusters,
+        check_interval: interval,
+        check_timeout: timeout,
+        per_cluster,
+        per_worker,
+        budget,
+    };
+    let share = settings.busiest_share(monitors);
+    let busiest = settings.capacity(share);
+    if busiest.within_budget {
+        return;
+    }
+    let help = match settings.monitors_needed() {
+        Some(needed) => {
+            let share = settings.busiest_share(needed);
+            format!(
+                "{needed} monitors would fit (at most {share} buckets and {} each); or raise `memory.budget`",
+                capacity::bytes(settings.capacity(share).memory_bytes)
+            )
+        }
+        None => format!(
+            "no number of monitors fits: every monitor caches all {} clusters ({}); raise `memory.budget` or lower `memory.per_cluster`",
+            capacity::thousands(m.expected_clusters),
+            capacity::bytes(busiest.cache_bytes)
+        ),
+    };
+    ctx.push(
+        Diagnostic::error(
+            "monocle::monitor::over_budget",
+            format!(
+                "the busiest monitor needs {}, over its {} memory budget: {} cached clusters × {} = {} + {} workers × {} = {}",
+                capacity::bytes(busiest.memory_bytes),
+                capacity::bytes(budget.bytes.into()),
+                capacity::thousands(m.expected_clusters),
+                capacity::bytes(per_cluster.bytes.into()),
+                capacity::bytes(busiest.cache_bytes),
+                capacity::thousands(busiest.workers),
+                capacity::bytes(per_worker.bytes.into()),
+                capacity::bytes(busiest.worker_bytes),
+            ),
+        )
+        .at(item.span(&["memory", "budget"]))
+        .label(format!(
+            "with {monitors} monitor(s) the busiest owns {share} of {buckets} buckets: {} clusters, {:.2} checks/s",
+            capacity::thousands(busiest.clusters),
+            busiest.checks_per_second
+        ))
+        .help(help),
+    );
+}
+
+/// Parses a duration, reporting a bad one at its exact characters.
+fn duration(ctx: &mut Ctx, text: &str, span: Span) -> Option<Duration> {
+    Duration::parse(text)
+        .map_err(|e| ctx.value_error("monocle::units::invalid_duration", span, e))
+        .ok()
+}
+
+/// Parses a size, reporting a bad one at its exact characters.
+fn size(ctx: &mut Ctx, text: &str, span: Span) -> Option<Size> {
+    Size::parse(text)
+        .map_err(|e| ctx.value_error("monocle::units::invalid_size", span, e))
+        .ok()
+}

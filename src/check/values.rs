@@ -4,8 +4,8 @@
 use super::{Ctx, Item, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
-use crate::spec::{DurationText, PanelType, Prometheus, SizeText};
-use crate::units::{Duration, Size, check_cpu_quantity, check_memory_quantity};
+use crate::spec::{DurationText, PanelType, Prometheus};
+use crate::units::{Duration, check_cpu_quantity, check_memory_quantity};
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
     if let Some(p) = &spec.prometheus {
@@ -141,66 +141,6 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             }
         }
     }
-    if let Some(monitor) = &spec.monitor {
-        let m = &monitor.value;
-        let interval = duration(
-            ctx,
-            &Some(m.check_interval.clone()),
-            monitor.span(&["check_interval"]),
-        );
-        let timeout = duration(
-            ctx,
-            &Some(m.check_timeout.clone()),
-            monitor.span(&["check_timeout"]),
-        );
-        if let (Some(interval), Some(timeout)) = (interval, timeout)
-            && timeout >= interval
-        {
-            ctx.push(
-                Diagnostic::error(
-                    "monocle::monitor::timeout_too_long",
-                    format!(
-                        "check timeout `{}` must be shorter than the check interval `{}`",
-                        m.check_timeout.as_str(),
-                        m.check_interval.as_str()
-                    ),
-                )
-                .at(monitor.span(&["check_timeout"])),
-            );
-        }
-        size(
-            ctx,
-            &m.memory.per_cluster,
-            monitor.span(&["memory", "per_cluster"]),
-        );
-        size(
-            ctx,
-            &m.memory.per_worker,
-            monitor.span(&["memory", "per_worker"]),
-        );
-        size(ctx, &m.memory.budget, monitor.span(&["memory", "budget"]));
-        if let Some(buckets) = m.buckets
-            && !(buckets.is_power_of_two() && buckets <= 65536)
-        {
-            ctx.push(
-                Diagnostic::error(
-                    "monocle::monitor::invalid_buckets",
-                    format!("bucket count {buckets} is not a power of two between 1 and 65536"),
-                )
-                .at(monitor.span(&["buckets"]))
-                .help("use 256 unless you have a reason not to"),
-            );
-        }
-        if m.monitors.is_empty() {
-            ctx.push(
-                Diagnostic::error(
-                    "monocle::monitor::no_monitors",
-                    "the monitor daemon needs at least one monitor",
-                )
-                .at(monitor.span(&["monitors"])),
-            );
-        }
-    }
 }
 
 fn prometheus(ctx: &mut Ctx, p: &Prometheus, span: impl Fn(&[&str]) -> Span) {
@@ -279,16 +219,6 @@ fn duration(ctx: &mut Ctx, value: &Option<DurationText>, span: Span) -> Option<D
         Ok(d) => Some(d),
         Err(e) => {
             ctx.value_error("monocle::units::invalid_duration", span, e);
-            None
-        }
-    }
-}
-
-fn size(ctx: &mut Ctx, value: &SizeText, span: Span) -> Option<Size> {
-    match Size::parse(value.as_str()) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            ctx.value_error("monocle::units::invalid_size", span, e);
             None
         }
     }
