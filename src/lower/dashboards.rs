@@ -1,10 +1,190 @@
-//! Lowers `dashboards` for one cluster (filled in by the dashboards work).
+//! Lowers `dashboards` for one cluster: the dashboards its selector
+//! matches, with default time range, panel heights and legends applied.
 
 use std::collections::BTreeMap;
 
-use crate::check::Spec;
-use crate::model::dashboards::DashboardModel;
+use promql_parser::parser::{Expr, LabelModifier};
 
-pub fn lower(_spec: &Spec, _labels: &BTreeMap<String, String>) -> Vec<DashboardModel> {
-    Vec::new()
+use crate::check::Spec;
+use crate::model::dashboards::{
+    DashboardModel, Datasource, PanelKind, PanelModel, QueryModel, RowModel, Stand, ThresholdModel,
+    VariableModel, substitute,
+};
+use crate::selector::Selector;
+use crate::source::Span;
+use crate::spec::{self, PanelType};
+
+/// Grafana's own default time range.
+pub const DEFAULT_TIME: &str = "6h";
+
+pub fn lower(
+    spec: &Spec,
+    labels: &BTreeMap<String, String>,
+    origin: &impl Fn(Span) -> String,
+) -> Vec<DashboardModel> {
+    let mut dashboards: Vec<DashboardModel> =
+        spec.dashboards
+            .iter()
+            .filter(|d| {
+                d.value.clusters.as_ref().is_none_or(|s| {
+                    Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(labels))
+                })
+            })
+            .map(|item| dashboard(&item.value, origin(item.node.span)))
+            .collect();
+    dashboards.sort_by(|a, b| a.uid.cmp(&b.uid));
+    dashboards
+}
+
+fn dashboard(d: &spec::Dashboard, origin: String) -> DashboardModel {
+    DashboardModel {
+        uid: d.uid.clone(),
+        title: d.title.clone(),
+        folder: d.folder.clone(),
+        tags: d.tags.clone(),
+        time: d
+            .time
+            .as_ref()
+            .map_or_else(|| DEFAULT_TIME.to_owned(), |t| t.0.clone()),
+        refresh: d.refresh.as_ref().map(|r| r.0.clone()),
+        variables: d
+            .variables
+            .iter()
+            .map(|v| VariableModel {
+                name: v.name.clone(),
+                query: v.query.clone(),
+                multi: v.multi.unwrap_or(false),
+            })
+            .collect(),
+        rows: d
+            .rows
+            .iter()
+            .map(|r| RowModel {
+                title: r.title.clone(),
+                panels: r.panels.iter().map(panel).collect(),
+            })
+            .collect(),
+        annotations: Vec::new(),
+        origin,
+    }
+}
+
+fn panel(p: &spec::Panel) -> PanelModel {
+    let kind = match p.type_ {
+        PanelType::Stat => PanelKind::Stat,
+        PanelType::Gauge => PanelKind::Gauge,
+        PanelType::Timeseries => PanelKind::Timeseries,
+        PanelType::Table => PanelKind::Table,
+        PanelType::Piechart => PanelKind::Piechart,
+        PanelType::Logs => PanelKind::Logs,
+        PanelType::Text => PanelKind::Text,
+    };
+    let prometheus = |expr: &str, legend: &Option<String>| QueryModel {
+        expr: expr.to_owned(),
+        legend: legend.clone().or_else(|| default_legend(expr)),
+    };
+    let (datasource, queries) = if let Some(logql) = &p.logql {
+        (
+            Datasource::Loki,
+            vec![QueryModel {
+                expr: logql.clone(),
+                legend: logql_legend(logql),
+            }],
+        )
+    } else if let Some(expr) = &p.expr {
+        (Datasource::Prometheus, vec![prometheus(expr, &None)])
+    } else if !p.queries.is_empty() {
+        let queries = p
+            .queries
+            .iter()
+            .map(|q| prometheus(&q.expr, &q.legend))
+            .collect();
+        (Datasource::Prometheus, queries)
+    } else {
+        (Datasource::None, Vec::new())
+    };
+    PanelModel {
+        kind,
+        title: p.title.clone(),
+        description: None,
+        datasource,
+        queries,
+        content: p.content.clone(),
+        unit: p.unit.clone(),
+        decimals: None,
+        min: None,
+        max: None,
+        no_value: None,
+        thresholds: p
+            .thresholds
+            .iter()
+            .map(|t| ThresholdModel {
+                value: t.value,
+                color: t.color.clone(),
+            })
+            .collect(),
+        // A table of an instant query repeats the time and metric name on
+        // every line.
+        hidden_columns: if kind == PanelKind::Table {
+            vec!["Time".to_owned(), "__name__".to_owned()]
+        } else {
+            Vec::new()
+        },
+        width: p.width,
+        height: p.height.unwrap_or_else(|| default_height(kind)),
+    }
+}
+
+/// Grid rows a panel of each kind gets when the spec gives no height.
+pub fn default_height(kind: PanelKind) -> u32 {
+    match kind {
+        PanelKind::Stat | PanelKind::Text => 4,
+        PanelKind::Gauge => 6,
+        PanelKind::Timeseries | PanelKind::Table | PanelKind::Piechart => 8,
+        PanelKind::Logs => 10,
+    }
+}
+
+/// `{{a}} {{b}}` for a query that aggregates `by (a, b)`, so series are
+/// named by what tells them apart instead of `{a="x", b="y"}`.
+fn default_legend(expr: &str) -> Option<String> {
+    let parsed = promql_parser::parser::parse(&substitute(expr, Stand::Identifier)).ok()?;
+    let mut top = &parsed;
+    while let Expr::Paren(inner) = top {
+        top = &inner.expr;
+    }
+    let Expr::Aggregate(aggregate) = top else {
+        return None;
+    };
+    match &aggregate.modifier {
+        Some(LabelModifier::Include(labels)) if !labels.labels.is_empty() => Some(
+            labels
+                .labels
+                .iter()
+                .map(|l| format!("{{{{{l}}}}}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        _ => None,
+    }
+}
+
+/// The LogQL counterpart of [`default_legend`]: `sum by (level) (...)`
+/// names its series `{{level}}`.
+fn logql_legend(query: &str) -> Option<String> {
+    let rest = query.trim_start();
+    let (_, rest) = rest.split_once(|c: char| !c.is_ascii_alphanumeric() && c != '_')?;
+    let rest = rest
+        .trim_start()
+        .strip_prefix("by")?
+        .trim_start()
+        .strip_prefix('(')?;
+    let (labels, _) = rest.split_once(')')?;
+    let labels: Vec<String> = labels
+        .split(',')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| format!("{{{{{l}}}}}"))
+        .collect();
+    (!labels.is_empty()).then(|| labels.join(" "))
 }
