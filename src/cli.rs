@@ -1,4 +1,4 @@
-//! The command line: `compile`, `check`, `diff` and `schema`.
+//! The command line: `compile`, `check`, `diff`, `monitor` and `schema`.
 //! Exit codes: 0 ok; 1 spec errors or drift; 2 usage or I/O errors.
 
 use std::io::{IsTerminal, Write};
@@ -40,9 +40,15 @@ pub enum Command {
         check: bool,
     },
     /// Check the spec and report every problem; writes nothing.
+    ///
+    /// With a `monitor` section, also prints the monitor daemon's capacity table.
     Check {
         #[arg(default_value = "specs")]
         spec: PathBuf,
+        /// Output folder whose bucket config keeps bucket ownership (and so
+        /// the capacity table) as `compile` would write it; only read.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
     },
     /// Show unified diffs between the output folder and a fresh compile.
     Diff {
@@ -50,9 +56,35 @@ pub enum Command {
         spec: PathBuf,
         #[arg(long, default_value = "generated")]
         out: PathBuf,
+        /// Compare with the spec at this git revision instead of the output
+        /// folder: a semantic summary, then the generated-file diffs.
+        #[arg(long)]
+        base: Option<String>,
+        /// Only count changed lines per file.
+        #[arg(long)]
+        stat: bool,
+    },
+    /// Print the monitor daemon's capacity table; writes nothing.
+    ///
+    /// Buckets, clusters, checks per second, workers and memory per monitor,
+    /// with bucket ownership as `compile` would write it.
+    Monitor {
+        #[arg(default_value = "specs")]
+        spec: PathBuf,
+        /// Output folder holding the previous bucket config; only read.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
     },
     /// Print the JSON schema of the spec language.
     Schema,
+    /// Rewrite spec files into the canonical layout, keeping comments.
+    Fmt {
+        #[arg(default_value = "specs")]
+        spec: PathBuf,
+        /// Write nothing; list files that are not formatted and exit 1.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 const OK: u8 = 0;
@@ -73,24 +105,41 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> u8 {
     let format = cli.format;
     match cli.command {
+        Command::Fmt { spec, check } => fmt(&spec, check),
         Command::Schema => {
             print!("{}", crate::schema::schema_text());
             OK
         }
-        Command::Check { spec } => match crate::compile(&spec) {
-            Ok(compiled) => {
+        Command::Check { spec, out } => match lower_into(&spec, &out) {
+            Ok((compiled, model)) => {
                 report(&compiled.warnings, &compiled.sources, format);
-                let clusters: std::collections::BTreeSet<&str> = compiled
-                    .artifacts
-                    .iter()
-                    .filter_map(|a| a.path.split('/').next())
-                    .collect();
+                // On stderr with the summary: stdout carries only `--format json`.
+                if let Some(buckets) = &model.buckets {
+                    eprint!("{}", crate::capacity::table(buckets));
+                }
                 eprintln!(
                     "spec ok: {} file(s), {} cluster(s), {} generated file(s)",
                     compiled.sources.len(),
-                    clusters.len(),
+                    model.clusters.len(),
                     compiled.artifacts.len()
                 );
+                OK
+            }
+            Err(err) => failure(err, format),
+        },
+        Command::Monitor { spec, out } => match lower_into(&spec, &out) {
+            Ok((compiled, model)) => {
+                report(&compiled.warnings, &compiled.sources, format);
+                match &model.buckets {
+                    // `--format json` prints the warnings on stdout.
+                    Some(buckets) if format == Format::Json => {
+                        eprint!("{}", crate::capacity::table(buckets))
+                    }
+                    Some(buckets) => print!("{}", crate::capacity::table(buckets)),
+                    None => eprintln!(
+                        "the spec has no `monitor` section: there is no monitor daemon to report on"
+                    ),
+                }
                 OK
             }
             Err(err) => failure(err, format),
@@ -99,8 +148,19 @@ pub fn run(cli: Cli) -> u8 {
             Ok(compiled) => compile(&compiled, &out, check, format),
             Err(err) => failure(err, format),
         },
-        Command::Diff { spec, out } => match compile_into(&spec, &out) {
-            Ok(compiled) => diff(&compiled, &out, format),
+        Command::Diff {
+            spec,
+            out,
+            base: Some(base),
+            stat,
+        } => review(&spec, &out, &base, stat, format),
+        Command::Diff {
+            spec,
+            out,
+            base: None,
+            stat,
+        } => match compile_into(&spec, &out) {
+            Ok(compiled) => diff(&compiled, &out, stat, format),
             Err(err) => failure(err, format),
         },
     }
@@ -113,6 +173,21 @@ fn compile_into(spec: &Path, out: &Path) -> Result<Compiled, CompileError> {
         .ok()
         .flatten();
     crate::compile_with(spec, &crate::Inputs { previous_buckets })
+}
+
+/// Like [`compile_into`], keeping the model too (for the capacity table).
+fn lower_into(spec: &Path, out: &Path) -> Result<(Compiled, crate::model::Model), CompileError> {
+    let (checked, sources) = crate::check_spec(spec)?;
+    let previous = write::read_existing(out, crate::model::buckets::BUCKETS_FILE)
+        .ok()
+        .flatten();
+    let model = crate::lower::lower(&checked.spec, &sources, previous.as_deref());
+    let compiled = Compiled {
+        artifacts: crate::emit::emit(&model),
+        warnings: checked.warnings,
+        sources,
+    };
+    Ok((compiled, model))
 }
 
 fn compile(compiled: &Compiled, out: &Path, check: bool, format: Format) -> u8 {
@@ -159,12 +234,89 @@ fn compile(compiled: &Compiled, out: &Path, check: bool, format: Format) -> u8 {
     OK
 }
 
-fn diff(compiled: &Compiled, out: &Path, format: Format) -> u8 {
+fn fmt(spec: &Path, check: bool) -> u8 {
+    let sources = match crate::load::load(spec) {
+        Ok(sources) => sources,
+        Err(err) => return failure(err, Format::Human),
+    };
+    let mut status = OK;
+    for (_, file) in sources.iter() {
+        let is_kdl = file.path.extension().is_some_and(|e| e == "kdl");
+        match crate::fmt::format(&file.text, is_kdl) {
+            Ok(text) if text == file.text => {}
+            Ok(_) if check => {
+                println!("would reformat {}", file.path.display());
+                status = FAILED;
+            }
+            Ok(text) => {
+                if let Err(err) = write::write_atomic(&file.path, text.as_bytes()) {
+                    return io_failure(&err);
+                }
+                println!("reformatted {}", file.path.display());
+            }
+            Err(crate::fmt::FmtError::Invalid) => {
+                eprintln!(
+                    "error: {} does not parse; run `monocle check` to see why",
+                    file.path.display()
+                );
+                status = FAILED;
+            }
+            Err(crate::fmt::FmtError::Unsafe) => {
+                eprintln!(
+                    "error: {} has a layout `monocle fmt` cannot rewrite safely; left unchanged",
+                    file.path.display()
+                );
+                status = FAILED;
+            }
+        }
+    }
+    status
+}
+
+/// `diff --base REV`: the spec at REV against the spec now, both compiled
+/// in memory; the output folder only lends its bucket config.
+fn review(spec: &Path, out: &Path, base: &str, stat: bool, format: Format) -> u8 {
+    let previous_buckets = write::read_existing(out, crate::model::buckets::BUCKETS_FILE)
+        .ok()
+        .flatten();
+    let inputs = crate::Inputs { previous_buckets };
+    let old = match crate::load::load_at_revision(spec, base)
+        .and_then(|s| crate::compile_sources(s, &inputs))
+    {
+        Ok(old) => old,
+        Err(err) => {
+            eprintln!("error: the spec at `{base}` does not compile:");
+            return failure(err, format);
+        }
+    };
+    let new = match crate::load::load(spec).and_then(|s| crate::compile_sources(s, &inputs)) {
+        Ok(new) => new,
+        Err(err) => return failure(err, format),
+    };
+    report(&new.0.warnings, &new.0.sources, format);
+    let summary = crate::review::summarize(&old.1, &new.1);
+    let text = if format == Format::Markdown {
+        crate::review::report::markdown(&summary, &old.0.artifacts, &new.0.artifacts, stat)
+    } else {
+        let color = std::io::stdout().is_terminal();
+        crate::review::report::text(&summary, &old.0.artifacts, &new.0.artifacts, stat, color)
+    };
+    print!("{text}");
+    OK
+}
+
+fn diff(compiled: &Compiled, out: &Path, stat: bool, format: Format) -> u8 {
     report(&compiled.warnings, &compiled.sources, format);
     let plan = match write::plan(out, &compiled.artifacts) {
         Ok(plan) => plan,
         Err(err) => return io_failure(&err),
     };
+    if stat {
+        for change in &plan.changes {
+            println!("{} {}", verb(change.kind, true), change.path);
+        }
+        return if plan.is_empty() { OK } else { FAILED };
+    }
     let color = std::io::stdout().is_terminal();
     let mut stdout = std::io::stdout().lock();
     for change in &plan.changes {
@@ -210,7 +362,7 @@ fn report(
     }
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let text = render::render(diags, sources, format, color);
-    if format == Format::Json {
+    if matches!(format, Format::Json | Format::Github | Format::Markdown) {
         print!("{text}");
     } else {
         eprint!("{text}");

@@ -7,16 +7,20 @@
 //! (per-cluster [`model`]) → [`emit`] (artifacts) → [`write`] (the only code
 //! that touches the output folder).
 
+pub mod alloy;
+pub mod capacity;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
+pub mod fmt;
 pub mod load;
 pub mod lower;
 pub mod model;
 pub mod names;
 pub mod render;
+pub mod review;
 pub mod routing;
 pub mod schema;
 pub mod selector;
@@ -45,7 +49,11 @@ pub type CompileError = load::LoadError;
 
 /// Loads and checks a spec (a file or a folder).
 pub fn check_spec(path: &Path) -> Result<(check::Checked, Sources), CompileError> {
-    let sources = load::load(path)?;
+    check_sources(load::load(path)?)
+}
+
+/// Checks already loaded sources.
+pub fn check_sources(sources: Sources) -> Result<(check::Checked, Sources), CompileError> {
     match check::check(&sources) {
         Ok(checked) => Ok((checked, sources)),
         Err(diags) => Err(CompileError::Spec { sources, diags }),
@@ -67,12 +75,23 @@ pub struct Inputs {
 
 /// The whole pipeline with extra inputs; nothing is written.
 pub fn compile_with(path: &Path, inputs: &Inputs) -> Result<Compiled, CompileError> {
-    let (checked, sources) = check_spec(path)?;
+    compile_sources(load::load(path)?, inputs).map(|(compiled, _)| compiled)
+}
+
+/// Checks, lowers and emits loaded sources; also returns the model (for review).
+pub fn compile_sources(
+    sources: Sources,
+    inputs: &Inputs,
+) -> Result<(Compiled, model::Model), CompileError> {
+    let (checked, sources) = check_sources(sources)?;
     let model = lower::lower(&checked.spec, &sources, inputs.previous_buckets.as_deref());
     let artifacts = emit::emit(&model);
-    Ok(Compiled {
-        artifacts,
-        warnings: checked.warnings,
-        sources,
-    })
+    Ok((
+        Compiled {
+            artifacts,
+            warnings: checked.warnings,
+            sources,
+        },
+        model,
+    ))
 }

@@ -78,8 +78,8 @@ pub fn lower(spec: &Spec, sources: &Sources, previous_buckets: Option<&[u8]>) ->
                 monitors,
                 rule_files,
                 slos,
-                dashboards: dashboards::lower(spec, &labels),
-                alloy: alloy::lower(spec, &labels),
+                dashboards: dashboards::lower(spec, &labels, &origin),
+                alloy: alloy::lower(spec, &labels, c, &origin),
             }
         })
         .collect();
