@@ -130,3 +130,92 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
         Err(LoadError::Spec { sources, diags })
     }
 }
+
+/// Reads the spec at `path` as it was at git revision `rev`, without
+/// touching the work tree (`git ls-tree` + `git show`). File names are the
+/// ones `load` would give, so both compiles name their sources alike.
+pub fn load_at_revision(path: &Path, rev: &str) -> Result<Sources, LoadError> {
+    let io = |message: String| LoadError::Io {
+        path: path.to_owned(),
+        source: std::io::Error::other(message),
+    };
+    let dir = if path.is_dir() {
+        path
+    } else {
+        path.parent().unwrap_or(Path::new("."))
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    // The spec's path relative to the repository root, as git names it.
+    let prefix = git(dir, &["rev-parse", "--show-prefix"]).map_err(io)?;
+    let prefix = String::from_utf8_lossy(&prefix).trim().to_owned();
+    let spec_rel = if path.is_dir() {
+        prefix.trim_end_matches('/').to_owned()
+    } else {
+        format!(
+            "{prefix}{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        )
+    };
+    let root = String::from_utf8_lossy(&git(dir, &["rev-parse", "--show-toplevel"]).map_err(io)?)
+        .trim()
+        .to_owned();
+    let listing = git(
+        Path::new(&root),
+        &["ls-tree", "-r", "-z", "--name-only", rev, "--", &spec_rel],
+    )
+    .map_err(io)?;
+    let mut files: Vec<String> = listing
+        .split(|b| *b == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .filter(|name| is_spec_file(Path::new(name)))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(LoadError::Spec {
+            sources: Sources::default(),
+            diags: vec![Diagnostic::error(
+                "monocle::load::no_spec_files",
+                format!("no spec files in `{}` at revision `{rev}`", path.display()),
+            )],
+        });
+    }
+    let mut sources = Sources::default();
+    for name in files {
+        let bytes = git(Path::new(&root), &["show", &format!("{rev}:{name}")]).map_err(io)?;
+        // Present the file under the path the user gave, as `load` does.
+        let within = name
+            .strip_prefix(&spec_rel)
+            .unwrap_or(&name)
+            .trim_start_matches('/');
+        let shown = if within.is_empty() {
+            path.to_owned()
+        } else {
+            path.join(within)
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        sources.add(shown.clone(), origin(path, &shown), text);
+    }
+    Ok(sources)
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(format!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}

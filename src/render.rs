@@ -12,9 +12,16 @@ use crate::source::{Sources, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Snippets with underlines (miette).
     Human,
+    /// `path:line:col: code: message`, one per line.
     Short,
+    /// A JSON array, for tools.
     Json,
+    /// GitHub Actions workflow commands: errors inline on the pull request.
+    Github,
+    /// Markdown, for a pull-request comment.
+    Markdown,
 }
 
 pub fn render(diags: &[Diagnostic], sources: &Sources, format: Format, color: bool) -> String {
@@ -25,7 +32,62 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, format: Format, color: bo
             let items: Vec<JsonDiagnostic> = diags.iter().map(|d| json(d, sources)).collect();
             serde_json::to_string_pretty(&items).unwrap_or_default() + "\n"
         }
+        Format::Github => diags.iter().map(|d| github(d, sources) + "\n").collect(),
+        Format::Markdown => markdown(diags, sources),
     }
+}
+
+/// `::error file=F,line=L,col=C,endLine=..,endColumn=..,title=CODE::MESSAGE`
+pub fn github(d: &Diagnostic, sources: &Sources) -> String {
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    let mut properties = Vec::new();
+    if let Some(span) = d.span {
+        let (file, line, col) = location(span, sources);
+        let (end_line, end_col) = sources.line_col(span.source, span.end);
+        properties.push(format!("file={}", escape_property(&file)));
+        properties.push(format!("line={line}"));
+        properties.push(format!("col={col}"));
+        properties.push(format!("endLine={end_line}"));
+        properties.push(format!("endColumn={end_col}"));
+    }
+    properties.push(format!("title={}", escape_property(d.code)));
+    format!(
+        "::{command} {}::{}",
+        properties.join(","),
+        escape_data(&message)
+    )
+}
+
+/// Workflow-command escaping: data may not hold raw `%`, CR or LF.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Properties also may not hold `:` or `,`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn markdown(diags: &[Diagnostic], sources: &Sources) -> String {
+    if diags.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("```text\n");
+    for d in diags {
+        out.push_str(&short(d, sources));
+        out.push('\n');
+    }
+    out.push_str("```\n");
+    out
 }
 
 fn location(span: Span, sources: &Sources) -> (String, usize, usize) {

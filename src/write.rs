@@ -343,7 +343,7 @@ fn write_manifest<'a>(
 
 /// Write via a temp file in the same directory and rename it over the target,
 /// so readers never see a half-written file.
-fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     let tmp = target.with_file_name(format!(".{name}{TMP_MARKER}{}", std::process::id()));
     // A leftover from a crashed run is ours to remove; `create_new` then

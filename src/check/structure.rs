@@ -120,6 +120,10 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                 }
                 let suggestion = did_you_mean(key, known.iter().copied());
                 let help = match suggestion {
+                    // Alertmanager's old matcher fields, still common in examples.
+                    _ if matches!(key.as_str(), "match" | "match_re") && known.contains(&"matchers") => {
+                        "`match` and `match_re` are deprecated in Alertmanager; write `matchers: ['severity=\"critical\"', 'team=~\"db|web\"']`".to_owned()
+                    }
                     Some(s) => format!("did you mean `{s}`?"),
                     None if known.is_empty() => "remove this key".to_owned(),
                     None => format!("known keys here: {}", quote_list(&known)),

@@ -95,12 +95,12 @@ pub struct PagerDuty {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
-    /// Receiver of alerts that stop here (required on the root).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receiver: Option<String>,
     /// Alertmanager matchers, e.g. `severity="critical"` (all must match).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matchers: Vec<String>,
+    /// Receiver of alerts that stop here (required on the root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver: Option<String>,
     /// Keep matching later siblings after this route matched.
     #[serde(default, rename = "continue", skip_serializing_if = "Option::is_none")]
     pub continue_: Option<bool>,

@@ -1,0 +1,113 @@
+//! Routing in review terms: receivers and routes as items, and the
+//! consequences of a change: which receivers each routing test and each
+//! alert reach before and after.
+
+use std::collections::BTreeMap;
+
+use super::items::Item;
+use crate::model::ClusterModel;
+use crate::model::routing::{RouteModel, SecretSource};
+use crate::routing::{receivers, test_alert_labels};
+
+fn secret(source: &SecretSource) -> String {
+    source.path()
+}
+
+pub fn items(cluster: &ClusterModel) -> Vec<Item> {
+    let mut out = Vec::new();
+    let r = &cluster.routing;
+    for receiver in &r.receivers {
+        let mut item = Item::new("receiver", &receiver.name);
+        if let Some(slack) = &receiver.slack {
+            item = item
+                .field("slack channel", &slack.channel)
+                .field("slack webhook", secret(&slack.webhook))
+                .opt("send_resolved", slack.send_resolved);
+        }
+        if let Some(pd) = &receiver.pagerduty {
+            item = item
+                .field("pagerduty key", secret(&pd.routing_key))
+                .field("pagerduty severity", &pd.severity);
+        }
+        out.push(item);
+    }
+    if let Some(root) = &r.route {
+        routes(root, "root", &mut out);
+    }
+    out
+}
+
+/// Routes are named by their matchers (stable across reordering), the root by "root".
+fn routes(route: &RouteModel, name: &str, out: &mut Vec<Item>) {
+    out.push(
+        Item::new("route", name)
+            .opt("receiver", route.receiver.as_ref())
+            .opt("continue", route.continue_.then_some(true))
+            .opt("group_by", route.group_by.as_ref().map(|g| g.join(", ")))
+            .opt("group_wait", route.group_wait.as_ref())
+            .opt("group_interval", route.group_interval.as_ref())
+            .opt("repeat_interval", route.repeat_interval.as_ref()),
+    );
+    for child in &route.routes {
+        let matchers: Vec<String> = child.matchers.iter().map(ToString::to_string).collect();
+        let child_name = if matchers.is_empty() {
+            format!("{name} > (any)")
+        } else {
+            format!("{name} > {}", matchers.join(", "))
+        };
+        routes(child, &child_name, out);
+    }
+}
+
+/// Label sets whose routing a reviewer wants to see: each routing test's
+/// alert and each alert rule's static labels, keyed by a readable name.
+fn probes(cluster: &ClusterModel) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for test in &cluster.routing.tests {
+        // Name it by the labels the spec wrote, so the same test folds
+        // across clusters; the probe keeps the cluster's own labels.
+        let mut written = test.labels.clone();
+        if written.get("cluster") == Some(&cluster.name) {
+            written.remove("cluster");
+        }
+        if written.get("region") == cluster.region.as_ref() {
+            written.remove("region");
+        }
+        let name = format!("routing test {}", crate::routing::format_labels(&written));
+        out.insert(name, test.labels.clone());
+    }
+    for file in &cluster.rule_files {
+        for alert in &file.alerts {
+            let mut labels = alert.labels.clone();
+            labels.insert("alertname".into(), alert.name.clone());
+            let labels = test_alert_labels(&labels, &cluster.name, cluster.region.as_deref());
+            out.insert(format!("alert `{}`", alert.name), labels);
+        }
+    }
+    out
+}
+
+/// `(probe, before, after)` for every probe whose receivers changed.
+pub fn consequences(old: &ClusterModel, new: &ClusterModel) -> Vec<(String, String, String)> {
+    let reach = |cluster: &ClusterModel, labels: &BTreeMap<String, String>| -> String {
+        match &cluster.routing.route {
+            Some(root) => {
+                let list = receivers(root, labels);
+                if list.is_empty() {
+                    "nobody".to_owned()
+                } else {
+                    list.join(", ")
+                }
+            }
+            None => "nobody (no routing)".to_owned(),
+        }
+    };
+    let mut all = probes(old);
+    all.extend(probes(new));
+    all.into_iter()
+        .filter_map(|(name, labels)| {
+            let (before, after) = (reach(old, &labels), reach(new, &labels));
+            (before != after).then_some((name, before, after))
+        })
+        .collect()
+}

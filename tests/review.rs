@@ -1,0 +1,297 @@
+//! Pull-request review: the semantic summary of `diff --base` on a
+//! throwaway git repository, GitHub annotations, the CI recipe, and `fmt`.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn monocle(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_monocle"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("monocle runs")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn fleet() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/fleet.yaml")).unwrap()
+}
+
+/// A repository whose first commit holds fleet.yaml and whose work tree
+/// holds `edited`; returns the `diff --base HEAD` summary (before the file
+/// diffs) and the exit code.
+fn review(edited: &str) -> (String, Option<i32>) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("specs")).unwrap();
+    std::fs::write(d.join("specs/fleet.yaml"), fleet()).unwrap();
+    git(d, &["init", "-q"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "base"]);
+    std::fs::write(d.join("specs/fleet.yaml"), edited).unwrap();
+    let out = monocle(&["diff", "--base", "HEAD", "--stat"], d);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let summary = text.split("\n\n").next().unwrap_or_default().to_owned();
+    (summary, out.status.code())
+}
+
+fn edit(from: &str, to: &str) -> String {
+    let text = fleet();
+    assert!(text.contains(from), "fleet.yaml lacks {from:?}");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn no_change_gives_an_empty_summary_and_exit_0() {
+    let (summary, code) = review(&fleet());
+    assert_eq!(code, Some(0));
+    assert_eq!(summary.trim(), "No semantic changes.");
+}
+
+#[test]
+fn a_changed_alert_threshold_is_one_folded_line() {
+    let (summary, code) = review(&edit(
+        "expr: increase(velero_backup_failure_total[1h]) > 0",
+        "expr: increase(velero_backup_failure_total[1h]) > 2",
+    ));
+    assert_eq!(code, Some(0));
+    assert!(
+        summary.contains("~ `VeleroBackupFailed`: expr increase(velero_backup_failure_total[1h]) > 0 → increase(velero_backup_failure_total[1h]) > 2  [all 3 clusters]"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_change_in_one_environment_names_its_clusters() {
+    let (summary, _) = review(&edit(
+        "    for: 10m\n",
+        "    for: 10m\n    clusters: environment=production\n",
+    ));
+    assert!(
+        summary.contains("- `VeleroStorageLocationUnavailable` removed  [staging-eu-1]"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_change_touching_every_cluster_is_folded_into_one_line() {
+    let (summary, _) = review(&edit(
+        "  evaluation_interval: 30s",
+        "  evaluation_interval: 1m",
+    ));
+    assert!(
+        summary.contains("~ `apps`: evaluation_interval 30s → 1m  [all 3 clusters]"),
+        "{summary}"
+    );
+    assert_eq!(
+        summary.matches("evaluation_interval").count(),
+        2,
+        "one line per shard, not per cluster:\n{summary}"
+    );
+}
+
+#[test]
+fn a_new_receiver_and_route_show_their_routing_consequence() {
+    let with_receiver = edit(
+        "    - name: pagerduty-backup\n",
+        "    - name: slack-backup\n      slack:\n        channel: \"#backup\"\n        webhook_url_file: /etc/alertmanager/secrets/slack/backup\n    - name: pagerduty-backup\n",
+    );
+    let edited = with_receiver
+        .replacen(
+            "    routes:\n",
+            "    routes:\n      - matchers: ['team=\"backup\"', 'severity=\"warning\"']\n        receiver: slack-backup\n",
+            1,
+        )
+        .replacen("      expect: [slack-general]", "      expect: [slack-backup]", 1);
+    let (summary, _) = review(&edited);
+    assert!(
+        summary.contains("Receivers:\n    + `slack-backup` added  [all 3 clusters]"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Routes:\n    + `root > team=\"backup\", severity=\"warning\"` added"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("routing test {alertname=\"VeleroBackupSuccessRateLow\", severity=\"warning\", team=\"backup\"}: slack-general → slack-backup  [all 3 clusters]"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("alert `VeleroBackupSuccessRateLow`: slack-general → slack-backup"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_removed_dashboard_is_reported() {
+    let text = fleet();
+    let start = text.find("dashboards:\n").unwrap();
+    let end = text.find("monitor:\n").unwrap();
+    let edited = format!("{}{}", &text[..start], &text[end..]);
+    let (summary, _) = review(&edited);
+    assert!(
+        summary.contains("- `velero-daily-overview` removed  [all 3 clusters]"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn markdown_review_has_the_summary_and_collapsed_file_diffs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("specs")).unwrap();
+    std::fs::write(d.join("specs/fleet.yaml"), fleet()).unwrap();
+    git(d, &["init", "-q"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "base"]);
+    std::fs::write(
+        d.join("specs/fleet.yaml"),
+        edit("  replicas: 2\n", "  replicas: 3\n"),
+    )
+    .unwrap();
+    let out = monocle(&["diff", "--base", "HEAD", "--format", "markdown"], d);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("### monocle: semantic changes"), "{text}");
+    // staging-eu-1 overrides replicas, so only production changes.
+    assert!(
+        text.contains("- ~ `apps`: replicas 2 → 3 — _prod-eu-1, prod-us-1_"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<details><summary>Generated files:") && text.contains("```diff\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn github_annotations_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "version: 1\nclusters:\n  - name: prod\n    regoin: eu\nservices:\n  - name: api\n    namespace: api\n    team: web\n    selector: \"app in (a\"\n    endpoints: [{port: http}]\n",
+    )
+    .unwrap();
+    let out = monocle(&["check", "bad.yaml", "--format", "github"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+    std::fs::write(dir.path().join("bad.yaml"), "version: 1\nclusters:\n  - name: prod\nservices:\n  - name: api\n    namespace: api\n    team: web\n    selector: \"app in (a\"\n    endpoints: [{port: http}]\n").unwrap();
+    let out = monocle(&["compile", "bad.yaml", "--format", "github"], dir.path());
+    insta::assert_snapshot!("github_semantic", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn the_ci_workflow_is_valid_yaml_calling_only_real_commands() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("examples/ci/github-actions.yaml")).unwrap();
+    let workflow = common::yaml_value(&text);
+    let steps = workflow["jobs"]["monocle"]["steps"]
+        .as_array()
+        .expect("steps");
+    let mut calls = 0;
+    for step in steps {
+        let Some(run) = step["run"].as_str() else {
+            continue;
+        };
+        for command in run
+            .split(['|', '>', ';'])
+            .map(str::trim)
+            .filter(|c| c.starts_with("monocle "))
+        {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            let help = monocle(&[words[1], "--help"], root);
+            assert_eq!(
+                help.status.code(),
+                Some(0),
+                "`{command}`: no such subcommand"
+            );
+            let help = String::from_utf8_lossy(&help.stdout).into_owned();
+            for flag in words.iter().filter(|w| w.starts_with("--")) {
+                assert!(
+                    help.contains(*flag),
+                    "`{command}`: `{flag}` is not a flag of `monocle {}`",
+                    words[1]
+                );
+            }
+            calls += 1;
+        }
+    }
+    assert!(
+        calls >= 3,
+        "the workflow should run check, compile --check and diff"
+    );
+    let hooks =
+        common::yaml_value(&std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap());
+    for hook in hooks.as_array().unwrap() {
+        let entry = hook["entry"].as_str().unwrap();
+        let words: Vec<&str> = entry.split_whitespace().collect();
+        assert_eq!(words[0], "monocle");
+        assert_eq!(
+            monocle(&[words[1], "--help"], root).status.code(),
+            Some(0),
+            "{entry}"
+        );
+    }
+}
+
+#[test]
+fn fmt_is_idempotent_and_keeps_every_comment_of_fleet_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("specs")).unwrap();
+    std::fs::write(d.join("specs/fleet.yaml"), fleet()).unwrap();
+    let out = monocle(&["fmt"], d);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let once = std::fs::read_to_string(d.join("specs/fleet.yaml")).unwrap();
+    assert_eq!(
+        monocle(&["fmt", "--check"], d).status.code(),
+        Some(0),
+        "fmt is not idempotent"
+    );
+    assert_eq!(monocle(&["fmt"], d).status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(d.join("specs/fleet.yaml")).unwrap(),
+        once
+    );
+    let comments = |text: &str| -> Vec<String> {
+        let mut c: Vec<String> = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .map(|l| l.trim().to_owned())
+            .collect();
+        c.sort();
+        c
+    };
+    assert_eq!(comments(&fleet()), comments(&once));
+    // Same meaning: both compile to the same files.
+    let original = tempfile::tempdir().unwrap();
+    std::fs::create_dir(original.path().join("specs")).unwrap();
+    std::fs::write(original.path().join("specs/fleet.yaml"), fleet()).unwrap();
+    assert!(
+        common::compile_ok(d.join("specs")) == common::compile_ok(original.path().join("specs")),
+        "formatting changed what the spec compiles to"
+    );
+    // And --check notices an unformatted file.
+    std::fs::write(d.join("specs/fleet.yaml"), fleet()).unwrap();
+    assert_eq!(monocle(&["fmt", "--check"], d).status.code(), Some(1));
+}
