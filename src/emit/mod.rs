@@ -12,6 +12,8 @@ mod rules;
 pub mod slo;
 pub mod yaml;
 
+use rayon::prelude::*;
+
 use crate::model::{ClusterModel, Model};
 use crate::write::Artifact;
 
@@ -26,13 +28,18 @@ pub struct Emitted {
 
 /// Every file monocle generates for a model, sorted by path.
 pub fn emit(model: &Model) -> Vec<Artifact> {
-    let mut artifacts = Vec::new();
-    for cluster in &model.clusters {
-        artifacts.extend(cluster_files(cluster).into_iter().map(|f| Artifact {
-            path: format!("{}/{}", cluster.name, f.path),
-            bytes: f.bytes,
-        }));
-    }
+    // Clusters are independent: emit them in parallel. The result is
+    // sorted by path below, so it does not depend on scheduling.
+    let mut artifacts: Vec<Artifact> = model
+        .clusters
+        .par_iter()
+        .flat_map_iter(|cluster| {
+            cluster_files(cluster).into_iter().map(|f| Artifact {
+                path: format!("{}/{}", cluster.name, f.path),
+                bytes: f.bytes,
+            })
+        })
+        .collect();
     if let Some(buckets) = &model.buckets {
         artifacts.extend(buckets::emit(buckets));
     }

@@ -7,14 +7,13 @@ use std::collections::BTreeMap;
 
 use crate::check::Spec;
 use crate::model::alloy::{AlloyModel, LogFormatModel, LogPipelineModel, LogsModel, MetricsModel};
-use crate::selector::Selector;
 use crate::source::Span;
 use crate::spec::{AlloyScrape, Cluster, LogFormat};
 
 /// `None` when the spec has no `alloy` section.
 pub fn lower(
     spec: &Spec,
-    labels: &BTreeMap<String, String>,
+    selected: &impl Fn(&Option<crate::spec::SelectorText>) -> bool,
     cluster: &Cluster,
     origin: &impl Fn(Span) -> String,
 ) -> Option<AlloyModel> {
@@ -26,10 +25,6 @@ pub fn lower(
         .map(|p| p.value.clone())
         .unwrap_or_default();
     let prometheus_namespace = super::prometheus(&fleet, cluster.prometheus.as_ref()).namespace;
-    let selected = |s: &Option<crate::spec::SelectorText>| {
-        s.as_ref()
-            .is_none_or(|s| Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(labels)))
-    };
     let pipelines: Vec<LogPipelineModel> = alloy
         .logs
         .iter()

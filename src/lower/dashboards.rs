@@ -1,8 +1,6 @@
 //! Lowers `dashboards` for one cluster: the dashboards its selector
 //! matches, with default time range, panel heights and legends applied.
 
-use std::collections::BTreeMap;
-
 use promql_parser::parser::{Expr, LabelModifier};
 
 use crate::check::Spec;
@@ -10,7 +8,6 @@ use crate::model::dashboards::{
     DashboardModel, Datasource, PanelKind, PanelModel, QueryModel, RowModel, Stand, ThresholdModel,
     VariableModel, substitute,
 };
-use crate::selector::Selector;
 use crate::source::Span;
 use crate::spec::{self, PanelType};
 
@@ -19,19 +16,15 @@ pub const DEFAULT_TIME: &str = "6h";
 
 pub fn lower(
     spec: &Spec,
-    labels: &BTreeMap<String, String>,
+    selected: &impl Fn(&Option<crate::spec::SelectorText>) -> bool,
     origin: &impl Fn(Span) -> String,
 ) -> Vec<DashboardModel> {
-    let mut dashboards: Vec<DashboardModel> =
-        spec.dashboards
-            .iter()
-            .filter(|d| {
-                d.value.clusters.as_ref().is_none_or(|s| {
-                    Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(labels))
-                })
-            })
-            .map(|item| dashboard(&item.value, origin(item.node.span)))
-            .collect();
+    let mut dashboards: Vec<DashboardModel> = spec
+        .dashboards
+        .iter()
+        .filter(|d| selected(&d.value.clusters))
+        .map(|item| dashboard(&item.value, origin(item.node.span)))
+        .collect();
     dashboards.sort_by(|a, b| a.uid.cmp(&b.uid));
     dashboards
 }

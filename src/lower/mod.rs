@@ -6,7 +6,10 @@ mod buckets;
 mod dashboards;
 pub mod routing;
 mod rules;
+mod select;
 mod slo;
+
+use rayon::prelude::*;
 
 use crate::check::Spec;
 use crate::check::selectors::cluster_labels;
@@ -27,17 +30,15 @@ pub fn lower(spec: &Spec, sources: &Sources, previous_buckets: Option<&[u8]>) ->
         .as_ref()
         .map(|p| p.value.clone())
         .unwrap_or_default();
+    let selectors = select::Selectors::default();
+    // Clusters are lowered in parallel; `collect` keeps their order.
     let clusters = spec
         .clusters
-        .iter()
+        .par_iter()
         .map(|cluster| {
             let c = &cluster.value;
             let labels = cluster_labels(c);
-            let selected = |s: &Option<SelectorText>| {
-                s.as_ref().is_none_or(|s| {
-                    Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(&labels))
-                })
-            };
+            let selected = |s: &Option<SelectorText>| selectors.selects(s, &labels);
             let prometheus = prometheus(&fleet, c.prometheus.as_ref());
             let mut prometheus = prometheus;
             let services: Vec<&spec::Service> = spec
@@ -65,7 +66,7 @@ pub fn lower(spec: &Spec, sources: &Sources, previous_buckets: Option<&[u8]>) ->
             let origin = |span: crate::source::Span| sources.get(span.source).origin.clone();
             let rule_files = rules::lower(spec, &services, &selected, &prometheus, &origin);
             let slos = slo::lower(spec, &services, &selected, &prometheus, &origin);
-            let routing = routing::lower(spec, &labels);
+            let routing = routing::lower(spec, &labels, &selected);
             let alertmanager = alertmanager(spec, &prometheus, routing.secrets());
             ClusterModel {
                 routing,
@@ -78,8 +79,8 @@ pub fn lower(spec: &Spec, sources: &Sources, previous_buckets: Option<&[u8]>) ->
                 monitors,
                 rule_files,
                 slos,
-                dashboards: dashboards::lower(spec, &labels, &origin),
-                alloy: alloy::lower(spec, &labels, c, &origin),
+                dashboards: dashboards::lower(spec, &selected, &origin),
+                alloy: alloy::lower(spec, &selected, c, &origin),
             }
         })
         .collect();

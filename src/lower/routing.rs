@@ -9,18 +9,17 @@ use crate::model::routing::{
     RouteModel, RoutingModel, RoutingTestModel, SLACK_TEXT, SLACK_TITLE, SecretSource, SlackModel,
 };
 use crate::routing::{Matcher, parse_matchers, test_alert_labels};
-use crate::selector::Selector;
 use crate::spec::{self, SecretRef, SelectorText};
 
 /// The routing of the cluster whose selector labels are `labels` (see
 /// `check::selectors::cluster_labels`: `name` is the cluster's name).
-pub fn lower(spec: &Spec, labels: &BTreeMap<String, String>) -> RoutingModel {
+pub fn lower(
+    spec: &Spec,
+    labels: &BTreeMap<String, String>,
+    selected: &impl Fn(&Option<SelectorText>) -> bool,
+) -> RoutingModel {
     let Some(root) = &spec.route else {
         return RoutingModel::default();
-    };
-    let selected = |s: &Option<SelectorText>| {
-        s.as_ref()
-            .is_none_or(|s| Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(labels)))
     };
     let receivers = spec
         .receivers
