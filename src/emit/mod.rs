@@ -12,6 +12,10 @@ mod rules;
 pub mod slo;
 pub mod yaml;
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
 use rayon::prelude::*;
 
 use crate::model::{ClusterModel, Model};
@@ -30,14 +34,17 @@ pub struct Emitted {
 pub fn emit(model: &Model) -> Vec<Artifact> {
     // Clusters are independent: emit them in parallel. The result is
     // sorted by path below, so it does not depend on scheduling.
+    let shared = Shared::default();
     let mut artifacts: Vec<Artifact> = model
         .clusters
         .par_iter()
         .flat_map_iter(|cluster| {
-            cluster_files(cluster).into_iter().map(|f| Artifact {
-                path: format!("{}/{}", cluster.name, f.path),
-                bytes: f.bytes,
-            })
+            cluster_files(cluster, &shared)
+                .into_iter()
+                .map(|f| Artifact {
+                    path: format!("{}/{}", cluster.name, f.path),
+                    bytes: f.bytes,
+                })
         })
         .collect();
     if let Some(buckets) = &model.buckets {
@@ -47,17 +54,69 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
     artifacts
 }
 
-fn cluster_files(cluster: &ClusterModel) -> Vec<Emitted> {
-    let emitters: [fn(&ClusterModel) -> Vec<Emitted>; 7] = [
-        monitors::emit,
-        prometheus::emit,
-        rules::emit,
-        slo::emit,
-        alertmanager::emit,
-        grafana::emit,
-        alloy::emit,
-    ];
-    let mut files: Vec<Emitted> = emitters.iter().flat_map(|emit| emit(cluster)).collect();
+/// An emitter and the part of the cluster model its output depends on
+/// (`None`: the output is specific to the cluster).
+type Emitter = (
+    fn(&ClusterModel) -> Vec<Emitted>,
+    fn(&ClusterModel) -> Option<String>,
+);
+
+const EMITTERS: [Emitter; 7] = [
+    (monitors::emit, |c| Some(format!("{:?}", c.monitors))),
+    (prometheus::emit, |_| None),
+    (rules::emit, |c| Some(format!("{:?}", c.rule_files))),
+    (slo::emit, |c| Some(format!("{:?}", c.slos))),
+    (alertmanager::emit, |_| None),
+    (grafana::emit, |c| {
+        Some(format!(
+            "{:?}{:?}{}",
+            c.dashboards, c.slos, c.prometheus.namespace
+        ))
+    }),
+    (alloy::emit, |_| None),
+];
+
+/// Files that clusters with the same selection share: emitted once, then
+/// copied. Keys are the model parts themselves (compared in full, hashed
+/// only to find them), so sharing can never mix up two clusters.
+#[derive(Default)]
+struct Shared {
+    entries: Mutex<HashMap<(usize, u64), Vec<(String, Arc<Vec<Emitted>>)>>>,
+}
+
+impl Shared {
+    fn get_or_emit(
+        &self,
+        emitter: usize,
+        key: String,
+        emit: impl FnOnce() -> Vec<Emitted>,
+    ) -> Vec<Emitted> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut hasher);
+        let slot = (emitter, hasher.finish());
+        if let Ok(entries) = self.entries.lock()
+            && let Some((_, files)) = entries
+                .get(&slot)
+                .and_then(|v| v.iter().find(|(k, _)| *k == key))
+        {
+            return files.as_ref().clone();
+        }
+        let files = Arc::new(emit());
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.entry(slot).or_default().push((key, files.clone()));
+        }
+        files.as_ref().clone()
+    }
+}
+
+fn cluster_files(cluster: &ClusterModel, shared: &Shared) -> Vec<Emitted> {
+    let mut files: Vec<Emitted> = Vec::new();
+    for (i, (emit, part)) in EMITTERS.iter().enumerate() {
+        match part(cluster) {
+            Some(key) => files.extend(shared.get_or_emit(i, key, || emit(cluster))),
+            None => files.extend(emit(cluster)),
+        }
+    }
     files.push(kustomize::emit(&files));
     files
 }
