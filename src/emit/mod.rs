@@ -81,8 +81,11 @@ const EMITTERS: [Emitter; 7] = [
 /// only to find them), so sharing can never mix up two clusters.
 #[derive(Default)]
 struct Shared {
-    entries: Mutex<HashMap<(usize, u64), Vec<(String, Arc<Vec<Emitted>>)>>>,
+    entries: Mutex<HashMap<(usize, u64), Vec<SharedEntry>>>,
 }
+
+/// A model part (its debug text) and the files emitted for it.
+type SharedEntry = (String, Arc<Vec<Emitted>>);
 
 impl Shared {
     fn get_or_emit(
