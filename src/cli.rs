@@ -110,27 +110,26 @@ pub fn run(cli: Cli) -> u8 {
             print!("{}", crate::schema::schema_text());
             OK
         }
-        Command::Check { spec, out } => match lower_into(&spec, &out) {
-            Ok((compiled, model)) => {
-                report(&compiled.warnings, &compiled.sources, format);
+        Command::Check { spec, out } => match check_only(&spec, &out) {
+            Ok((checked, sources, buckets)) => {
+                report(&checked.warnings, &sources, format);
                 // On stderr with the summary: stdout carries only `--format json`.
-                if let Some(buckets) = &model.buckets {
+                if let Some(buckets) = &buckets {
                     eprint!("{}", crate::capacity::table(buckets));
                 }
                 eprintln!(
-                    "spec ok: {} file(s), {} cluster(s), {} generated file(s)",
-                    compiled.sources.len(),
-                    model.clusters.len(),
-                    compiled.artifacts.len()
+                    "spec ok: {} file(s), {} cluster(s)",
+                    sources.len(),
+                    checked.spec.clusters.len()
                 );
                 OK
             }
             Err(err) => failure(err, format),
         },
-        Command::Monitor { spec, out } => match lower_into(&spec, &out) {
-            Ok((compiled, model)) => {
-                report(&compiled.warnings, &compiled.sources, format);
-                match &model.buckets {
+        Command::Monitor { spec, out } => match check_only(&spec, &out) {
+            Ok((checked, sources, buckets)) => {
+                report(&checked.warnings, &sources, format);
+                match &buckets {
                     // `--format json` prints the warnings on stdout.
                     Some(buckets) if format == Format::Json => {
                         eprint!("{}", crate::capacity::table(buckets))
@@ -176,18 +175,25 @@ fn compile_into(spec: &Path, out: &Path) -> Result<Compiled, CompileError> {
 }
 
 /// Like [`compile_into`], keeping the model too (for the capacity table).
-fn lower_into(spec: &Path, out: &Path) -> Result<(Compiled, crate::model::Model), CompileError> {
+/// Checks the spec without generating anything; the bucket config is
+/// lowered too (cheap) for the capacity table.
+fn check_only(
+    spec: &Path,
+    out: &Path,
+) -> Result<
+    (
+        crate::check::Checked,
+        crate::source::Sources,
+        Option<crate::model::buckets::BucketsModel>,
+    ),
+    CompileError,
+> {
     let (checked, sources) = crate::check_spec(spec)?;
     let previous = write::read_existing(out, crate::model::buckets::BUCKETS_FILE)
         .ok()
         .flatten();
-    let model = crate::lower::lower(&checked.spec, &sources, previous.as_deref());
-    let compiled = Compiled {
-        artifacts: crate::emit::emit(&model),
-        warnings: checked.warnings,
-        sources,
-    };
-    Ok((compiled, model))
+    let buckets = crate::lower::lower_buckets(&checked.spec, previous.as_deref());
+    Ok((checked, sources, buckets))
 }
 
 fn compile(compiled: &Compiled, out: &Path, check: bool, format: Format) -> u8 {

@@ -92,6 +92,14 @@ pub fn lower(spec: &Spec, sources: &Sources, previous_buckets: Option<&[u8]>) ->
     model
 }
 
+/// The monitor daemon's bucket config alone (for `check` and `monitor`).
+pub fn lower_buckets(
+    spec: &Spec,
+    previous_buckets: Option<&[u8]>,
+) -> Option<crate::model::buckets::BucketsModel> {
+    buckets::lower(spec, previous_buckets)
+}
+
 /// The Secrets holding TLS files that a shard's monitors read.
 fn shard_secrets(monitors: &[MonitorModel], shard: &str) -> Vec<String> {
     let secrets: std::collections::BTreeSet<String> = monitors
