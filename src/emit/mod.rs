@@ -34,34 +34,54 @@ pub struct Emitted {
 pub fn emit(model: &Model) -> Vec<Artifact> {
     // Clusters are independent: emit them in parallel. The result is
     // sorted by path below, so it does not depend on scheduling.
-    let shared = Shared::default();
+    let emitter = Emitter::default();
     let mut artifacts: Vec<Artifact> = model
         .clusters
         .par_iter()
-        .flat_map_iter(|cluster| {
-            cluster_files(cluster, &shared)
-                .into_iter()
-                .map(|f| Artifact {
-                    path: format!("{}/{}", cluster.name, f.path),
-                    bytes: f.bytes,
-                })
-        })
+        .flat_map_iter(|cluster| emitter.cluster(cluster))
         .collect();
     if let Some(buckets) = &model.buckets {
-        artifacts.extend(buckets::emit(buckets));
+        artifacts.extend(emit_buckets(buckets));
     }
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     artifacts
 }
 
+/// The fleet-wide files (the monitor daemon's bucket config).
+pub fn emit_buckets(buckets: &crate::model::buckets::BucketsModel) -> Vec<Artifact> {
+    buckets::emit(buckets)
+}
+
+/// Emits cluster by cluster, sharing the files that clusters with the same
+/// selection have in common. Safe to use from several threads.
+#[derive(Default)]
+pub struct Emitter {
+    shared: Shared,
+}
+
+impl Emitter {
+    /// The files of one cluster (paths under `<cluster>/`), sorted by path.
+    pub fn cluster(&self, cluster: &ClusterModel) -> Vec<Artifact> {
+        let mut files: Vec<Artifact> = cluster_files(cluster, &self.shared)
+            .into_iter()
+            .map(|f| Artifact {
+                path: format!("{}/{}", cluster.name, f.path),
+                bytes: f.bytes,
+            })
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
 /// An emitter and the part of the cluster model its output depends on
 /// (`None`: the output is specific to the cluster).
-type Emitter = (
+type EmitterFn = (
     fn(&ClusterModel) -> Vec<Emitted>,
     fn(&ClusterModel) -> Option<String>,
 );
 
-const EMITTERS: [Emitter; 7] = [
+const EMITTERS: [EmitterFn; 7] = [
     (monitors::emit, |c| Some(format!("{:?}", c.monitors))),
     (prometheus::emit, |_| None),
     (rules::emit, |c| Some(format!("{:?}", c.rule_files))),

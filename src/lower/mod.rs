@@ -25,71 +25,104 @@ pub const DEFAULT_NAMESPACE: &str = "monitoring";
 
 /// `previous_buckets`: the bucket config monocle wrote last time, if any.
 pub fn lower(spec: &Spec, sources: &Sources, previous_buckets: Option<&[u8]>) -> Model {
-    let fleet = spec
-        .prometheus
-        .as_ref()
-        .map(|p| p.value.clone())
-        .unwrap_or_default();
-    let selectors = select::Selectors::default();
+    let lowering = Lowering::new(spec, sources);
     // Clusters are lowered in parallel; `collect` keeps their order.
-    let clusters = spec
-        .clusters
-        .par_iter()
-        .map(|cluster| {
-            let c = &cluster.value;
-            let labels = cluster_labels(c);
-            let selected = |s: &Option<SelectorText>| selectors.selects(s, &labels);
-            let prometheus = prometheus(&fleet, c.prometheus.as_ref());
-            let mut prometheus = prometheus;
-            let services: Vec<&spec::Service> = spec
-                .services
-                .iter()
-                .filter(|s| selected(&s.value.clusters))
-                .map(|s| &s.value)
-                .collect();
-            let mut monitors: Vec<MonitorModel> = spec
-                .services
-                .iter()
-                .filter(|s| selected(&s.value.clusters))
-                .map(|s| {
-                    monitor(
-                        &s.value,
-                        &prometheus,
-                        sources.get(s.node.span.source).origin.clone(),
-                    )
-                })
-                .collect();
-            monitors.sort_by(|a, b| a.name.cmp(&b.name));
-            for shard in &mut prometheus.shards {
-                shard.secrets = shard_secrets(&monitors, &shard.name);
-            }
-            let origin = |span: crate::source::Span| sources.get(span.source).origin.clone();
-            let rule_files = rules::lower(spec, &services, &selected, &prometheus, &origin);
-            let slos = slo::lower(spec, &services, &selected, &prometheus, &origin);
-            let routing = routing::lower(spec, &labels, &selected);
-            let alertmanager = alertmanager(spec, &prometheus, routing.secrets());
-            ClusterModel {
-                routing,
-                alertmanager,
-                name: c.name.clone(),
-                environment: c.environment.clone(),
-                region: c.region.clone(),
-                labels: c.labels.clone(),
-                prometheus,
-                monitors,
-                rule_files,
-                slos,
-                dashboards: dashboards::lower(spec, &selected, &origin),
-                alloy: alloy::lower(spec, &selected, c, &origin),
-            }
-        })
+    let clusters = lowering
+        .order()
+        .into_par_iter()
+        .map(|i| lowering.cluster(i))
         .collect();
-    let mut model = Model {
+    Model {
         clusters,
         buckets: buckets::lower(spec, previous_buckets),
-    };
-    model.clusters.sort_by(|a, b| a.name.cmp(&b.name));
-    model
+    }
+}
+
+/// Lowers one cluster at a time, so a large fleet can be compiled without
+/// holding every cluster's model at once. Shared across threads.
+pub struct Lowering<'a> {
+    spec: &'a Spec,
+    sources: &'a Sources,
+    fleet: Prometheus,
+    selectors: select::Selectors,
+}
+
+impl<'a> Lowering<'a> {
+    pub fn new(spec: &'a Spec, sources: &'a Sources) -> Self {
+        let fleet = spec
+            .prometheus
+            .as_ref()
+            .map(|p| p.value.clone())
+            .unwrap_or_default();
+        Lowering {
+            spec,
+            sources,
+            fleet,
+            selectors: select::Selectors::default(),
+        }
+    }
+
+    /// Cluster indices in output order (by name).
+    pub fn order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.spec.clusters.len()).collect();
+        order.sort_by(|a, b| {
+            self.spec.clusters[*a]
+                .value
+                .name
+                .cmp(&self.spec.clusters[*b].value.name)
+        });
+        order
+    }
+
+    /// The model of the cluster at `index` in the spec.
+    pub fn cluster(&self, index: usize) -> ClusterModel {
+        let (spec, sources) = (self.spec, self.sources);
+        let c = &spec.clusters[index].value;
+        let labels = cluster_labels(c);
+        let selected = |s: &Option<SelectorText>| self.selectors.selects(s, &labels);
+        let mut prometheus = prometheus(&self.fleet, c.prometheus.as_ref());
+        let services: Vec<&spec::Service> = spec
+            .services
+            .iter()
+            .filter(|s| selected(&s.value.clusters))
+            .map(|s| &s.value)
+            .collect();
+        let mut monitors: Vec<MonitorModel> = spec
+            .services
+            .iter()
+            .filter(|s| selected(&s.value.clusters))
+            .map(|s| {
+                monitor(
+                    &s.value,
+                    &prometheus,
+                    sources.get(s.node.span.source).origin.clone(),
+                )
+            })
+            .collect();
+        monitors.sort_by(|a, b| a.name.cmp(&b.name));
+        for shard in &mut prometheus.shards {
+            shard.secrets = shard_secrets(&monitors, &shard.name);
+        }
+        let origin = |span: crate::source::Span| sources.get(span.source).origin.clone();
+        let rule_files = rules::lower(spec, &services, &selected, &prometheus, &origin);
+        let slos = slo::lower(spec, &services, &selected, &prometheus, &origin);
+        let routing = routing::lower(spec, &labels, &selected);
+        let alertmanager = alertmanager(spec, &prometheus, routing.secrets());
+        ClusterModel {
+            routing,
+            alertmanager,
+            name: c.name.clone(),
+            environment: c.environment.clone(),
+            region: c.region.clone(),
+            labels: c.labels.clone(),
+            prometheus,
+            monitors,
+            rule_files,
+            slos,
+            dashboards: dashboards::lower(spec, &selected, &origin),
+            alloy: alloy::lower(spec, &selected, c, &origin),
+        }
+    }
 }
 
 /// The monitor daemon's bucket config alone (for `check` and `monitor`).
