@@ -5,7 +5,7 @@
 //! (create/update/delete against what is on disk) and atomic writes.
 //! Files that are not listed in the manifest are never deleted.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::fs::{self, OpenOptions};
 use std::io::{self, ErrorKind, Write as _};
@@ -151,58 +151,362 @@ pub fn plan(out: &Path, artifacts: &[Artifact]) -> Result<Plan, WriteError> {
     Ok(plan)
 }
 
-/// Carry out `plan` (from [`plan`] with the same `artifacts`) and update the manifest.
+/// Carry out `plan` (from [`plan`] with the same `artifacts`) and update the
+/// manifest, as one transaction: see [`apply_with_hook`].
 pub fn apply(out: &Path, artifacts: &[Artifact], plan: &Plan) -> Result<(), WriteError> {
+    apply_with_hook(out, artifacts, plan, &mut |_| Ok(()))
+}
+
+/// One file-system operation of [`apply_with_hook`], announced to its hook
+/// just before it is done (full paths).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    /// A missing folder is created.
+    CreateDir(&'a Path),
+    /// A new or changed file is written to its temporary name beside the target.
+    Stage(&'a Path),
+    /// A file about to be replaced is kept under a backup name (a hard
+    /// link, so it never goes missing), or one to delete is renamed aside.
+    Backup(&'a Path),
+    /// A staged file is renamed into place.
+    Commit(&'a Path),
+    /// After the commit: a set-aside original, a leftover of an interrupted
+    /// run or an emptied folder is removed. Failures here are ignored (the
+    /// output is already complete; the next run retries).
+    Cleanup(&'a Path),
+}
+
+/// [`apply`] with a hook called before every file-system operation; an
+/// error from the hook counts as that operation failing (tests inject
+/// faults this way; `apply` passes a hook that does nothing).
+///
+/// The folder changes all at once or not at all:
+/// 1. every new or changed file (and the manifest) is staged as a temporary
+///    file beside its target; nothing visible has changed yet;
+/// 2. the manifest first claims every path it is about to create (so a crash
+///    never leaves generated files a later run would not know it owns), then
+///    each target is kept under a backup name and its staged file renamed
+///    over it, files to delete are renamed aside, and the final manifest
+///    goes in;
+/// 3. only then are the set-aside originals removed (the deletes), with
+///    folders left empty and temporary files left over by interrupted runs.
+///
+/// If anything fails in steps 1–2, every rename is undone in reverse, staged
+/// files and created folders are removed, and the folder is byte-for-byte
+/// as it was. Temporary names (`.<name>.monocle-tmp-<pid>.new` / `.old`)
+/// are hidden, never end in `.yaml` or `.json`, are refused as artifact or
+/// manifest paths and so are never planned, and are removed by the next run.
+pub fn apply_with_hook(
+    out: &Path,
+    artifacts: &[Artifact],
+    plan: &Plan,
+    hook: &mut dyn FnMut(Step<'_>) -> io::Result<()>,
+) -> Result<(), WriteError> {
     let wanted = check_artifacts(out, artifacts)?;
     let bytes: HashMap<&str, &[u8]> = artifacts
         .iter()
         .map(|a| (a.path.as_str(), a.bytes.as_slice()))
         .collect();
-    fs::create_dir_all(out).map_err(|source| io_err(out, source))?;
     check_out_dir(out)?;
-    let (mut on_disk, owned) = read_manifest(out)?;
+    let out_exists = out.is_dir();
+    let (on_disk, owned) = if out_exists {
+        read_manifest(out)?
+    } else {
+        (None, BTreeSet::new())
+    };
 
-    // Claim new files before creating them, so a crash half-way never leaves
-    // generated files that a later run would not know it may delete.
-    let claims = plan
-        .changes
-        .iter()
-        .any(|c| c.kind == ChangeKind::Create && !owned.contains(&c.path));
-    if claims {
-        let union = owned
-            .iter()
-            .map(String::as_str)
-            .chain(wanted.iter().copied());
-        on_disk = Some(write_manifest(out, union, on_disk.as_deref())?);
-    }
-
+    // Check the whole plan before touching anything.
+    let mut writes: Vec<(&str, &[u8])> = Vec::new();
+    let mut deletes: Vec<&str> = Vec::new();
     for change in &plan.changes {
         let path = change.path.as_str();
         let mismatch = || WriteError::PlanMismatch(path.to_owned());
         match change.kind {
             ChangeKind::Create | ChangeKind::Update => {
-                let data = bytes.get(path).ok_or_else(mismatch)?;
-                inspect(out, path)?;
-                let full = out.join(path);
-                if let Some(dir) = full.parent() {
-                    fs::create_dir_all(dir).map_err(|source| io_err(dir, source))?;
-                }
-                write_atomic(&full, data)?;
+                writes.push((path, bytes.get(path).copied().ok_or_else(mismatch)?));
             }
-            ChangeKind::Delete => {
-                // Never delete anything the manifest does not vouch for.
-                if wanted.contains(path) || !owned.contains(path) {
-                    return Err(mismatch());
+            // Never delete anything the manifest does not vouch for.
+            ChangeKind::Delete if wanted.contains(path) || !owned.contains(path) => {
+                return Err(mismatch());
+            }
+            ChangeKind::Delete => deletes.push(path),
+        }
+        if out_exists {
+            inspect(out, path)?;
+        }
+    }
+    let claimed: BTreeSet<&str> = owned
+        .iter()
+        .map(String::as_str)
+        .chain(wanted.iter().copied())
+        .collect();
+    let claim = manifest_text(claimed.iter().copied());
+    let last = manifest_text(wanted.iter().copied());
+    let needs_claim = claimed.len() > owned.len();
+    let current = if needs_claim {
+        Some(claim.as_slice())
+    } else {
+        on_disk.as_deref()
+    };
+    let needs_last = current != Some(last.as_slice());
+
+    let mut tx = Transaction {
+        hook,
+        out,
+        created: Vec::new(),
+        staged: HashSet::new(),
+        undo: Vec::new(),
+        backups: HashMap::new(),
+    };
+    let result = (|| {
+        // 1. Stage.
+        tx.make_dir(out)?;
+        let mut commits = Vec::new();
+        if needs_claim {
+            commits.push((MANIFEST, tx.stage(MANIFEST, &claim, "claim")?));
+        }
+        for (path, data) in &writes {
+            commits.push((*path, tx.stage(path, data, "new")?));
+        }
+        let last_staged = if needs_last {
+            Some(tx.stage(MANIFEST, &last, "new")?)
+        } else {
+            None
+        };
+        // 2. Commit.
+        for (path, staged) in commits {
+            tx.place(path, staged)?;
+        }
+        for path in &deletes {
+            tx.set_aside(path)?;
+        }
+        if let Some(staged) = last_staged {
+            tx.place(MANIFEST, staged)?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => {
+            tx.finish();
+            Ok(())
+        }
+        Err(err) => {
+            tx.rollback();
+            Err(err)
+        }
+    }
+}
+
+/// What [`apply_with_hook`] has done so far, so it can be undone.
+struct Transaction<'a, 'h> {
+    hook: &'h mut dyn FnMut(Step<'_>) -> io::Result<()>,
+    out: &'a Path,
+    /// Folders this run created, outermost first.
+    created: Vec<PathBuf>,
+    /// Staged files not yet renamed into place (a set: a large tree has
+    /// tens of thousands, and each is removed from it once placed).
+    staged: HashSet<PathBuf>,
+    /// Renames done in step 2, in order.
+    undo: Vec<Undo>,
+    /// Backups of replaced originals, by relative path (one each, even
+    /// when the manifest is placed twice).
+    backups: HashMap<String, PathBuf>,
+}
+
+enum Undo {
+    /// A copy of an original was kept at `backup`.
+    Kept { backup: PathBuf },
+    /// `target` was renamed to `backup`.
+    SetAside { target: PathBuf, backup: PathBuf },
+    /// A staged file was renamed to `target`; the original, if any, is at `backup`.
+    Placed {
+        target: PathBuf,
+        backup: Option<PathBuf>,
+    },
+}
+
+impl Transaction<'_, '_> {
+    fn step(&mut self, step: Step<'_>, path: &Path) -> Result<(), WriteError> {
+        (self.hook)(step).map_err(|e| io_err(path, e))
+    }
+
+    /// Creates `dir` and its missing parents, remembering each for rollback.
+    fn make_dir(&mut self, dir: &Path) -> Result<(), WriteError> {
+        let mut missing = Vec::new();
+        // A relative path's last ancestor is "": the working directory.
+        for d in dir.ancestors().filter(|d| !d.as_os_str().is_empty()) {
+            match fs::symlink_metadata(d) {
+                Ok(_) => break,
+                Err(e) if e.kind() == ErrorKind::NotFound => missing.push(d.to_path_buf()),
+                Err(e) => return Err(io_err(d, e)),
+            }
+        }
+        for d in missing.into_iter().rev() {
+            self.step(Step::CreateDir(&d), &d)?;
+            fs::create_dir(&d).map_err(|e| io_err(&d, e))?;
+            self.created.push(d);
+        }
+        Ok(())
+    }
+
+    /// Writes `data` to a temporary file beside `rel`; returns its path.
+    fn stage(&mut self, rel: &str, data: &[u8], suffix: &str) -> Result<PathBuf, WriteError> {
+        // Re-checked here: a folder created for an earlier file may be on the way.
+        inspect(self.out, rel)?;
+        let target = self.out.join(rel);
+        if let Some(dir) = target.parent() {
+            self.make_dir(dir)?;
+        }
+        let tmp = temp_name(&target, suffix);
+        self.step(Step::Stage(&tmp), &tmp)?;
+        // A leftover of a crashed run with our pid is ours to replace;
+        // `create_new` then refuses to follow anything planted at the name.
+        match fs::remove_file(&tmp) {
+            Err(e) if e.kind() != ErrorKind::NotFound => return Err(io_err(&tmp, e)),
+            _ => {}
+        }
+        let file = OpenOptions::new().write(true).create_new(true).open(&tmp);
+        let mut file = file.map_err(|e| io_err(&tmp, e))?;
+        self.staged.insert(tmp.clone());
+        // No fsync per file: it made writing a large tree 70× slower than
+        // `cp -r`. Renames keep every file whole; after a power cut the
+        // next compile rewrites whatever the disk lost.
+        file.write_all(data).map_err(|e| io_err(&tmp, e))?;
+        Ok(tmp)
+    }
+
+    /// Deletes `rel` reversibly: renames it aside.
+    fn set_aside(&mut self, rel: &str) -> Result<(), WriteError> {
+        let Some(target) = inspect(self.out, rel)? else {
+            return Ok(());
+        };
+        let backup = temp_name(&target, "old");
+        self.step(Step::Backup(&target), &target)?;
+        fs::rename(&target, &backup).map_err(|e| io_err(&target, e))?;
+        self.undo.push(Undo::SetAside { target, backup });
+        Ok(())
+    }
+
+    /// Renames a staged file onto `rel`. The original is kept under a
+    /// backup name first (a hard link, or a copy where links are not
+    /// supported), so the target is never missing, not even for a moment.
+    fn place(&mut self, rel: &str, staged: PathBuf) -> Result<(), WriteError> {
+        let target = self.out.join(rel);
+        let mut backup = self.backups.get(rel).cloned();
+        if backup.is_none() && inspect(self.out, rel)?.is_some() {
+            let name = temp_name(&target, "old");
+            self.step(Step::Backup(&target), &target)?;
+            match fs::remove_file(&name) {
+                Err(e) if e.kind() != ErrorKind::NotFound => return Err(io_err(&name, e)),
+                _ => {}
+            }
+            fs::hard_link(&target, &name)
+                .or_else(|_| fs::copy(&target, &name).map(drop))
+                .map_err(|e| io_err(&target, e))?;
+            self.undo.push(Undo::Kept {
+                backup: name.clone(),
+            });
+            self.backups.insert(rel.to_owned(), name.clone());
+            backup = Some(name);
+        }
+        self.step(Step::Commit(&target), &target)?;
+        fs::rename(&staged, &target).map_err(|e| io_err(&target, e))?;
+        self.staged.remove(&staged);
+        self.undo.push(Undo::Placed { target, backup });
+        Ok(())
+    }
+
+    /// Puts everything back as it was; best effort, in reverse order.
+    fn rollback(self) {
+        for undo in self.undo.iter().rev() {
+            match undo {
+                // Renaming the original back replaces the new file at once.
+                Undo::Placed {
+                    target,
+                    backup: Some(backup),
+                } => {
+                    let _ = fs::rename(backup, target);
                 }
-                if let Some(full) = inspect(out, path)? {
-                    fs::remove_file(&full).map_err(|source| io_err(&full, source))?;
-                    remove_empty_parents(out, &full)?;
+                Undo::Placed {
+                    target,
+                    backup: None,
+                } => {
+                    let _ = fs::remove_file(target);
+                }
+                Undo::SetAside { target, backup } => {
+                    let _ = fs::rename(backup, target);
+                }
+                // Already renamed back, unless the commit never happened.
+                Undo::Kept { backup } => {
+                    let _ = fs::remove_file(backup);
+                }
+            }
+        }
+        for tmp in &self.staged {
+            let _ = fs::remove_file(tmp);
+        }
+        for dir in self.created.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+
+    /// Step 3: drops the set-aside originals, folders the deletes emptied
+    /// and temporary files left over by interrupted runs.
+    fn finish(mut self) {
+        let mut garbage: Vec<PathBuf> = self
+            .undo
+            .iter()
+            .filter_map(|u| match u {
+                Undo::SetAside { backup, .. } | Undo::Kept { backup } => Some(backup.clone()),
+                Undo::Placed { .. } => None,
+            })
+            .collect();
+        garbage.extend(leftovers(self.out));
+        garbage.sort();
+        garbage.dedup();
+        // A deleted file's backup sits where it was: removing the backup
+        // and then the folders it leaves empty finishes the delete.
+        for file in &garbage {
+            if self.step(Step::Cleanup(file), file).is_err() || fs::remove_file(file).is_err() {
+                continue;
+            }
+            for dir in file.ancestors().skip(1) {
+                if dir == self.out || !dir.starts_with(self.out) {
+                    break;
+                }
+                let is_empty = fs::read_dir(dir).is_ok_and(|mut e| e.next().is_none());
+                if !is_empty
+                    || self.step(Step::Cleanup(dir), dir).is_err()
+                    || fs::remove_dir(dir).is_err()
+                {
+                    break;
                 }
             }
         }
     }
-    write_manifest(out, wanted.iter().copied(), on_disk.as_deref())?;
-    Ok(())
+}
+
+/// The temporary name beside `target`: hidden, marked, and never ending in
+/// an extension a tool would read (`.yaml`, `.json`, `.alloy`).
+fn temp_name(target: &Path, suffix: &str) -> PathBuf {
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    target.with_file_name(format!(
+        ".{name}{TMP_MARKER}{}.{suffix}",
+        std::process::id()
+    ))
+}
+
+/// Temporary files under `out` left by interrupted runs (symlinks are not
+/// followed; a planted link named like one is removed, never its target).
+fn leftovers(out: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .filter(|e| e.file_name().to_string_lossy().contains(TMP_MARKER))
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
 
 /// Read a previously generated file, or `None` if it does not exist.
@@ -321,31 +625,21 @@ fn read_manifest(out: &Path) -> Result<(Option<Vec<u8>>, BTreeSet<String>), Writ
     Ok((Some(raw), owned))
 }
 
-/// Write the manifest for `paths` unless `current` already matches; returns the new bytes.
-fn write_manifest<'a>(
-    out: &Path,
-    paths: impl Iterator<Item = &'a str>,
-    current: Option<&[u8]>,
-) -> Result<Vec<u8>, WriteError> {
+/// The manifest's bytes for `paths`.
+fn manifest_text<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<u8> {
     let sorted: BTreeSet<&str> = paths.collect();
     let mut text = format!("{MANIFEST_HEADER}\n");
     for p in sorted {
         text.push_str(p);
         text.push('\n');
     }
-    let bytes = text.into_bytes();
-    if current != Some(bytes.as_slice()) {
-        inspect(out, MANIFEST)?;
-        write_atomic(&out.join(MANIFEST), &bytes)?;
-    }
-    Ok(bytes)
+    text.into_bytes()
 }
 
 /// Write via a temp file in the same directory and rename it over the target,
 /// so readers never see a half-written file.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = target.with_file_name(format!(".{name}{TMP_MARKER}{}", std::process::id()));
+    let tmp = temp_name(target, "new");
     // A leftover from a crashed run is ours to remove; `create_new` then
     // refuses to follow anything planted at that name.
     match fs::remove_file(&tmp) {
@@ -364,21 +658,6 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     if let Err(source) = written {
         let _ = fs::remove_file(&tmp);
         return Err(io_err(target, source));
-    }
-    Ok(())
-}
-
-/// Remove directories left empty by a delete, walking up to (not including) `out`.
-fn remove_empty_parents(out: &Path, file: &Path) -> Result<(), WriteError> {
-    for dir in file.ancestors().skip(1) {
-        if dir == out || !dir.starts_with(out) {
-            break;
-        }
-        let mut entries = fs::read_dir(dir).map_err(|e| io_err(dir, e))?;
-        if entries.next().is_some() {
-            break;
-        }
-        fs::remove_dir(dir).map_err(|e| io_err(dir, e))?;
     }
     Ok(())
 }
@@ -587,6 +866,200 @@ mod tests {
         fs::create_dir(tmp.path().join("a.yaml")).unwrap();
         let err = plan(tmp.path(), &[art("a.yaml", "a")]).unwrap_err();
         assert!(matches!(err, WriteError::Conflict { .. }), "{err}");
+    }
+
+    /// Every file and folder under `dir` (hidden ones too): path → bytes
+    /// (`None` for a folder).
+    fn tree(dir: &Path) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
+        if !dir.exists() {
+            return Default::default();
+        }
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+                let bytes = e.file_type().is_file().then(|| fs::read(e.path()).unwrap());
+                (rel.replace('\\', "/"), bytes)
+            })
+            .collect()
+    }
+
+    /// The files of a tree: folders left empty by an interrupted cleanup are
+    /// not output (git does not even record them).
+    fn files(
+        t: std::collections::BTreeMap<String, Option<Vec<u8>>>,
+    ) -> Vec<(String, Option<Vec<u8>>)> {
+        t.into_iter().filter(|(_, v)| v.is_some()).collect()
+    }
+
+    fn leftover_names(dir: &Path) -> Vec<String> {
+        tree(dir)
+            .into_keys()
+            .filter(|p| p.contains(TMP_MARKER))
+            .collect()
+    }
+
+    /// A tree to change: files in nested folders, a foreign file, an owned
+    /// file to delete whose folder empties, one to update, one unchanged.
+    fn before_and_after() -> (Vec<Artifact>, Vec<Artifact>) {
+        let before = vec![
+            art("keep.yaml", "same\n"),
+            art("c1/rules/a.yaml", "old a\n"),
+            art("c1/gone/x.yaml", "x\n"),
+            art("c2/b.json", "{}\n"),
+        ];
+        let after = vec![
+            art("keep.yaml", "same\n"),
+            art("c1/rules/a.yaml", "new a\n"),
+            art("c2/b.json", "{\"b\": 1}\n"),
+            art("c3/deep/new.yaml", "new\n"),
+            art("c1/rules/added.yaml", "added\n"),
+        ];
+        (before, after)
+    }
+
+    fn setup(out: &Path, with_before: bool) {
+        if with_before {
+            build(out, &before_and_after().0);
+            fs::write(out.join("c1/notes.txt"), "mine\n").unwrap();
+        }
+    }
+
+    /// The steps a successful apply announces, in order.
+    fn steps(with_before: bool) -> Vec<String> {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        setup(&out, with_before);
+        let after = before_and_after().1;
+        let p = plan(&out, &after).unwrap();
+        let mut seen = Vec::new();
+        apply_with_hook(&out, &after, &p, &mut |s| {
+            seen.push(format!("{s:?}"));
+            Ok(())
+        })
+        .unwrap();
+        seen
+    }
+
+    #[test]
+    fn a_failure_at_any_step_leaves_the_folder_as_it_was() {
+        for with_before in [true, false] {
+            let steps = steps(with_before);
+            assert!(steps.len() > 10, "{steps:?}");
+            let (tmp, expected) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+            setup(&expected.path().join("out"), with_before);
+            build(&expected.path().join("out"), &before_and_after().1);
+            let expected = tree(&expected.path().join("out"));
+            for (fail_at, step) in steps.iter().enumerate() {
+                let out = tmp.path().join(format!("out-{with_before}-{fail_at}"));
+                setup(&out, with_before);
+                let original = tree(&out);
+                let after = before_and_after().1;
+                let p = plan(&out, &after).unwrap();
+                let mut n = 0;
+                let result = apply_with_hook(&out, &after, &p, &mut |_| {
+                    n += 1;
+                    if n - 1 == fail_at {
+                        Err(io::Error::other("injected failure"))
+                    } else {
+                        Ok(())
+                    }
+                });
+                if step.starts_with("Cleanup") {
+                    // The commit is done: a failed cleanup leaves only garbage
+                    // that the next run removes.
+                    result.unwrap();
+                    let mut now = files(tree(&out));
+                    now.retain(|(k, _)| !k.contains(TMP_MARKER));
+                    assert_eq!(now, files(expected.clone()), "after failing {step}");
+                } else {
+                    let err = result.unwrap_err();
+                    assert!(err.to_string().contains("file system error"), "{err}");
+                    assert_eq!(tree(&out), original, "after failing {step}");
+                }
+                // A retry completes the job and leaves no temporary files.
+                build(&out, &after);
+                if step.starts_with("Cleanup") {
+                    assert_eq!(
+                        files(tree(&out)),
+                        files(expected.clone()),
+                        "retry after {step}"
+                    );
+                } else {
+                    assert_eq!(tree(&out), expected, "retry after failing {step}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_interrupted_run_leaves_nothing_a_later_run_mistakes_for_output() {
+        let steps = steps(true);
+        let tmp = tempfile::tempdir().unwrap();
+        let expected = tmp.path().join("expected");
+        setup(&expected, true);
+        build(&expected, &before_and_after().1);
+        let expected = tree(&expected);
+        for (stop_at, step) in steps.iter().enumerate() {
+            let out = tmp.path().join(format!("out-{stop_at}"));
+            setup(&out, true);
+            let after = before_and_after().1;
+            let p = plan(&out, &after).unwrap();
+            // A panic in the hook stops the run dead, like a kill: no rollback.
+            let killed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut n = 0;
+                let _ = apply_with_hook(&out, &after, &p, &mut |_| {
+                    n += 1;
+                    assert!(n - 1 != stop_at, "killed");
+                    Ok(())
+                });
+            }));
+            assert!(killed.is_err());
+            for name in leftover_names(&out) {
+                let file = name.rsplit('/').next().unwrap();
+                assert!(file.starts_with('.'), "{name} is not hidden");
+                assert!(
+                    !file.ends_with(".yaml") && !file.ends_with(".json"),
+                    "{name}"
+                );
+            }
+            // The next run never plans a temporary file, and removes them all.
+            let again = plan(&out, &after).unwrap();
+            assert!(
+                again.changes.iter().all(|c| !c.path.contains(TMP_MARKER)),
+                "{:?}",
+                kinds(&again)
+            );
+            apply(&out, &after, &again).unwrap();
+            assert_eq!(
+                files(tree(&out)),
+                files(expected.clone()),
+                "after a run killed at {step}"
+            );
+        }
+    }
+
+    #[test]
+    fn leftovers_of_other_runs_are_ignored_then_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        let arts = [art("a/x.yaml", "x\n")];
+        build(out, &arts);
+        fs::write(out.join("a/.x.yaml.monocle-tmp-1.new"), "half").unwrap();
+        fs::write(out.join("a/.x.yaml.monocle-tmp-2.old"), "x\n").unwrap();
+        fs::create_dir(out.join("b")).unwrap();
+        fs::write(out.join("b/.y.yaml.monocle-tmp-3.new"), "orphan").unwrap();
+        let p = plan(out, &arts).unwrap();
+        assert!(p.is_empty(), "{:?}", kinds(&p));
+        apply(out, &arts, &p).unwrap();
+        assert!(leftover_names(out).is_empty(), "{:?}", leftover_names(out));
+        assert!(
+            !out.join("b").exists(),
+            "a folder holding only a leftover goes too"
+        );
+        assert_eq!(fs::read_to_string(out.join("a/x.yaml")).unwrap(), "x\n");
     }
 
     #[test]
