@@ -8,9 +8,16 @@ use walkdir::WalkDir;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Sources, Span};
 
-/// Spec files larger than this are refused before parsing (a generated
-/// fleet of thousands of services stays far below it).
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Spec files larger than this are refused before they are read (a
+/// generated fleet of thousands of services stays far below it).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// All files of a spec together: refused before any is read.
+pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
+/// Spec files in one spec folder.
+pub const MAX_FILES: usize = 10_000;
+/// Entries (of any kind) walked below a spec folder before giving up, so
+/// that pointing monocle at `/` fails fast instead of walking the disk.
+pub const MAX_WALKED: usize = 200_000;
 
 #[derive(Debug)]
 pub enum LoadError {
@@ -44,7 +51,19 @@ fn origin(root: &Path, file: &Path) -> String {
         Ok(rel) => Path::new(root.file_name().unwrap_or_default()).join(rel),
         Err(_) => PathBuf::from(stem.file_name().unwrap_or_default()),
     };
-    name.to_string_lossy().replace('\\', "/")
+    // The name lands in a comment line of every generated file: a control
+    // character (a newline in a file name) must not end that line.
+    name.to_string_lossy()
+        .replace('\\', "/")
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Reads one spec file, or every `*.yaml`, `*.yml` and `*.kdl` below a
@@ -56,7 +75,8 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
     })?;
     let mut files = Vec::new();
     if meta.is_dir() {
-        for entry in WalkDir::new(path).follow_links(true).sort_by_file_name() {
+        let walk = WalkDir::new(path).follow_links(true).sort_by_file_name();
+        for (walked, entry) in walk.into_iter().enumerate() {
             let entry = entry.map_err(|e| LoadError::Io {
                 path: e.path().map_or_else(|| path.to_owned(), Path::to_owned),
                 source: e
@@ -67,6 +87,15 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
                 entry.file_name().to_string_lossy().starts_with('.') && entry.depth() > 0;
             if entry.file_type().is_file() && is_spec_file(entry.path()) && !is_hidden {
                 files.push(entry.into_path());
+            }
+            if files.len() > MAX_FILES || walked >= MAX_WALKED {
+                return Err(limit_error(
+                    "monocle::load::too_many_files",
+                    format!(
+                        "`{}` holds more than {MAX_FILES} spec files (or {MAX_WALKED} entries in all)",
+                        path.display()
+                    ),
+                ));
             }
         }
         if files.is_empty() {
@@ -81,8 +110,24 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
                 ],
             });
         }
-    } else {
+    } else if meta.is_file() {
         files.push(path.to_owned());
+    } else {
+        // A FIFO or a device (`/dev/zero`) would block or never end.
+        return Err(LoadError::Io {
+            path: path.to_owned(),
+            source: std::io::Error::other("not a regular file or folder"),
+        });
+    }
+    let total: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    if total > MAX_TOTAL_BYTES {
+        return Err(limit_error(
+            "monocle::load::too_large",
+            format!("the spec's files hold {total} bytes, over the {MAX_TOTAL_BYTES}-byte limit"),
+        ));
     }
 
     let mut sources = Sources::default();
@@ -100,7 +145,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
             );
             continue;
         }
-        let bytes = std::fs::read(&file).map_err(|source| LoadError::Io {
+        let bytes = read_limited(&file).map_err(|source| LoadError::Io {
             path: file.clone(),
             source,
         })?;
@@ -131,6 +176,33 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
     }
 }
 
+/// A spec-wide limit error (it blames no file).
+fn limit_error(code: &'static str, message: String) -> LoadError {
+    LoadError::Spec {
+        sources: Sources::default(),
+        diags: vec![Diagnostic::error(code, message).help(
+            "see \"Limits\" in the README; split the spec or point monocle at the spec folder",
+        )],
+    }
+}
+
+/// Reads a file, at most [`MAX_FILE_BYTES`] of it: a file that grows after
+/// its size was checked (or whose size the file system does not know)
+/// cannot make monocle read without end.
+fn read_limited(file: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "grew past the {MAX_FILE_BYTES}-byte limit while it was read"
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Reads the spec at `path` as it was at git revision `rev`, without
 /// touching the work tree (`git ls-tree` + `git show`). File names are the
 /// ones `load` would give, so both compiles name their sources alike.
@@ -139,6 +211,10 @@ pub fn load_at_revision(path: &Path, rev: &str) -> Result<Sources, LoadError> {
         path: path.to_owned(),
         source: std::io::Error::other(message),
     };
+    // A revision is data, never an option of git (`--output=...`).
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(io(format!("`{rev}` is not a git revision")));
+    }
     let dir = if path.is_dir() {
         path
     } else {

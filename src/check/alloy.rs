@@ -205,7 +205,7 @@ fn list(names: &[String]) -> String {
 }
 
 /// An `http://` or `https://` URL with a host and no blanks.
-fn check_url(url: &str) -> Result<(), String> {
+pub(super) fn check_url(url: &str) -> Result<(), String> {
     let Some(rest) = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))

@@ -13,6 +13,7 @@ mod promql;
 mod refs;
 mod regexes;
 mod routing;
+mod secrets;
 pub mod selectors;
 pub mod structure;
 mod templates;
@@ -48,6 +49,12 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
         return Err(sorted(diags));
     }
 
+    let mut scan = Ctx::new(sources);
+    secrets::check(
+        &files.iter().map(|f| &f.node).collect::<Vec<_>>(),
+        &mut scan,
+    );
+    diags.extend(scan.diags);
     let spec = merge::merge(files, &mut diags);
     let mut ctx = Ctx::new(sources);
     ctx.diags = diags;

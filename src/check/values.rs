@@ -34,11 +34,23 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         }
         for (i, endpoint) in service.value.endpoints.iter().enumerate() {
             let i = i.to_string();
-            duration(
+            positive(
                 ctx,
                 &endpoint.interval,
                 service.span(&["endpoints", &i, "interval"]),
             );
+            if let Some(tls) = &endpoint.tls {
+                for (field, file) in [
+                    ("ca_file", &tls.ca_file),
+                    ("cert_file", &tls.cert_file),
+                    ("key_file", &tls.key_file),
+                ] {
+                    if let Some(file) = file {
+                        let span = service.span(&["endpoints", &i, "tls", field]);
+                        secret_file(ctx, file, crate::model::SECRETS_DIR, span);
+                    }
+                }
+            }
             if service.value.kind == Some(crate::spec::ServiceKind::Pod)
                 && let Some(tls) = &endpoint.tls
             {
@@ -81,6 +93,53 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     }
     for alert in &spec.alerts {
         duration(ctx, &alert.value.for_, alert.span(&["for"]));
+        if let Some(runbook) = &alert.value.runbook
+            && let Err(problem) = super::alloy::check_url(runbook)
+        {
+            ctx.push(
+                Diagnostic::error(
+                    "monocle::alerts::invalid_runbook",
+                    format!("`runbook` is not an HTTP URL: {problem}"),
+                )
+                .at(alert.span(&["runbook"]))
+                .label("not a link")
+                .help("write the runbook's address, like `https://runbooks.example.com/service#alert`"),
+            );
+        }
+    }
+    for receiver in &spec.receivers {
+        let r = &receiver.value;
+        let dir = crate::model::routing::SECRETS_DIR;
+        if let Some(slack) = &r.slack {
+            if let Some(file) = &slack.webhook_url_file {
+                secret_file(
+                    ctx,
+                    file,
+                    dir,
+                    receiver.span(&["slack", "webhook_url_file"]),
+                );
+            }
+            if let Some(secret) = &slack.webhook_secret {
+                secret_ref(ctx, secret, |f| {
+                    receiver.span(&["slack", "webhook_secret", f])
+                });
+            }
+        }
+        if let Some(pd) = &r.pagerduty {
+            if let Some(file) = &pd.routing_key_file {
+                secret_file(
+                    ctx,
+                    file,
+                    dir,
+                    receiver.span(&["pagerduty", "routing_key_file"]),
+                );
+            }
+            if let Some(secret) = &pd.routing_key_secret {
+                secret_ref(ctx, secret, |f| {
+                    receiver.span(&["pagerduty", "routing_key_secret", f])
+                });
+            }
+        }
     }
     for slo in &spec.slos {
         slo_values(ctx, slo);
@@ -94,12 +153,29 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             ] {
                 let mut at: Vec<&str> = path.iter().map(String::as_str).collect();
                 at.push(field);
-                duration(ctx, value, item.span(&at));
+                if field == "group_wait" {
+                    duration(ctx, value, item.span(&at));
+                } else {
+                    positive(ctx, value, item.span(&at));
+                }
             }
         }
     }
     for dashboard in &spec.dashboards {
         let d = &dashboard.value;
+        if let Some(folder) = &d.folder
+            && let Some(problem) = folder_problem(folder)
+        {
+            ctx.push(
+                Diagnostic::error(
+                    "monocle::dashboards::invalid_folder",
+                    format!("folder `{}` {problem}", folder.escape_debug()),
+                )
+                .at(dashboard.span(&["folder"]))
+                .label("the Grafana sidecar writes dashboards into this folder")
+                .help("name the folder like `Velero` or `Teams/Backup`"),
+            );
+        }
         duration(ctx, &d.time, dashboard.span(&["time"]));
         duration(ctx, &d.refresh, dashboard.span(&["refresh"]));
         for (r, row) in d.rows.iter().enumerate() {
@@ -145,10 +221,23 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
 
 fn prometheus(ctx: &mut Ctx, p: &Prometheus, span: impl Fn(&[&str]) -> Span) {
     duration(ctx, &p.retention, span(&["retention"]));
-    duration(ctx, &p.scrape_interval, span(&["scrape_interval"]));
-    duration(ctx, &p.evaluation_interval, span(&["evaluation_interval"]));
+    positive(ctx, &p.scrape_interval, span(&["scrape_interval"]));
+    positive(ctx, &p.evaluation_interval, span(&["evaluation_interval"]));
     if let Some(q) = &p.query {
-        duration(ctx, &q.timeout, span(&["query", "timeout"]));
+        positive(ctx, &q.timeout, span(&["query", "timeout"]));
+    }
+    for (i, rw) in p.remote_write.iter().flatten().enumerate() {
+        if let Err(problem) = super::alloy::check_url(&rw.url) {
+            ctx.push(
+                Diagnostic::error(
+                    "monocle::prometheus::invalid_url",
+                    format!("remote write `url` is not an HTTP URL: {problem}"),
+                )
+                .at(span(&["remote_write", &i.to_string(), "url"]))
+                .label("not a URL")
+                .help("write it like `http://thanos-receive.monitoring.svc:19291/api/v1/receive`"),
+            );
+        }
     }
     if let Some(r) = &p.resources {
         if let Some(cpu) = &r.cpu
@@ -187,7 +276,7 @@ fn slo_values(ctx: &mut Ctx, slo: &Item<crate::spec::Slo>) {
             .help("write the target in percent, e.g. `99.9`"),
         );
     }
-    duration(ctx, &s.window, slo.span(&["window"]));
+    positive(ctx, &s.window, slo.span(&["window"]));
     let events = s.sli.errors.is_some() || s.sli.total.is_some();
     match (&s.sli.latency, events) {
         (Some(_), true) | (None, false) => ctx.push(
@@ -210,6 +299,121 @@ fn slo_values(ctx: &mut Ctx, slo: &Item<crate::spec::Slo>) {
             duration(ctx, &Some(latency.threshold.clone()), slo.span(&["sli", "latency", "threshold"]));
         }
     }
+}
+
+/// Like [`duration`], for intervals and windows that must not be zero.
+fn positive(ctx: &mut Ctx, value: &Option<DurationText>, span: Span) -> Option<Duration> {
+    let d = duration(ctx, value, span)?;
+    if d.millis == 0 {
+        ctx.push(
+            Diagnostic::error(
+                "monocle::units::zero_duration",
+                "this duration must be longer than zero",
+            )
+            .at(span)
+            .label("zero")
+            .help("write a positive duration such as `30s` or `5m`"),
+        );
+        return None;
+    }
+    Some(d)
+}
+
+/// Why a dashboard folder cannot be used as the sidecar's folder path.
+fn folder_problem(folder: &str) -> Option<&'static str> {
+    if folder.trim().is_empty() {
+        return Some("is empty");
+    }
+    if folder.chars().any(|c| c.is_control() || c == '\\') {
+        return Some("holds a control character or a backslash");
+    }
+    if folder.starts_with('/')
+        || folder
+            .split('/')
+            .any(|p| p.is_empty() || p == "." || p == "..")
+    {
+        return Some(
+            "is not a relative folder path: it is absolute, or has an empty, `.` or `..` part",
+        );
+    }
+    None
+}
+
+/// A file a secret is read from: an absolute, normalized path; under the
+/// mounted-Secrets folder, `<secret>/<key>` with a valid Secret name and key.
+fn secret_file(ctx: &mut Ctx, path: &str, dir: &str, span: Span) {
+    let problem = if !path.starts_with('/') {
+        Some("is not an absolute path".to_owned())
+    } else if path.chars().any(char::is_control) {
+        Some("holds a control character".to_owned())
+    } else if path[1..]
+        .split('/')
+        .any(|p| p.is_empty() || p == "." || p == "..")
+    {
+        Some("has an empty, `.` or `..` part".to_owned())
+    } else if let Some(rest) = path.strip_prefix(dir) {
+        match rest.split_once('/') {
+            Some((secret, key)) if !key.contains('/') => {
+                crate::names::check_dns1123_subdomain(secret)
+                    .err()
+                    .map(|e| {
+                        format!(
+                            "names the Secret `{secret}`, which is invalid: {}",
+                            e.message
+                        )
+                    })
+                    .or_else(|| {
+                        secret_key_problem(key).map(|p| format!("names the key `{key}`, which {p}"))
+                    })
+            }
+            _ => Some(format!("must be `{dir}<secret>/<key>`")),
+        }
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        ctx.push(
+            Diagnostic::error(
+                "monocle::secrets::invalid_secret_file",
+                format!("secret file `{}` {problem}", path.escape_debug()),
+            )
+            .at(span)
+            .label("not a safe secret path")
+            .help(format!(
+                "mount the Secret and name its key: `{dir}<secret>/<key>`"
+            )),
+        );
+    }
+}
+
+/// A `{name, key}` reference to a Kubernetes Secret.
+fn secret_ref(ctx: &mut Ctx, secret: &crate::spec::SecretRef, span: impl Fn(&str) -> Span) {
+    if let Err(e) = crate::names::check_dns1123_subdomain(&secret.name) {
+        ctx.value_error("monocle::secrets::invalid_secret_name", span("name"), e);
+    }
+    if let Some(problem) = secret_key_problem(&secret.key) {
+        ctx.push(
+            Diagnostic::error(
+                "monocle::secrets::invalid_secret_name",
+                format!("Secret key `{}` {problem}", secret.key.escape_debug()),
+            )
+            .at(span("key"))
+            .help("Secret keys are letters, digits, `-`, `_` and `.`"),
+        );
+    }
+}
+
+/// Kubernetes Secret keys: `[-._a-zA-Z0-9]+`, not `.` or `..`.
+fn secret_key_problem(key: &str) -> Option<&'static str> {
+    let valid = !key.is_empty()
+        && key != "."
+        && key != ".."
+        && key.len() <= 253
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    (!valid)
+        .then_some("is not a valid Secret key (letters, digits, `-`, `_`, `.`; not `.` or `..`)")
 }
 
 /// Parses an optional duration, reporting a bad one at its exact characters.

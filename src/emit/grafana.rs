@@ -636,7 +636,9 @@ fn factor(slo: &SloModel, c: &Condition) -> f64 {
 
 /// PromQL double-quoted string escaping.
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// Markdown table cell escaping.

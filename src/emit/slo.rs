@@ -125,7 +125,9 @@ fn selector(slo: &SloModel) -> String {
 
 /// PromQL double-quoted string escaping.
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 fn sloth_labels(slo: &SloModel) -> serde_json::Map<String, Value> {
@@ -267,10 +269,17 @@ fn alert_labels(slo: &SloModel, kind: &str, severity: &str) -> serde_json::Map<S
     labels
 }
 
+/// Go template text that renders as `s` exactly: every `{{` becomes an
+/// action printing it.
+fn template_literal(s: &str) -> String {
+    s.replace("{{", r#"{{ "{{" }}"#)
+}
+
 fn annotations(slo: &SloModel, kind: &str) -> serde_json::Map<String, Value> {
     let mut annotations = serde_json::Map::new();
     if let Some(description) = &slo.description {
-        annotations.insert("description".into(), json!(description));
+        // Annotations are Go templates; a description is plain text.
+        annotations.insert("description".into(), json!(template_literal(description)));
     }
     annotations.insert(
         "summary".into(),
@@ -348,8 +357,12 @@ fn scenario(slo: &SloModel, name: &str, ratio: f64, page: bool, ticket: bool) ->
             let mut labels = alert_labels(slo, kind, severity);
             labels.extend(sloth_labels(slo));
             let labels: std::collections::BTreeMap<String, Value> = labels.into_iter().collect();
-            let annotations: std::collections::BTreeMap<String, Value> =
+            let mut annotations: std::collections::BTreeMap<String, Value> =
                 annotations(slo, kind).into_iter().collect();
+            // What Prometheus renders: the description as written.
+            if let Some(description) = &slo.description {
+                annotations.insert("description".into(), json!(description));
+            }
             expected.push(json!({ "exp_labels": labels, "exp_annotations": annotations }));
         }
     }

@@ -31,6 +31,8 @@ pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
             let message = clean_message(&err);
             let code = if message.starts_with("duplicate key") {
                 "monocle::yaml::duplicate_key"
+            } else if message.starts_with("the YAML is") {
+                "monocle::yaml::limit"
             } else {
                 "monocle::yaml::syntax"
             };
@@ -52,6 +54,21 @@ fn clean_message(err: &serde_saphyr::Error) -> String {
     }
     if first.starts_with("multiple YAML documents") {
         return "a spec file holds one YAML document; split the `---` documents into files".into();
+    }
+    // Resource limits (see "Limits" in the README): say which, plainly.
+    if let Some(budget) = first.strip_prefix("budget breached: ") {
+        let what = budget.split([' ', '{']).next().unwrap_or(budget);
+        let limit = match what {
+            "Depth" => "nested more than 64 levels deep",
+            "Nodes" | "Events" | "Aliases" | "Anchors" | "RecordedAnchorEvents" => {
+                "too large: it has (or its aliases expand to) too many values"
+            }
+            _ => "over a resource limit",
+        };
+        return format!("the YAML is {limit} ({})", budget.trim());
+    }
+    if first.starts_with("recursion limit exceeded") {
+        return "the YAML is nested too deeply (recursion limit exceeded)".into();
     }
     if let Some(key) = first.strip_prefix("duplicate mapping key: ") {
         let key = key.split(", set ").next().unwrap_or(key);
