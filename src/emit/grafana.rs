@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use super::slo::{Condition, PAGE, TICKET, escape, factor, num, round};
 use super::{Emitted, yaml};
 use crate::model::ClusterModel;
 use crate::model::dashboards::{
@@ -586,60 +587,8 @@ fn options(p: &PanelModel) -> Value {
 // ---------------------------------------------------------------------------
 // Generated SLO dashboards.
 
-/// A burn-rate alert condition, as `slo.rs` emits it.
-struct Condition {
-    short: &'static str,
-    long: &'static str,
-    budget_share: f64,
-}
-
-const PAGE: [Condition; 2] = [
-    Condition {
-        short: "5m",
-        long: "1h",
-        budget_share: 2.0,
-    },
-    Condition {
-        short: "30m",
-        long: "6h",
-        budget_share: 5.0,
-    },
-];
-const TICKET: [Condition; 2] = [
-    Condition {
-        short: "2h",
-        long: "1d",
-        budget_share: 10.0,
-    },
-    Condition {
-        short: "6h",
-        long: "3d",
-        budget_share: 10.0,
-    },
-];
-
 /// SLI windows whose burn rates the burn-rate panel draws.
 const BURN_WINDOWS: [&str; 5] = ["5m", "1h", "6h", "1d", "3d"];
-
-fn round(x: f64) -> f64 {
-    (x * 1e10).round() / 1e10
-}
-
-fn num(x: f64) -> String {
-    format!("{}", round(x))
-}
-
-fn factor(slo: &SloModel, c: &Condition) -> f64 {
-    let long_hours = Duration::parse(c.long).map_or(1.0, |d| d.as_secs_f64() / 3600.0);
-    round(c.budget_share / 100.0 * slo.window_hours / long_hours)
-}
-
-/// PromQL double-quoted string escaping.
-fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
 
 /// Markdown table cell escaping.
 fn cell(s: &str) -> String {

@@ -15,14 +15,14 @@ use crate::units::Duration;
 const WINDOWS: [&str; 7] = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
 
 /// A burn-rate condition: both windows over `factor` × error budget.
-struct Condition {
-    short: &'static str,
-    long: &'static str,
+pub(super) struct Condition {
+    pub(super) short: &'static str,
+    pub(super) long: &'static str,
     /// Share of the error budget this condition lets burn (percent).
-    budget_share: f64,
+    pub(super) budget_share: f64,
 }
 
-const PAGE: [Condition; 2] = [
+pub(super) const PAGE: [Condition; 2] = [
     Condition {
         short: "5m",
         long: "1h",
@@ -34,7 +34,7 @@ const PAGE: [Condition; 2] = [
         budget_share: 5.0,
     },
 ];
-const TICKET: [Condition; 2] = [
+pub(super) const TICKET: [Condition; 2] = [
     Condition {
         short: "2h",
         long: "1d",
@@ -99,17 +99,17 @@ fn budget(slo: &SloModel) -> f64 {
 
 /// Factor of a condition: the budget share burnt over the long window,
 /// scaled to the SLO period (30d: 14.4, 6, 3, 1; 28d: 13.44, 5.6, 2.8, 0.93).
-fn factor(slo: &SloModel, c: &Condition) -> f64 {
+pub(super) fn factor(slo: &SloModel, c: &Condition) -> f64 {
     let long_hours = Duration::parse(c.long).map_or(1.0, |d| d.as_secs_f64() / 3600.0);
     round(c.budget_share / 100.0 * slo.window_hours / long_hours)
 }
 
 /// Rounds away binary noise (1 - 0.999 = 0.0010000000000000009).
-fn round(x: f64) -> f64 {
+pub(super) fn round(x: f64) -> f64 {
     (x * 1e10).round() / 1e10
 }
 
-fn num(x: f64) -> String {
+pub(super) fn num(x: f64) -> String {
     format!("{}", round(x))
 }
 
@@ -124,7 +124,7 @@ fn selector(slo: &SloModel) -> String {
 }
 
 /// PromQL double-quoted string escaping.
-fn escape(s: &str) -> String {
+pub(super) fn escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
