@@ -1,17 +1,12 @@
 //! The `monocle` command end to end: exit codes, output formats, and bad
 //! inputs that must give a clear error instead of a panic.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn monocle(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_monocle"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("monocle runs")
-}
+use std::path::Path;
+use std::process::Output;
+
+use common::monocle;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

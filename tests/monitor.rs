@@ -8,7 +8,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Output};
 
 use monocle::capacity::Settings;
 use monocle::model::buckets::{BUCKETS_FILE, Previous, assign, bucket_of};
@@ -597,14 +596,7 @@ fn a_previous_config_with_another_bucket_count_keeps_clusters_with_their_monitor
 // ---------------------------------------------------------------------------
 // The command line.
 
-fn monocle(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_monocle"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("monocle runs")
-}
+use common::monocle;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -4,16 +4,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn monocle(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_monocle"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("monocle runs")
-}
+use common::monocle;
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")

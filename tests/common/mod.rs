@@ -81,3 +81,13 @@ pub fn compile_text(spec: &str) -> Vec<Artifact> {
     std::fs::write(&path, spec).expect("write spec");
     compile_ok(&path)
 }
+
+/// Runs the `monocle` binary in `dir`, colours off.
+pub fn monocle(args: &[&str], dir: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_monocle"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("monocle runs")
+}
