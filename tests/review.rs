@@ -29,7 +29,9 @@ fn fleet() -> String {
 /// A repository whose first commit holds fleet.yaml and whose work tree
 /// holds `edited`; returns the `diff --base HEAD` summary (before the file
 /// diffs) and the exit code.
-fn review(edited: &str) -> (String, Option<i32>) {
+/// A git repository whose first commit holds fleet.yaml and whose work
+/// tree holds `edited` instead.
+fn repo_with(edited: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::create_dir(d.join("specs")).unwrap();
@@ -38,7 +40,12 @@ fn review(edited: &str) -> (String, Option<i32>) {
     git(d, &["add", "-A"]);
     git(d, &["commit", "-q", "-m", "base"]);
     std::fs::write(d.join("specs/fleet.yaml"), edited).unwrap();
-    let out = monocle(&["diff", "--base", "HEAD", "--stat"], d);
+    dir
+}
+
+fn review(edited: &str) -> (String, Option<i32>) {
+    let dir = repo_with(edited);
+    let out = monocle(&["diff", "--base", "HEAD", "--stat"], dir.path());
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let summary = text.split("\n\n").next().unwrap_or_default().to_owned();
     (summary, out.status.code())
@@ -146,18 +153,8 @@ fn a_removed_dashboard_is_reported() {
 
 #[test]
 fn markdown_review_has_the_summary_and_collapsed_file_diffs() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repo_with(&edit("  replicas: 2\n", "  replicas: 3\n"));
     let d = dir.path();
-    std::fs::create_dir(d.join("specs")).unwrap();
-    std::fs::write(d.join("specs/fleet.yaml"), fleet()).unwrap();
-    git(d, &["init", "-q"]);
-    git(d, &["add", "-A"]);
-    git(d, &["commit", "-q", "-m", "base"]);
-    std::fs::write(
-        d.join("specs/fleet.yaml"),
-        edit("  replicas: 2\n", "  replicas: 3\n"),
-    )
-    .unwrap();
     let out = monocle(&["diff", "--base", "HEAD", "--format", "markdown"], d);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("### monocle: semantic changes"), "{text}");
