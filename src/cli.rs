@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::render::{self, Format};
-use crate::write::{self, ChangeKind, Plan};
+use crate::write::{self, ChangeKind, Mode};
 use crate::{CompileError, Compiled};
 
 #[derive(Debug, Parser)]
@@ -143,10 +143,7 @@ pub fn run(cli: Cli) -> u8 {
             }
             Err(err) => failure(err, format),
         },
-        Command::Compile { spec, out, check } => match compile_into(&spec, &out) {
-            Ok(compiled) => compile(&compiled, &out, check, format),
-            Err(err) => failure(err, format),
-        },
+        Command::Compile { spec, out, check } => compile(&spec, &out, check, format),
         Command::Diff {
             spec,
             out,
@@ -196,48 +193,58 @@ fn check_only(
     Ok((checked, sources, buckets))
 }
 
-fn compile(compiled: &Compiled, out: &Path, check: bool, format: Format) -> u8 {
-    report(&compiled.warnings, &compiled.sources, format);
-    let plan = match write::plan(out, &compiled.artifacts) {
-        Ok(plan) => plan,
+/// `compile` and `compile --check`: streams the output through a write
+/// session, so memory stays bounded however large the fleet.
+fn compile(spec: &Path, out: &Path, check: bool, format: Format) -> u8 {
+    let (checked, sources) = match crate::check_spec(spec) {
+        Ok(checked) => checked,
+        Err(err) => return failure(err, format),
+    };
+    report(&checked.warnings, &sources, format);
+    let inputs = crate::Inputs {
+        previous_buckets: write::read_existing(out, crate::model::buckets::BUCKETS_FILE)
+            .ok()
+            .flatten(),
+    };
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let done = write::Session::open(out, mode).and_then(|mut session| {
+        crate::emit_streaming(&checked, &sources, &inputs, |batch| session.add(&batch))?;
+        session.finish()
+    });
+    let done = match done {
+        Ok(done) => done,
         Err(err) => return io_failure(&err),
     };
-    if check {
-        for change in &plan.changes {
-            println!(
-                "{} {}",
-                verb(change.kind, true),
-                out.join(&change.path).display()
-            );
-        }
-        if plan.is_empty() {
-            eprintln!("{} is up to date ({} files)", out.display(), plan.unchanged);
-            return OK;
-        }
+    // One write per line would cost a system call per generated file.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    for (path, kind) in &done.changes {
+        let _ = writeln!(
+            stdout,
+            "{} {}",
+            verb(*kind, check),
+            out.join(path).display()
+        );
+    }
+    let _ = stdout.flush();
+    if !check {
+        eprintln!(
+            "{}: {}, {} unchanged",
+            out.display(),
+            summary(&done),
+            done.unchanged
+        );
+        OK
+    } else if done.is_empty() {
+        eprintln!("{} is up to date ({} files)", out.display(), done.unchanged);
+        OK
+    } else {
         eprintln!(
             "{} is stale: {}; run `monocle compile`",
             out.display(),
-            summary(&plan)
+            summary(&done)
         );
-        return FAILED;
+        FAILED
     }
-    if let Err(err) = write::apply(out, &compiled.artifacts, &plan) {
-        return io_failure(&err);
-    }
-    for change in &plan.changes {
-        println!(
-            "{} {}",
-            verb(change.kind, false),
-            out.join(&change.path).display()
-        );
-    }
-    eprintln!(
-        "{}: {}, {} unchanged",
-        out.display(),
-        summary(&plan),
-        plan.unchanged
-    );
-    OK
 }
 
 fn fmt(spec: &Path, check: bool) -> u8 {
@@ -348,13 +355,12 @@ fn verb(kind: ChangeKind, would: bool) -> &'static str {
     }
 }
 
-fn summary(plan: &Plan) -> String {
-    let count = |k: ChangeKind| plan.changes.iter().filter(|c| c.kind == k).count();
+fn summary(done: &write::Report) -> String {
     format!(
         "{} created, {} updated, {} deleted",
-        count(ChangeKind::Create),
-        count(ChangeKind::Update),
-        count(ChangeKind::Delete)
+        done.count(ChangeKind::Create),
+        done.count(ChangeKind::Update),
+        done.count(ChangeKind::Delete)
     )
 }
 

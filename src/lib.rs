@@ -32,6 +32,8 @@ pub mod write;
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use diagnostic::Diagnostic;
 use source::Sources;
 use write::Artifact;
@@ -94,4 +96,40 @@ pub fn compile_sources(
         },
         model,
     ))
+}
+
+/// Lowers and emits a checked spec cluster by cluster, handing each
+/// cluster's files (and last the fleet-wide ones) to `sink` as soon as they
+/// are ready, so memory holds a few clusters' output rather than the
+/// fleet's. Clusters are produced in parallel and arrive in no particular
+/// order; `sink` runs on the calling thread. An error from `sink` stops the
+/// producers and is returned.
+pub fn emit_streaming<E>(
+    checked: &check::Checked,
+    sources: &Sources,
+    inputs: &Inputs,
+    mut sink: impl FnMut(Vec<Artifact>) -> Result<(), E>,
+) -> Result<(), E> {
+    let spec = &checked.spec;
+    let lowering = lower::Lowering::new(spec, sources);
+    let emitter = emit::Emitter::default();
+    let order = lowering.order();
+    let (lowering, emitter, order) = (&lowering, &emitter, &order);
+    std::thread::scope(|scope| {
+        // A short queue bounds memory: producers wait while the sink (the
+        // disk) catches up.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Artifact>>(2);
+        scope.spawn(move || {
+            // A failed send means the sink gave up: stop producing.
+            let _ = order
+                .par_iter()
+                .try_for_each_with(tx, |tx, &i| tx.send(emitter.cluster(&lowering.cluster(i))));
+        });
+        // Returning early drops `rx`, which makes the producers' sends fail.
+        rx.iter().try_for_each(&mut sink)
+    })?;
+    match lower::lower_buckets(spec, inputs.previous_buckets.as_deref()) {
+        Some(buckets) => sink(emit::emit_buckets(&buckets)),
+        None => Ok(()),
+    }
 }

@@ -1,0 +1,119 @@
+//! Path safety: what may be written, and where it stands on disk.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use super::{Artifact, MANIFEST, TMP_MARKER, WriteError, io_err};
+
+/// The temporary name beside `target`: hidden, marked, and never ending in
+/// an extension a tool would read (`.yaml`, `.json`, `.alloy`).
+pub(super) fn temp_name(target: &Path, suffix: &str) -> PathBuf {
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    target.with_file_name(format!(
+        ".{name}{TMP_MARKER}{}.{suffix}",
+        std::process::id()
+    ))
+}
+
+/// Temporary files and folders under `out` left by interrupted runs
+/// (symlinks are not followed; a planted link named like one is removed,
+/// never its target). A temporary folder is listed, not its contents.
+pub(super) fn leftovers(out: &Path) -> Vec<PathBuf> {
+    let is_temp = |e: &walkdir::DirEntry| e.file_name().to_string_lossy().contains(TMP_MARKER);
+    let mut found = Vec::new();
+    let mut walk = walkdir::WalkDir::new(out).min_depth(1).into_iter();
+    while let Some(entry) = walk.next() {
+        let Ok(entry) = entry else { continue };
+        if is_temp(&entry) {
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            found.push(entry.into_path());
+        }
+    }
+    found
+}
+
+/// Reject any path that could leave `out`, alias another path or clash with our own files.
+pub(super) fn validate(path: &str) -> Result<(), WriteError> {
+    let bytes = path.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    let bad_char = path.chars().any(|c| c == '\\' || c.is_control());
+    let bad_part = path
+        .split('/')
+        .any(|p| p.is_empty() || p == "." || p == ".." || p.contains(TMP_MARKER));
+    let first = path.split('/').next().unwrap_or_default();
+    if path.is_empty() || drive || bad_char || bad_part || first == MANIFEST {
+        return Err(WriteError::UnsafePath(path.to_owned()));
+    }
+    Ok(())
+}
+
+/// Validate every artifact path and make sure no two of them collide.
+pub(super) fn check_artifacts<'a>(
+    out: &Path,
+    artifacts: &'a [Artifact],
+) -> Result<BTreeSet<&'a str>, WriteError> {
+    let mut set = BTreeSet::new();
+    for a in artifacts {
+        validate(&a.path)?;
+        if !set.insert(a.path.as_str()) {
+            return Err(WriteError::DuplicatePath(a.path.clone()));
+        }
+    }
+    // `a` and `a/b` cannot both be files.
+    for path in &set {
+        for (i, _) in path.match_indices('/') {
+            if set.contains(&path[..i]) {
+                return Err(WriteError::Conflict {
+                    path: out.join(&path[..i]),
+                    reason: "is generated as a file but is also a parent folder",
+                });
+            }
+        }
+    }
+    Ok(set)
+}
+
+pub(super) fn check_out_dir(out: &Path) -> Result<(), WriteError> {
+    match fs::metadata(out) {
+        Ok(m) if !m.is_dir() => Err(WriteError::Conflict {
+            path: out.to_path_buf(),
+            reason: "is not a directory",
+        }),
+        Err(e) if e.kind() != ErrorKind::NotFound => Err(io_err(out, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Where `rel` stands on disk: `Some(full path)` for an existing regular file,
+/// `None` if missing. Every component is checked with `symlink_metadata` so a
+/// planted symlink can never redirect a read, write or delete outside `out`.
+pub(super) fn inspect(out: &Path, rel: &str) -> Result<Option<PathBuf>, WriteError> {
+    let mut full = out.to_path_buf();
+    let mut parts = rel.split('/').peekable();
+    while let Some(part) = parts.next() {
+        full.push(part);
+        let kind = match fs::symlink_metadata(&full) {
+            Ok(meta) => meta.file_type(),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_err(&full, e)),
+        };
+        let last = parts.peek().is_none();
+        let reason = if kind.is_symlink() {
+            "is a symlink; refusing to follow it"
+        } else if last && kind.is_file() {
+            return Ok(Some(full));
+        } else if !last && kind.is_dir() {
+            continue;
+        } else if last {
+            "is in the way: it is not a regular file"
+        } else {
+            "is in the way: it is not a directory"
+        };
+        return Err(WriteError::Conflict { path: full, reason });
+    }
+    Ok(None)
+}

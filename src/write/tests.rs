@@ -1,0 +1,494 @@
+use super::*;
+
+fn art(path: &str, text: &str) -> Artifact {
+    Artifact {
+        path: path.into(),
+        bytes: text.into(),
+    }
+}
+
+fn build(out: &Path, artifacts: &[Artifact]) -> Plan {
+    let p = plan(out, artifacts).unwrap();
+    apply(out, artifacts, &p).unwrap();
+    p
+}
+
+fn kinds(p: &Plan) -> Vec<(&str, ChangeKind)> {
+    p.changes
+        .iter()
+        .map(|c| (c.path.as_str(), c.kind))
+        .collect()
+}
+
+#[test]
+fn creates_files_and_manifest_in_missing_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let arts = [art("b.yaml", "b\n"), art("a/x.yaml", "x\n")];
+    let p = build(&out, &arts);
+    assert_eq!(
+        kinds(&p),
+        [
+            ("a/x.yaml", ChangeKind::Create),
+            ("b.yaml", ChangeKind::Create)
+        ]
+    );
+    assert_eq!(fs::read_to_string(out.join("a/x.yaml")).unwrap(), "x\n");
+    assert_eq!(
+        fs::read_to_string(out.join(MANIFEST)).unwrap(),
+        format!("{MANIFEST_HEADER}\na/x.yaml\nb.yaml\n")
+    );
+    let leftovers = fs::read_dir(&out).unwrap().flatten();
+    assert!(
+        leftovers
+            .into_iter()
+            .all(|e| !e.file_name().to_string_lossy().contains(TMP_MARKER))
+    );
+}
+
+#[test]
+fn second_run_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    let arts = [art("a.yaml", "a\n")];
+    build(out, &arts);
+    let mtime = |p: &str| fs::metadata(out.join(p)).unwrap().modified().unwrap();
+    let before = (mtime("a.yaml"), mtime(MANIFEST));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let p = build(out, &arts);
+    assert!(p.is_empty());
+    assert_eq!(p.unchanged, 1);
+    assert_eq!((mtime("a.yaml"), mtime(MANIFEST)), before);
+}
+
+#[test]
+fn updates_changed_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    build(tmp.path(), &[art("a.yaml", "old\n")]);
+    let p = build(tmp.path(), &[art("a.yaml", "new\n")]);
+    assert_eq!(kinds(&p), [("a.yaml", ChangeKind::Update)]);
+    assert_eq!(p.changes[0].old.as_deref(), Some(&b"old\n"[..]));
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("a.yaml")).unwrap(),
+        "new\n"
+    );
+}
+
+#[test]
+fn deletes_owned_file_no_longer_generated_and_empty_dirs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    build(
+        out,
+        &[
+            art("keep.yaml", "k"),
+            art("a/b/c.yaml", "c"),
+            art("a/d.yaml", "d"),
+        ],
+    );
+    let p = build(out, &[art("keep.yaml", "k")]);
+    assert_eq!(
+        kinds(&p),
+        [
+            ("a/b/c.yaml", ChangeKind::Delete),
+            ("a/d.yaml", ChangeKind::Delete)
+        ]
+    );
+    assert!(!out.join("a").exists(), "empty dirs are cleaned up");
+    assert!(out.join("keep.yaml").exists());
+    assert_eq!(
+        fs::read_to_string(out.join(MANIFEST)).unwrap(),
+        format!("{MANIFEST_HEADER}\nkeep.yaml\n")
+    );
+}
+
+#[test]
+fn foreign_files_are_never_touched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    fs::create_dir(out.join("a")).unwrap();
+    fs::write(out.join("a/notes.txt"), "mine").unwrap();
+    fs::write(out.join("README"), "mine").unwrap();
+    build(out, &[art("a/x.yaml", "x")]);
+    let p = build(out, &[]);
+    assert_eq!(kinds(&p), [("a/x.yaml", ChangeKind::Delete)]);
+    assert_eq!(fs::read_to_string(out.join("a/notes.txt")).unwrap(), "mine");
+    assert_eq!(fs::read_to_string(out.join("README")).unwrap(), "mine");
+}
+
+#[test]
+fn unsafe_and_duplicate_paths_are_rejected() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in [
+        "",
+        "../x",
+        "/etc/x",
+        "a//b",
+        "a/./b",
+        "C:/x",
+        "a\\b",
+        "a/",
+        "a/..",
+        "x\ny",
+        "nul\0",
+        MANIFEST,
+        "a/.b.monocle-tmp-1",
+    ] {
+        let err = plan(tmp.path(), &[art(bad, "")]).unwrap_err();
+        assert!(matches!(err, WriteError::UnsafePath(_)), "{bad:?}: {err}");
+        assert!(read_existing(tmp.path(), bad).is_err());
+    }
+    let dup = plan(tmp.path(), &[art("a", "1"), art("a", "2")]).unwrap_err();
+    assert!(matches!(dup, WriteError::DuplicatePath(_)));
+    let clash = plan(tmp.path(), &[art("a", "1"), art("a/b", "2")]).unwrap_err();
+    assert!(matches!(clash, WriteError::Conflict { .. }));
+}
+
+#[test]
+fn tampered_manifest_never_deletes_outside_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(tmp.path().join("evil"), "precious").unwrap();
+    fs::write(out.join(MANIFEST), format!("{MANIFEST_HEADER}\n../evil\n")).unwrap();
+    let err = plan(&out, &[]).unwrap_err();
+    assert!(
+        matches!(err, WriteError::BadManifest { line: 2, .. }),
+        "{err}"
+    );
+    assert!(apply(&out, &[], &Plan::default()).is_err());
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("evil")).unwrap(),
+        "precious"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(&out).unwrap();
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("x"), "precious").unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("link")).unwrap();
+    fs::write(out.join(MANIFEST), format!("{MANIFEST_HEADER}\nlink/x\n")).unwrap();
+    let err = plan(&out, &[art("link/y", "y")]).unwrap_err();
+    assert!(matches!(err, WriteError::Conflict { .. }), "{err}");
+    let err = plan(&out, &[]).unwrap_err();
+    assert!(matches!(err, WriteError::Conflict { .. }), "{err}");
+    assert!(read_existing(&out, "link/x").is_err());
+    assert_eq!(fs::read_to_string(outside.join("x")).unwrap(), "precious");
+    assert!(!outside.join("y").exists());
+}
+
+#[test]
+fn directory_in_the_way_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("a.yaml")).unwrap();
+    let err = plan(tmp.path(), &[art("a.yaml", "a")]).unwrap_err();
+    assert!(matches!(err, WriteError::Conflict { .. }), "{err}");
+}
+
+/// Every file and folder under `dir` (hidden ones too): path → bytes
+/// (`None` for a folder).
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
+    if !dir.exists() {
+        return Default::default();
+    }
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            let bytes = e.file_type().is_file().then(|| fs::read(e.path()).unwrap());
+            (rel.replace('\\', "/"), bytes)
+        })
+        .collect()
+}
+
+/// The files of a tree: folders left empty by an interrupted cleanup are
+/// not output (git does not even record them).
+fn files(t: std::collections::BTreeMap<String, Option<Vec<u8>>>) -> Vec<(String, Option<Vec<u8>>)> {
+    t.into_iter().filter(|(_, v)| v.is_some()).collect()
+}
+
+fn leftover_names(dir: &Path) -> Vec<String> {
+    tree(dir)
+        .into_keys()
+        .filter(|p| p.contains(TMP_MARKER))
+        .collect()
+}
+
+/// A tree to change: files in nested folders, a foreign file, an owned
+/// file to delete whose folder empties, one to update, one unchanged.
+fn before_and_after() -> (Vec<Artifact>, Vec<Artifact>) {
+    let before = vec![
+        art("keep.yaml", "same\n"),
+        art("c1/rules/a.yaml", "old a\n"),
+        art("c1/gone/x.yaml", "x\n"),
+        art("c2/b.json", "{}\n"),
+    ];
+    let after = vec![
+        art("keep.yaml", "same\n"),
+        art("c1/rules/a.yaml", "new a\n"),
+        art("c2/b.json", "{\"b\": 1}\n"),
+        art("c3/deep/new.yaml", "new\n"),
+        art("c1/rules/added.yaml", "added\n"),
+    ];
+    (before, after)
+}
+
+fn setup(out: &Path, with_before: bool) {
+    if with_before {
+        build(out, &before_and_after().0);
+        fs::write(out.join("c1/notes.txt"), "mine\n").unwrap();
+    }
+}
+
+/// The steps a successful apply announces, in order.
+fn steps(with_before: bool) -> Vec<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    setup(&out, with_before);
+    let after = before_and_after().1;
+    let p = plan(&out, &after).unwrap();
+    let mut seen = Vec::new();
+    apply_with_hook(&out, &after, &p, &mut |s| {
+        seen.push(format!("{s:?}"));
+        Ok(())
+    })
+    .unwrap();
+    seen
+}
+
+#[test]
+fn a_failure_at_any_step_leaves_the_folder_as_it_was() {
+    for with_before in [true, false] {
+        let steps = steps(with_before);
+        assert!(steps.len() > 10, "{steps:?}");
+        let (tmp, expected) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        setup(&expected.path().join("out"), with_before);
+        build(&expected.path().join("out"), &before_and_after().1);
+        let expected = tree(&expected.path().join("out"));
+        for (fail_at, step) in steps.iter().enumerate() {
+            let out = tmp.path().join(format!("out-{with_before}-{fail_at}"));
+            setup(&out, with_before);
+            let original = tree(&out);
+            let after = before_and_after().1;
+            let p = plan(&out, &after).unwrap();
+            let mut n = 0;
+            let result = apply_with_hook(&out, &after, &p, &mut |_| {
+                n += 1;
+                if n - 1 == fail_at {
+                    Err(io::Error::other("injected failure"))
+                } else {
+                    Ok(())
+                }
+            });
+            if step.starts_with("Cleanup") {
+                // The commit is done: a failed cleanup leaves only garbage
+                // that the next run removes.
+                result.unwrap();
+                let mut now = files(tree(&out));
+                now.retain(|(k, _)| !k.contains(TMP_MARKER));
+                assert_eq!(now, files(expected.clone()), "after failing {step}");
+            } else {
+                let err = result.unwrap_err();
+                assert!(err.to_string().contains("file system error"), "{err}");
+                assert_eq!(tree(&out), original, "after failing {step}");
+            }
+            // A retry completes the job and leaves no temporary files.
+            build(&out, &after);
+            if step.starts_with("Cleanup") {
+                assert_eq!(
+                    files(tree(&out)),
+                    files(expected.clone()),
+                    "retry after {step}"
+                );
+            } else {
+                assert_eq!(tree(&out), expected, "retry after failing {step}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_interrupted_run_leaves_nothing_a_later_run_mistakes_for_output() {
+    let steps = steps(true);
+    let tmp = tempfile::tempdir().unwrap();
+    let expected = tmp.path().join("expected");
+    setup(&expected, true);
+    build(&expected, &before_and_after().1);
+    let expected = tree(&expected);
+    for (stop_at, step) in steps.iter().enumerate() {
+        let out = tmp.path().join(format!("out-{stop_at}"));
+        setup(&out, true);
+        let after = before_and_after().1;
+        let p = plan(&out, &after).unwrap();
+        // A panic in the hook stops the run dead, like a kill: no rollback.
+        let killed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut n = 0;
+            let _ = apply_with_hook(&out, &after, &p, &mut |_| {
+                n += 1;
+                assert!(n - 1 != stop_at, "killed");
+                Ok(())
+            });
+        }));
+        assert!(killed.is_err());
+        for name in leftover_names(&out) {
+            // Inside a temporary folder, the folder is what must be hidden.
+            let file = name.split('/').find(|p| p.contains(TMP_MARKER)).unwrap();
+            assert!(file.starts_with('.'), "{name} is not hidden");
+            assert!(
+                !file.ends_with(".yaml") && !file.ends_with(".json"),
+                "{name}"
+            );
+        }
+        // The next run never plans a temporary file, and removes them all.
+        let again = plan(&out, &after).unwrap();
+        assert!(
+            again.changes.iter().all(|c| !c.path.contains(TMP_MARKER)),
+            "{:?}",
+            kinds(&again)
+        );
+        apply(&out, &after, &again).unwrap();
+        assert_eq!(
+            files(tree(&out)),
+            files(expected.clone()),
+            "after a run killed at {step}"
+        );
+    }
+}
+
+#[test]
+fn leftovers_of_other_runs_are_ignored_then_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    let arts = [art("a/x.yaml", "x\n")];
+    build(out, &arts);
+    fs::write(out.join("a/.x.yaml.monocle-tmp-1.new"), "half").unwrap();
+    fs::write(out.join("a/.x.yaml.monocle-tmp-2.old"), "x\n").unwrap();
+    fs::create_dir(out.join("b")).unwrap();
+    fs::write(out.join("b/.y.yaml.monocle-tmp-3.new"), "orphan").unwrap();
+    let p = plan(out, &arts).unwrap();
+    assert!(p.is_empty(), "{:?}", kinds(&p));
+    apply(out, &arts, &p).unwrap();
+    assert!(leftover_names(out).is_empty(), "{:?}", leftover_names(out));
+    assert!(
+        !out.join("b").exists(),
+        "a folder holding only a leftover goes too"
+    );
+    assert_eq!(fs::read_to_string(out.join("a/x.yaml")).unwrap(), "x\n");
+}
+
+#[test]
+fn read_existing_returns_generated_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    build(tmp.path(), &[art("s/state.json", "{}")]);
+    let got = read_existing(tmp.path(), "s/state.json").unwrap();
+    assert_eq!(got.as_deref(), Some(&b"{}"[..]));
+    assert_eq!(read_existing(tmp.path(), "nope").unwrap(), None);
+}
+
+fn session_report(out: &Path, mode: Mode, batches: &[&[Artifact]]) -> Report {
+    let mut session = Session::open(out, mode).unwrap();
+    for batch in batches {
+        session.add(batch).unwrap();
+    }
+    session.finish().unwrap()
+}
+
+#[test]
+fn a_session_fed_in_batches_in_any_order_matches_one_apply() {
+    let (before, after) = before_and_after();
+    let (tmp, expected) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (out, want) = (tmp.path().join("out"), expected.path().join("out"));
+    build(&out, &before);
+    build(&want, &before);
+    let p = build(&want, &after);
+    let mut reversed = after.clone();
+    reversed.reverse();
+    let (first, second) = reversed.split_at(2);
+    let report = session_report(&out, Mode::Write, &[second, first]);
+    assert_eq!(tree(&out), tree(&want));
+    let planned: Vec<(String, ChangeKind)> =
+        p.changes.iter().map(|c| (c.path.clone(), c.kind)).collect();
+    assert_eq!(report.changes, planned);
+    assert_eq!(report.unchanged, p.unchanged);
+}
+
+#[test]
+fn check_mode_reports_changes_and_touches_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (before, after) = before_and_after();
+    let report = session_report(&out, Mode::Check, &[&before]);
+    assert_eq!(report.count(ChangeKind::Create), before.len());
+    assert!(!out.exists(), "check mode never creates the folder");
+    build(&out, &before);
+    let original = tree(&out);
+    let report = session_report(&out, Mode::Check, &[&after]);
+    let planned = plan(&out, &after).unwrap();
+    let planned: Vec<(String, ChangeKind)> = planned
+        .changes
+        .iter()
+        .map(|c| (c.path.clone(), c.kind))
+        .collect();
+    assert_eq!(report.changes, planned);
+    assert_eq!(tree(&out), original);
+    assert!(session_report(&out, Mode::Check, &[&before]).is_empty());
+}
+
+#[test]
+fn nothing_is_visible_before_finish_and_an_unfinished_session_undoes_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build(&out, &before_and_after().0);
+    let original = tree(&out);
+    let after = before_and_after().1;
+    {
+        let mut session = Session::open(&out, Mode::Write).unwrap();
+        session.add(&after).unwrap();
+        let visible: Vec<String> = tree(&out)
+            .into_keys()
+            .filter(|p| !p.contains(TMP_MARKER))
+            .collect();
+        let before: Vec<String> = original.keys().cloned().collect();
+        assert_eq!(visible, before, "staged work is hidden until finish");
+        assert!(!out.join("c3").exists());
+    }
+    assert_eq!(tree(&out), original, "dropping the session rolled it back");
+}
+
+#[test]
+fn a_failure_in_a_later_batch_undoes_the_earlier_batches() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build(&out, &before_and_after().0);
+    let original = tree(&out);
+    let after = before_and_after().1;
+    let mut writes = 0;
+    let hook = Box::new(|step: Step<'_>| {
+        if matches!(step, Step::Stage(_)) {
+            writes += 1;
+            if writes == 3 {
+                return Err(io::Error::other("disk full"));
+            }
+        }
+        Ok(())
+    });
+    let mut session = Session::open_with_hook(&out, Mode::Write, hook).unwrap();
+    let mut failed = None;
+    for artifact in &after {
+        if let Err(err) = session.add(std::slice::from_ref(artifact)) {
+            failed = Some(err);
+            break;
+        }
+    }
+    assert!(failed.is_some());
+    drop(session);
+    assert_eq!(tree(&out), original);
+}
