@@ -208,7 +208,9 @@ fn compile(spec: &Path, out: &Path, check: bool, format: Format) -> u8 {
     };
     let mode = if check { Mode::Check } else { Mode::Write };
     let done = write::Session::open(out, mode).and_then(|mut session| {
-        crate::emit_streaming(&checked, &sources, &inputs, |batch| session.add(&batch))?;
+        crate::emit_streaming(&checked, &sources, &inputs, |path, bytes| {
+            session.add_file(path, bytes)
+        })?;
         session.finish()
     });
     let done = match done {

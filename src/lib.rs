@@ -98,17 +98,16 @@ pub fn compile_sources(
     ))
 }
 
-/// Lowers and emits a checked spec cluster by cluster, handing each
-/// cluster's files (and last the fleet-wide ones) to `sink` as soon as they
-/// are ready, so memory holds a few clusters' output rather than the
-/// fleet's. Clusters are produced in parallel and arrive in no particular
-/// order; `sink` runs on the calling thread. An error from `sink` stops the
-/// producers and is returned.
+/// Lowers and emits a checked spec cluster by cluster, handing each file
+/// (path, bytes) to `sink` as soon as its cluster is ready, so memory holds
+/// a few clusters' output rather than the fleet's. Clusters are produced in
+/// parallel and arrive in no particular order; `sink` runs on the calling
+/// thread. An error from `sink` stops the producers and is returned.
 pub fn emit_streaming<E>(
     checked: &check::Checked,
     sources: &Sources,
     inputs: &Inputs,
-    mut sink: impl FnMut(Vec<Artifact>) -> Result<(), E>,
+    mut sink: impl FnMut(String, &[u8]) -> Result<(), E>,
 ) -> Result<(), E> {
     let spec = &checked.spec;
     let lowering = lower::Lowering::new(spec, sources);
@@ -118,18 +117,20 @@ pub fn emit_streaming<E>(
     std::thread::scope(|scope| {
         // A short queue bounds memory: producers wait while the sink (the
         // disk) catches up.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Artifact>>(2);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<emit::ClusterFiles>(2);
         scope.spawn(move || {
             // A failed send means the sink gave up: stop producing.
             let _ = order
                 .par_iter()
-                .try_for_each_with(tx, |tx, &i| tx.send(emitter.cluster(&lowering.cluster(i))));
+                .try_for_each_with(tx, |tx, &i| tx.send(emitter.files(&lowering.cluster(i))));
         });
         // Returning early drops `rx`, which makes the producers' sends fail.
-        rx.iter().try_for_each(&mut sink)
+        rx.iter()
+            .try_for_each(|files| files.iter().try_for_each(|(path, bytes)| sink(path, bytes)))
     })?;
-    match lower::lower_buckets(spec, inputs.previous_buckets.as_deref()) {
-        Some(buckets) => sink(emit::emit_buckets(&buckets)),
-        None => Ok(()),
+    let buckets = lower::lower_buckets(spec, inputs.previous_buckets.as_deref());
+    for artifact in buckets.iter().flat_map(emit::emit_buckets) {
+        sink(artifact.path, &artifact.bytes)?;
     }
+    Ok(())
 }

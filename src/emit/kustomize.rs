@@ -8,9 +8,8 @@ use super::{Emitted, yaml};
 pub const FILE: &str = "kustomization.yaml";
 
 /// `files` are the cluster's other files (paths relative to the cluster).
-pub fn emit(files: &[Emitted]) -> Emitted {
+pub fn emit<'a>(files: impl Iterator<Item = &'a Emitted>) -> Emitted {
     let mut resources: Vec<&str> = files
-        .iter()
         .filter(|f| f.resource)
         .map(|f| f.path.as_str())
         .collect();

@@ -62,11 +62,58 @@ pub struct Emitter {
 impl Emitter {
     /// The files of one cluster (paths under `<cluster>/`), sorted by path.
     pub fn cluster(&self, cluster: &ClusterModel) -> Vec<Artifact> {
-        let mut files: Vec<Artifact> = cluster_files(cluster, &self.shared)
-            .into_iter()
-            .map(|f| Artifact {
-                path: format!("{}/{}", cluster.name, f.path),
-                bytes: f.bytes,
+        self.files(cluster).into_artifacts()
+    }
+
+    /// The files of one cluster, without copying the ones it shares.
+    pub fn files(&self, cluster: &ClusterModel) -> ClusterFiles {
+        let fingerprint = selection_fingerprint(cluster);
+        let mut stored: Option<Arc<ClusterModel>> = None;
+        let mut parts: Vec<Arc<Vec<Emitted>>> = EMITTERS
+            .iter()
+            .enumerate()
+            .map(|(i, (emit, same))| match same {
+                Some(same) => {
+                    self.shared
+                        .get_or_emit((i, fingerprint), cluster, *same, &mut stored, || {
+                            emit(cluster)
+                        })
+                }
+                None => Arc::new(emit(cluster)),
+            })
+            .collect();
+        let kustomization = kustomize::emit(parts.iter().flat_map(|p| p.iter()));
+        parts.push(Arc::new(vec![kustomization]));
+        ClusterFiles {
+            cluster: cluster.name.clone(),
+            parts,
+        }
+    }
+}
+
+/// The files of one cluster: emitted for it, or shared (not copied) with
+/// the clusters of the same selection.
+pub struct ClusterFiles {
+    cluster: String,
+    parts: Vec<Arc<Vec<Emitted>>>,
+}
+
+impl ClusterFiles {
+    /// Every file as (path under `<cluster>/`, bytes), in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (String, &[u8])> {
+        self.parts
+            .iter()
+            .flat_map(|p| p.iter())
+            .map(|f| (format!("{}/{}", self.cluster, f.path), f.bytes.as_slice()))
+    }
+
+    /// The files as artifacts, sorted by path.
+    pub fn into_artifacts(self) -> Vec<Artifact> {
+        let mut files: Vec<Artifact> = self
+            .iter()
+            .map(|(path, bytes)| Artifact {
+                path,
+                bytes: bytes.to_vec(),
             })
             .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -74,72 +121,84 @@ impl Emitter {
     }
 }
 
-/// An emitter and the part of the cluster model its output depends on
-/// (`None`: the output is specific to the cluster).
+/// An emitter and, when its output can be shared, whether two clusters
+/// agree on every model part it reads.
 type EmitterFn = (
     fn(&ClusterModel) -> Vec<Emitted>,
-    fn(&ClusterModel) -> Option<String>,
+    Option<fn(&ClusterModel, &ClusterModel) -> bool>,
 );
 
 const EMITTERS: [EmitterFn; 7] = [
-    (monitors::emit, |c| Some(format!("{:?}", c.monitors))),
-    (prometheus::emit, |_| None),
-    (rules::emit, |c| Some(format!("{:?}", c.rule_files))),
-    (slo::emit, |c| Some(format!("{:?}", c.slos))),
-    (alertmanager::emit, |_| None),
-    (grafana::emit, |c| {
-        Some(format!(
-            "{:?}{:?}{}",
-            c.dashboards, c.slos, c.prometheus.namespace
-        ))
-    }),
-    (alloy::emit, |_| None),
+    (monitors::emit, Some(|a, b| a.monitors == b.monitors)),
+    (prometheus::emit, None),
+    (rules::emit, Some(|a, b| a.rule_files == b.rule_files)),
+    (slo::emit, Some(|a, b| a.slos == b.slos)),
+    (alertmanager::emit, None),
+    (
+        grafana::emit,
+        Some(|a, b| {
+            a.dashboards == b.dashboards
+                && a.slos == b.slos
+                && a.prometheus.namespace == b.prometheus.namespace
+        }),
+    ),
+    (alloy::emit, None),
 ];
 
+/// A cheap summary of what a cluster selects, to find the clusters it may
+/// share files with; the emitter's full comparison decides.
+fn selection_fingerprint(c: &ClusterModel) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    c.prometheus.namespace.hash(&mut hasher);
+    for m in &c.monitors {
+        m.name.hash(&mut hasher);
+    }
+    for r in &c.rule_files {
+        (&r.service, r.alerts.len()).hash(&mut hasher);
+    }
+    for s in &c.slos {
+        (&s.service, &s.name).hash(&mut hasher);
+    }
+    for d in &c.dashboards {
+        d.uid.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// Files that clusters with the same selection share: emitted once, then
-/// copied. Keys are the model parts themselves (compared in full, hashed
-/// only to find them), so sharing can never mix up two clusters.
+/// handed out again. Each entry keeps the model of the cluster it was
+/// emitted for, compared in full, so sharing can never mix up two clusters.
 #[derive(Default)]
 struct Shared {
     entries: Mutex<HashMap<(usize, u64), Vec<SharedEntry>>>,
 }
 
-/// A model part (its debug text) and the files emitted for it.
-type SharedEntry = (String, Arc<Vec<Emitted>>);
+type SharedEntry = (Arc<ClusterModel>, Arc<Vec<Emitted>>);
 
 impl Shared {
     fn get_or_emit(
         &self,
-        emitter: usize,
-        key: String,
+        slot: (usize, u64),
+        cluster: &ClusterModel,
+        same: fn(&ClusterModel, &ClusterModel) -> bool,
+        stored: &mut Option<Arc<ClusterModel>>,
         emit: impl FnOnce() -> Vec<Emitted>,
-    ) -> Vec<Emitted> {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        key.hash(&mut hasher);
-        let slot = (emitter, hasher.finish());
+    ) -> Arc<Vec<Emitted>> {
         if let Ok(entries) = self.entries.lock()
             && let Some((_, files)) = entries
                 .get(&slot)
-                .and_then(|v| v.iter().find(|(k, _)| *k == key))
+                .and_then(|v| v.iter().find(|(model, _)| same(model, cluster)))
         {
-            return files.as_ref().clone();
+            return files.clone();
         }
         let files = Arc::new(emit());
+        let model = stored.get_or_insert_with(|| Arc::new(cluster.clone()));
         if let Ok(mut entries) = self.entries.lock() {
-            entries.entry(slot).or_default().push((key, files.clone()));
+            entries
+                .entry(slot)
+                .or_default()
+                .push((model.clone(), files.clone()));
         }
-        files.as_ref().clone()
+        files
     }
-}
-
-fn cluster_files(cluster: &ClusterModel, shared: &Shared) -> Vec<Emitted> {
-    let mut files: Vec<Emitted> = Vec::new();
-    for (i, (emit, part)) in EMITTERS.iter().enumerate() {
-        match part(cluster) {
-            Some(key) => files.extend(shared.get_or_emit(i, key, || emit(cluster))),
-            None => files.extend(emit(cluster)),
-        }
-    }
-    files.push(kustomize::emit(&files));
-    files
 }

@@ -174,10 +174,15 @@ impl<'h> Session<'h> {
     /// stages the new and changed ones. Nothing visible changes yet.
     pub fn add(&mut self, artifacts: &[Artifact]) -> Result<(), WriteError> {
         for artifact in artifacts {
-            let result = self.add_one(artifact);
-            self.guard(result)?;
+            self.add_file(artifact.path.clone(), &artifact.bytes)?;
         }
         Ok(())
+    }
+
+    /// [`add`](Self::add) for one file: `path` relative to the output folder.
+    pub fn add_file(&mut self, path: String, bytes: &[u8]) -> Result<(), WriteError> {
+        let result = self.add_one(path, bytes);
+        self.guard(result)
     }
 
     /// Deletes the files the manifest owns that were not generated this
@@ -204,8 +209,8 @@ impl<'h> Session<'h> {
         (self.hook)(step).map_err(|e| io_err(path, e))
     }
 
-    fn add_one(&mut self, artifact: &Artifact) -> Result<(), WriteError> {
-        let rel = artifact.path.as_str();
+    fn add_one(&mut self, path: String, bytes: &[u8]) -> Result<(), WriteError> {
+        let rel = path.as_str();
         validate(rel)?;
         if self.files.contains_key(rel) {
             return Err(WriteError::DuplicatePath(rel.to_owned()));
@@ -215,13 +220,13 @@ impl<'h> Session<'h> {
         let state = match self.folder(dir)? {
             Folder::Missing => State::InNewFolder,
             Folder::New(folder) => {
-                self.write_new(&folder.join(name), &artifact.bytes)?;
+                self.write_new(&folder.join(name), bytes)?;
                 State::InNewFolder
             }
             Folder::Real => {
                 let target = self.out.join(rel);
                 let kind = match file_len(&target)? {
-                    Some(len) if self.same(&target, len, &artifact.bytes)? => None,
+                    Some(len) if self.same(&target, len, bytes)? => None,
                     Some(_) => Some(ChangeKind::Update),
                     None => Some(ChangeKind::Create),
                 };
@@ -229,14 +234,14 @@ impl<'h> Session<'h> {
                     None => State::Unchanged,
                     Some(kind) => {
                         if write {
-                            self.stage(&target, &artifact.bytes, "new")?;
+                            self.stage(&target, bytes, "new")?;
                         }
                         State::Staged(kind)
                     }
                 }
             }
         };
-        self.files.insert(rel.to_owned(), state);
+        self.files.insert(path, state);
         Ok(())
     }
 
@@ -291,11 +296,14 @@ impl<'h> Session<'h> {
         if len != bytes.len() as u64 {
             return Ok(false);
         }
-        self.buffer.clear();
-        File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut self.buffer))
-            .map_err(|e| io_err(path, e))?;
-        Ok(self.buffer == bytes)
+        // Exactly `len` bytes: `read_to_end` would ask the kernel for the
+        // size again. A file that changes meanwhile compares unequal or fails.
+        self.buffer.resize(bytes.len(), 0);
+        match File::open(path).and_then(|mut f| f.read_exact(&mut self.buffer)) {
+            Ok(()) => Ok(self.buffer == bytes),
+            Err(e) if e.kind() == ErrorKind::UnexpectedEof => Ok(false),
+            Err(e) => Err(io_err(path, e)),
+        }
     }
 
     /// Writes a file inside a new folder (nothing can be there yet).
