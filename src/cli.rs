@@ -209,7 +209,7 @@ fn compile(spec: &Path, out: &Path, check: bool, format: Format) -> u8 {
     let mode = if check { Mode::Check } else { Mode::Write };
     let done = write::Session::open(out, mode).and_then(|mut session| {
         crate::emit_streaming(&checked, &sources, &inputs, |path, bytes| {
-            session.add_file(path, bytes)
+            session.add_file(&path, bytes)
         })?;
         session.finish()
     });
@@ -219,13 +219,8 @@ fn compile(spec: &Path, out: &Path, check: bool, format: Format) -> u8 {
     };
     // One write per line would cost a system call per generated file.
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    for (path, kind) in &done.changes {
-        let _ = writeln!(
-            stdout,
-            "{} {}",
-            verb(*kind, check),
-            out.join(path).display()
-        );
+    for (path, kind) in done.changes() {
+        let _ = writeln!(stdout, "{} {}", verb(kind, check), out.join(path).display());
     }
     let _ = stdout.flush();
     if !check {

@@ -2,12 +2,13 @@
 //! paths are kept, so memory does not grow with the size of the output;
 //! the output folder changes all at once in [`Session::finish`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, ErrorKind, Read as _, Write as _};
+use std::io::{self, BufWriter, ErrorKind, Read as _, Write as _};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::manifest::{manifest_text, read_manifest};
+use super::manifest::{Manifest, manifest_is, write_manifest};
 use super::paths::{check_out_dir, inspect, leftovers, temp_name, validate};
 use super::{Artifact, ChangeKind, MANIFEST, Step, WriteError, io_err};
 
@@ -23,13 +24,20 @@ pub enum Mode {
 /// What a finished session changed (in `Check` mode: would change).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// Every changed path with its change, sorted by path.
-    pub changes: Vec<(String, ChangeKind)>,
+    paths: String,
+    changes: Changes,
     /// Artifacts whose bytes already matched the disk.
     pub unchanged: usize,
 }
 
 impl Report {
+    /// Every changed path with its change, sorted by path.
+    pub fn changes(&self) -> impl Iterator<Item = (&str, ChangeKind)> {
+        self.changes
+            .iter()
+            .map(|(range, kind)| (&self.paths[range.clone()], *kind))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
@@ -37,6 +45,16 @@ impl Report {
     pub fn count(&self, kind: ChangeKind) -> usize {
         self.changes.iter().filter(|(_, k)| *k == kind).count()
     }
+}
+
+/// Changed paths (ranges in a path buffer) and their changes.
+type Changes = Vec<(Range<usize>, ChangeKind)>;
+
+/// One generated file: its path (in [`Session::paths`]) and what happened to it.
+#[derive(Debug, Clone)]
+struct Entry {
+    path: Range<usize>,
+    state: State,
 }
 
 /// What happened to one generated file.
@@ -104,9 +122,11 @@ pub struct Session<'h> {
     out: PathBuf,
     mode: Mode,
     hook: Hook<'h>,
-    owned: BTreeSet<String>,
-    manifest_on_disk: Option<Vec<u8>>,
-    files: BTreeMap<String, State>,
+    owned: Manifest,
+    /// Every generated path, one after another: a large fleet has close to
+    /// a million, and one buffer costs a fraction of a string each.
+    paths: String,
+    entries: Vec<Entry>,
     folders: HashMap<String, Folder>,
     /// Real folders this session created (the output folder and its
     /// missing parents), outermost first.
@@ -136,18 +156,18 @@ impl<'h> Session<'h> {
     pub fn open_with_hook(out: &Path, mode: Mode, hook: Hook<'h>) -> Result<Self, WriteError> {
         check_out_dir(out)?;
         let out_exists = out.is_dir();
-        let (manifest_on_disk, owned) = if out_exists {
-            read_manifest(out)?
+        let owned = if out_exists {
+            Manifest::read(out)?
         } else {
-            (None, BTreeSet::new())
+            Manifest::default()
         };
         let mut session = Session {
             out: out.to_path_buf(),
             mode,
             hook,
             owned,
-            manifest_on_disk,
-            files: BTreeMap::new(),
+            paths: String::new(),
+            entries: Vec::new(),
             folders: HashMap::new(),
             created: Vec::new(),
             new_folders: Vec::new(),
@@ -174,13 +194,13 @@ impl<'h> Session<'h> {
     /// stages the new and changed ones. Nothing visible changes yet.
     pub fn add(&mut self, artifacts: &[Artifact]) -> Result<(), WriteError> {
         for artifact in artifacts {
-            self.add_file(artifact.path.clone(), &artifact.bytes)?;
+            self.add_file(&artifact.path, &artifact.bytes)?;
         }
         Ok(())
     }
 
     /// [`add`](Self::add) for one file: `path` relative to the output folder.
-    pub fn add_file(&mut self, path: String, bytes: &[u8]) -> Result<(), WriteError> {
+    pub fn add_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let result = self.add_one(path, bytes);
         self.guard(result)
     }
@@ -189,12 +209,16 @@ impl<'h> Session<'h> {
     /// time, and (in `Write` mode) commits everything at once.
     pub fn finish(mut self) -> Result<Report, WriteError> {
         let result = self.commit();
-        let report = self.guard(result)?;
+        let (changes, unchanged) = self.guard(result)?;
         self.done = true;
         if self.mode == Mode::Write {
             self.clean_up();
         }
-        Ok(report)
+        Ok(Report {
+            paths: std::mem::take(&mut self.paths),
+            changes,
+            unchanged,
+        })
     }
 
     /// Rolls back on error, so a failed session leaves nothing behind.
@@ -209,18 +233,24 @@ impl<'h> Session<'h> {
         (self.hook)(step).map_err(|e| io_err(path, e))
     }
 
-    fn add_one(&mut self, path: String, bytes: &[u8]) -> Result<(), WriteError> {
-        let rel = path.as_str();
+    fn add_one(&mut self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         validate(rel)?;
-        if self.files.contains_key(rel) {
-            return Err(WriteError::DuplicatePath(rel.to_owned()));
-        }
+        // Repeats are found at the end (the paths are sorted there); one
+        // inside a new folder is found when its file already exists.
         let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
         let write = self.mode == Mode::Write;
         let state = match self.folder(dir)? {
             Folder::Missing => State::InNewFolder,
             Folder::New(folder) => {
-                self.write_new(&folder.join(name), bytes)?;
+                self.write_new(&folder.join(name), bytes)
+                    .map_err(|e| match e {
+                        WriteError::Io { source, .. }
+                            if source.kind() == ErrorKind::AlreadyExists =>
+                        {
+                            WriteError::DuplicatePath(rel.to_owned())
+                        }
+                        e => e,
+                    })?;
                 State::InNewFolder
             }
             Folder::Real => {
@@ -241,7 +271,12 @@ impl<'h> Session<'h> {
                 }
             }
         };
-        self.files.insert(path, state);
+        let start = self.paths.len();
+        self.paths.push_str(rel);
+        self.entries.push(Entry {
+            path: start..self.paths.len(),
+            state,
+        });
         Ok(())
     }
 
@@ -312,17 +347,11 @@ impl<'h> Session<'h> {
         create_file(path, bytes)
     }
 
-    /// Writes `bytes` to the temporary file beside `target`; returns its path.
-    fn stage(&mut self, target: &Path, bytes: &[u8], suffix: &str) -> Result<PathBuf, WriteError> {
-        let temp = temp_name(target, suffix);
-        self.step(Step::Stage(&temp), &temp)?;
-        // A leftover of a crashed run with our pid is ours to replace;
-        // `create_new` then refuses to follow anything planted at the name.
-        remove_leftover(&temp)?;
-        // Not yet recorded anywhere rollback looks: a half-written temporary
-        // file is removed here.
-        create_file(&temp, bytes).inspect_err(|_| drop(fs::remove_file(&temp)))?;
-        Ok(temp)
+    /// Writes `bytes` to the temporary file beside `target`.
+    fn stage(&mut self, target: &Path, bytes: &[u8], suffix: &str) -> Result<(), WriteError> {
+        stage_file(&mut self.hook, &temp_name(target, suffix), |w| {
+            w.write_all(bytes)
+        })
     }
 
     /// Creates `dir` and its missing parents, remembering each for rollback.
@@ -344,68 +373,97 @@ impl<'h> Session<'h> {
         Ok(())
     }
 
-    fn commit(&mut self) -> Result<Report, WriteError> {
-        // `a` and `a/b` cannot both be files.
-        for path in self.files.keys() {
-            for (i, _) in path.match_indices('/') {
-                if self.files.contains_key(&path[..i]) {
-                    return Err(WriteError::Conflict {
-                        path: self.out.join(&path[..i]),
-                        reason: "is generated as a file but is also a parent folder",
-                    });
-                }
+    fn path(&self, entry: &Entry) -> &str {
+        &self.paths[entry.path.clone()]
+    }
+
+    /// The entry for `path` (the entries are sorted by then).
+    fn find(&self, path: &str) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|e| self.path(e).cmp(path))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    /// Plans the deletes and, in `Write` mode, commits. Returns the changes
+    /// (paths in `self.paths`, sorted) and the number of unchanged files.
+    fn commit(&mut self) -> Result<(Changes, usize), WriteError> {
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.sort_unstable_by(|a, b| self.path(a).cmp(self.path(b)));
+        self.entries = entries;
+        for pair in self.entries.windows(2) {
+            if self.path(&pair[0]) == self.path(&pair[1]) {
+                return Err(WriteError::DuplicatePath(self.path(&pair[0]).to_owned()));
             }
+        }
+        // `a` and `a/b` cannot both be files.
+        if let Some(entry) = self
+            .entries
+            .iter()
+            .find(|e| self.folders.contains_key(self.path(e)))
+        {
+            return Err(WriteError::Conflict {
+                path: self.out.join(self.path(entry)),
+                reason: "is generated as a file but is also a parent folder",
+            });
         }
         // Owned files the user already removed need no action.
         let mut deletes = Vec::new();
-        for path in self.owned.iter().filter(|p| !self.files.contains_key(*p)) {
+        for path in self.owned.iter().filter(|p| self.find(p).is_none()) {
             if inspect(&self.out, path)?.is_some() {
-                deletes.push(path.clone());
+                deletes.push(path.to_owned());
             }
         }
-        let mut changes: Vec<(String, ChangeKind)> = self
-            .files
+        let mut changes: Changes = self
+            .entries
             .iter()
-            .filter_map(|(path, state)| match state {
+            .filter_map(|e| match e.state {
                 State::Unchanged => None,
-                State::Staged(kind) => Some((path.clone(), *kind)),
-                State::InNewFolder => Some((path.clone(), ChangeKind::Create)),
+                State::Staged(kind) => Some((e.path.clone(), kind)),
+                State::InNewFolder => Some((e.path.clone(), ChangeKind::Create)),
             })
-            .chain(deletes.iter().map(|p| (p.clone(), ChangeKind::Delete)))
             .collect();
-        changes.sort();
-        let report = Report {
-            unchanged: self.files.len() + deletes.len() - changes.len(),
-            changes,
-        };
+        let unchanged = self.entries.len() - changes.len();
+        for path in &deletes {
+            let start = self.paths.len();
+            self.paths.push_str(path);
+            changes.push((start..self.paths.len(), ChangeKind::Delete));
+        }
+        changes.sort_by(|a, b| self.paths[a.0.clone()].cmp(&self.paths[b.0.clone()]));
         if self.mode == Mode::Check {
-            return Ok(report);
+            return Ok((changes, unchanged));
         }
 
-        let needs_claim = self.files.keys().any(|p| !self.owned.contains(p));
-        let claim = needs_claim.then(|| {
-            manifest_text(
-                self.owned
-                    .iter()
-                    .chain(self.files.keys())
-                    .map(String::as_str),
-            )
-        });
-        let last = manifest_text(self.files.keys().map(String::as_str));
-        let current = claim.as_deref().or(self.manifest_on_disk.as_deref());
-        let needs_last = current != Some(last.as_slice());
-        let manifest = self.out.join(MANIFEST);
-        let claim = match claim {
-            Some(text) => Some(self.stage(&manifest, &text, "claim")?),
-            None => None,
+        let (paths, entries) = (&self.paths, &self.entries);
+        let wanted = || entries.iter().map(|e| &paths[e.path.clone()]);
+        let needs_claim = wanted().any(|p| !self.owned.contains(p));
+        // The claim lists old and new paths; it is the final list too
+        // when nothing old is left out.
+        let claim_is_last = self.owned.iter().all(|p| self.find(p).is_some());
+        let needs_last = if needs_claim {
+            !claim_is_last
+        } else {
+            !self
+                .owned
+                .raw()
+                .is_some_and(|raw| manifest_is(raw, wanted()))
         };
-        if let Some(claim) = &claim {
-            self.staged_manifests.push(claim.clone());
-        }
+        // Written line by line: at fleet scale a manifest is tens of MB.
+        let manifest = self.out.join(MANIFEST);
+        let claim = if needs_claim {
+            let temp = temp_name(&manifest, "claim");
+            let claimed = merge(self.owned.iter(), wanted());
+            stage_file(&mut self.hook, &temp, |w| write_manifest(w, claimed))?;
+            self.staged_manifests.push(temp.clone());
+            Some(temp)
+        } else {
+            None
+        };
         let last = if needs_last {
-            let staged = self.stage(&manifest, &last, "new")?;
-            self.staged_manifests.push(staged.clone());
-            Some(staged)
+            let temp = temp_name(&manifest, "new");
+            stage_file(&mut self.hook, &temp, |w| write_manifest(w, wanted()))?;
+            self.staged_manifests.push(temp.clone());
+            Some(temp)
         } else {
             None
         };
@@ -416,13 +474,11 @@ impl<'h> Session<'h> {
         for (temp, target) in self.new_folders.clone() {
             self.place_folder(&temp, &target)?;
         }
-        let staged: Vec<String> = self
-            .files
-            .iter()
-            .filter(|(_, s)| matches!(s, State::Staged(_)))
-            .map(|(p, _)| p.clone())
+        let staged: Vec<usize> = (0..self.entries.len())
+            .filter(|i| matches!(self.entries[*i].state, State::Staged(_)))
             .collect();
-        for path in staged {
+        for i in staged {
+            let path = self.path(&self.entries[i]).to_owned();
             let temp = temp_name(&self.out.join(&path), "new");
             self.place(&path, &temp)?;
         }
@@ -432,7 +488,7 @@ impl<'h> Session<'h> {
         if let Some(last) = last {
             self.place(MANIFEST, &last)?;
         }
-        Ok(report)
+        Ok((changes, unchanged))
     }
 
     /// Renames a new folder into place.
@@ -528,9 +584,9 @@ impl<'h> Session<'h> {
             }
         }
         // Staged files that were never placed (placed ones are gone already).
-        for (path, state) in &self.files {
-            if matches!(state, State::Staged(_)) {
-                let _ = fs::remove_file(temp_name(&self.out.join(path), "new"));
+        for entry in &self.entries {
+            if matches!(entry.state, State::Staged(_)) {
+                let _ = fs::remove_file(temp_name(&self.out.join(self.path(entry)), "new"));
             }
         }
         for manifest in &self.staged_manifests {
@@ -590,6 +646,51 @@ impl Drop for Session<'_> {
             self.rollback();
         }
     }
+}
+
+/// Writes a temporary file at `temp` through `write`, replacing a leftover
+/// of a crashed run with our pid; a half-written file is removed again.
+fn stage_file(
+    hook: &mut Hook<'_>,
+    temp: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> Result<(), WriteError> {
+    hook(Step::Stage(temp)).map_err(|e| io_err(temp, e))?;
+    remove_leftover(temp)?;
+    // `create_new` refuses to follow anything planted at the name.
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(temp)
+        .and_then(|file| {
+            let mut w = BufWriter::new(file);
+            write(&mut w)?;
+            w.flush()
+        })
+        .map_err(|e| {
+            let _ = fs::remove_file(temp);
+            io_err(temp, e)
+        })
+}
+
+/// Two sorted lists of paths as one, sorted, without repeats.
+fn merge<'a>(
+    a: impl Iterator<Item = &'a str>,
+    b: impl Iterator<Item = &'a str>,
+) -> impl Iterator<Item = &'a str> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) => match x.cmp(y) {
+            std::cmp::Ordering::Less => a.next(),
+            std::cmp::Ordering::Greater => b.next(),
+            std::cmp::Ordering::Equal => {
+                b.next();
+                a.next()
+            }
+        },
+        (Some(_), None) => a.next(),
+        (None, _) => b.next(),
+    })
 }
 
 /// Creates a file that must not exist yet (`create_new` refuses to follow

@@ -393,6 +393,10 @@ fn read_existing_returns_generated_bytes() {
     assert_eq!(read_existing(tmp.path(), "nope").unwrap(), None);
 }
 
+fn changes(report: &Report) -> Vec<(String, ChangeKind)> {
+    report.changes().map(|(p, k)| (p.to_owned(), k)).collect()
+}
+
 fn session_report(out: &Path, mode: Mode, batches: &[&[Artifact]]) -> Report {
     let mut session = Session::open(out, mode).unwrap();
     for batch in batches {
@@ -416,7 +420,7 @@ fn a_session_fed_in_batches_in_any_order_matches_one_apply() {
     assert_eq!(tree(&out), tree(&want));
     let planned: Vec<(String, ChangeKind)> =
         p.changes.iter().map(|c| (c.path.clone(), c.kind)).collect();
-    assert_eq!(report.changes, planned);
+    assert_eq!(changes(&report), planned);
     assert_eq!(report.unchanged, p.unchanged);
 }
 
@@ -437,7 +441,7 @@ fn check_mode_reports_changes_and_touches_nothing() {
         .iter()
         .map(|c| (c.path.clone(), c.kind))
         .collect();
-    assert_eq!(report.changes, planned);
+    assert_eq!(changes(&report), planned);
     assert_eq!(tree(&out), original);
     assert!(session_report(&out, Mode::Check, &[&before]).is_empty());
 }
@@ -491,4 +495,30 @@ fn a_failure_in_a_later_batch_undoes_the_earlier_batches() {
     assert!(failed.is_some());
     drop(session);
     assert_eq!(tree(&out), original);
+}
+
+#[test]
+fn a_hand_edited_manifest_is_read_sorted_and_rewritten_canonically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    build(out, &[art("b.yaml", "b"), art("a.yaml", "a")]);
+    let canonical = fs::read(out.join(MANIFEST)).unwrap();
+    assert!(manifest::manifest_is(
+        &canonical,
+        ["a.yaml", "b.yaml"].into_iter()
+    ));
+    assert!(!manifest::manifest_is(&canonical, ["a.yaml"].into_iter()));
+    fs::write(
+        out.join(MANIFEST),
+        format!("{MANIFEST_HEADER}\r\nb.yaml\r\n\na.yaml\nb.yaml\n# note\n"),
+    )
+    .unwrap();
+    let owned = manifest::Manifest::read(out).unwrap();
+    assert_eq!(owned.iter().collect::<Vec<_>>(), ["a.yaml", "b.yaml"]);
+    let p = build(out, &[art("a.yaml", "a")]);
+    assert_eq!(kinds(&p), [("b.yaml", ChangeKind::Delete)]);
+    assert_eq!(
+        fs::read_to_string(out.join(MANIFEST)).unwrap(),
+        format!("{MANIFEST_HEADER}\na.yaml\n")
+    );
 }
