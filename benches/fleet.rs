@@ -2,7 +2,12 @@
 //! `MONOCLE_BENCH_SIZES=S,M cargo bench`. Prints a Markdown table per size:
 //! each pipeline stage in-process, then the real command end to end
 //! (`compile`, no-op `compile --check`, `check`) next to the I/O floor
-//! (`cp -r` and `diff -r` of the same output tree) measured in the same run.
+//! (`cp -r` and `diff -r` of the same output tree) measured in the same run,
+//! and last how time per generated file grows from size to size.
+//!
+//! Settings: `MONOCLE_BENCH_RUNS` (best of N; default 3, and 1 for L, whose
+//! output is 8 GB per copy), `MONOCLE_BENCH_DIR` (where the trees go;
+//! default the system temp folder).
 
 mod fleet_gen;
 
@@ -10,9 +15,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fleet_gen::Size;
+use rayon::prelude::*;
 
-const RUNS: usize = 3;
+use fleet_gen::Size;
 
 fn main() {
     let wanted = std::env::var("MONOCLE_BENCH_SIZES").unwrap_or_else(|_| "S,M,L".into());
@@ -23,21 +28,40 @@ fn main() {
         .collect();
     println!("# monocle fleet benchmarks\n");
     println!(
-        "machine: {} cores; best of {RUNS} runs; times in ms\n",
+        "machine: {} cores; best of the runs; times in ms\n",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    let mut measured = Vec::new();
     for size in [fleet_gen::S, fleet_gen::M, fleet_gen::L] {
         if !wanted.split(',').any(|w| w.trim() == size.name)
             || (!filter.is_empty() && !filter.iter().any(|f| f == size.name))
         {
             continue;
         }
-        bench(size);
+        measured.push(bench(size));
     }
+    linearity(&measured);
 }
 
-fn best(mut f: impl FnMut() -> Duration) -> Duration {
-    (0..RUNS).map(|_| f()).min().unwrap_or_default()
+/// What the linearity summary needs from one size.
+struct Figures {
+    size: &'static str,
+    files: usize,
+    compile: Duration,
+    noop: Duration,
+    emit: Duration,
+}
+
+fn runs(size: Size) -> usize {
+    std::env::var("MONOCLE_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(if size.name == "L" { 1 } else { 3 })
+        .max(1)
+}
+
+fn best(runs: usize, mut f: impl FnMut(usize) -> Duration) -> Duration {
+    (0..runs).map(&mut f).min().unwrap_or_default()
 }
 
 fn time(f: impl FnOnce()) -> Duration {
@@ -48,6 +72,10 @@ fn time(f: impl FnOnce()) -> Duration {
 
 fn ms(d: Duration) -> String {
     format!("{:.0}", d.as_secs_f64() * 1000.0)
+}
+
+fn mb(kib: Option<u64>) -> String {
+    kib.map_or("n/a".into(), |k| format!("{:.0} MB", k as f64 / 1024.0))
 }
 
 /// Runs the monocle binary; returns wall time, peak RSS (KiB, Linux) and success.
@@ -81,120 +109,210 @@ fn run(args: &[&str], dir: &Path) -> (Duration, Option<u64>, bool) {
 
 fn shell(cmd: &str, dir: &Path) -> Duration {
     time(|| {
-        Command::new("sh")
+        let ok = Command::new("sh")
             .arg("-c")
             .arg(cmd)
             .current_dir(dir)
             .status()
-            .expect("sh runs");
+            .expect("sh runs")
+            .success();
+        assert!(ok, "`{cmd}` failed");
     })
 }
 
-fn tree_size(dir: &Path) -> (usize, u64) {
-    let mut files = 0;
-    let mut bytes = 0;
+fn tree_size(dir: &Path) -> (usize, u64, u64) {
+    let (mut files, mut bytes, mut largest) = (0, 0, 0);
     for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
         if entry.file_type().is_file() {
+            let len = entry.metadata().map_or(0, |m| m.len());
             files += 1;
-            bytes += entry.metadata().map_or(0, |m| m.len());
+            bytes += len;
+            largest = largest.max(len);
         }
     }
-    (files, bytes)
+    (files, bytes, largest)
 }
 
-fn bench(size: Size) {
-    let dir = tempfile::tempdir().expect("tempdir");
+fn bench(size: Size) -> Figures {
+    let runs = runs(size);
+    let dir = match std::env::var_os("MONOCLE_BENCH_DIR") {
+        Some(base) => tempfile::tempdir_in(base),
+        None => tempfile::tempdir(),
+    }
+    .expect("tempdir");
     let d = dir.path();
     let spec = d.join("specs");
     std::fs::create_dir(&spec).unwrap();
     fleet_gen::write(&spec, size).unwrap();
-    let (spec_files, spec_bytes) = tree_size(&spec);
+    let (spec_files, spec_bytes, _) = tree_size(&spec);
 
-    // Stages, in-process.
-    let load = best(|| time(|| drop(monocle::load::load(&spec).unwrap())));
+    // Stages, in-process. Lowering and emitting go cluster by cluster, in
+    // parallel, and drop each result: the whole output does not fit in
+    // memory at L.
+    let load = best(runs, |_| time(|| drop(monocle::load::load(&spec).unwrap())));
     let sources = monocle::load::load(&spec).unwrap();
-    let check = best(|| time(|| drop(monocle::check::check(&sources).expect("valid spec"))));
+    let check = best(runs, |_| {
+        time(|| drop(monocle::check::check(&sources).expect("valid spec")))
+    });
     let checked = monocle::check::check(&sources).expect("valid spec");
-    let lower = best(|| time(|| drop(monocle::lower::lower(&checked.spec, &sources, None))));
-    let model = monocle::lower::lower(&checked.spec, &sources, None);
-    let emit = best(|| time(|| drop(monocle::emit::emit(&model))));
-    let artifacts = monocle::emit::emit(&model);
-    let write = best(|| {
-        let out = tempfile::tempdir().unwrap();
+    let lowering = monocle::lower::Lowering::new(&checked.spec, &sources);
+    let order = lowering.order();
+    let lower = best(runs, |_| {
+        time(|| order.par_iter().for_each(|&i| drop(lowering.cluster(i))))
+    });
+    let lower_emit = best(runs, |_| {
+        let emitter = monocle::emit::Emitter::default();
         time(|| {
-            let plan = monocle::write::plan(out.path(), &artifacts).unwrap();
-            monocle::write::apply(out.path(), &artifacts, &plan).unwrap();
+            order
+                .par_iter()
+                .for_each(|&i| drop(emitter.files(&lowering.cluster(i))))
         })
     });
-    let largest = artifacts.iter().map(|a| a.bytes.len()).max().unwrap_or(0);
-    drop((artifacts, model, checked, sources));
-
-    // End to end, the way users run it.
-    let out = d.join("out");
-    let mut compile_peak = None;
-    let compile = best(|| {
-        let _ = std::fs::remove_dir_all(&out);
-        let (t, peak, ok) = run(&["compile", "specs", "--out", "out"], d);
-        assert!(ok, "compile failed");
-        compile_peak = peak.max(compile_peak);
-        t
+    let emit = lower_emit.saturating_sub(lower);
+    // The write stage is the time spent in the write session (the sink of
+    // the streamed compile); the producers run meanwhile on other threads.
+    let inputs = monocle::Inputs::default();
+    let write = best(runs, |run| {
+        let out = d.join(format!("stage-{run}"));
+        let mut session = monocle::write::Session::open(&out, monocle::write::Mode::Write).unwrap();
+        let mut spent = Duration::ZERO;
+        monocle::emit_streaming(&checked, &sources, &inputs, |path, bytes| {
+            let start = Instant::now();
+            let added = session.add_file(&path, bytes);
+            spent += start.elapsed();
+            added
+        })
+        .unwrap();
+        spent + time(|| drop(session.finish().unwrap()))
     });
-    let (files, bytes) = tree_size(&out);
+    drop(lowering);
+    drop((checked, sources));
+
+    // End to end, the way users run it. `compile` and `cp -r` take turns
+    // into fresh folders and nothing is deleted until the size is done:
+    // on this machine (ext4 mounted with `discard`) deleting a large tree
+    // slows every file created for a while after, by up to 10×.
+    let mut compile_peak = None;
+    let (mut compile, mut cp) = (Duration::MAX, Duration::MAX);
+    for run in 0..runs {
+        let (t, peak, _) = run_compile(d, &format!("out-{run}"));
+        compile_peak = peak.max(compile_peak);
+        compile = compile.min(t);
+        cp = cp.min(shell(&format!("cp -r out-0 copy-{run}"), d));
+    }
+    let (files, bytes, largest) = tree_size(&d.join("out-0"));
     let mut check_peak = None;
-    let noop = best(|| {
-        let (t, peak, ok) = run(&["compile", "specs", "--out", "out", "--check"], d);
+    let noop = best(runs, |_| {
+        let (t, peak, ok) = run(&["compile", "specs", "--out", "out-0", "--check"], d);
         assert!(ok, "compile --check found drift");
         check_peak = peak.max(check_peak);
         t
     });
-    let check_only = best(|| run(&["check", "specs", "--out", "out"], d).0);
-    let cp = best(|| {
-        let _ = std::fs::remove_dir_all(d.join("copy"));
-        shell("cp -r out copy", d)
+    let diff = best(runs, |_| shell("diff -r out-0 copy-0 > /dev/null", d));
+    let mut check_only_peak = None;
+    let check_only = best(runs, |_| {
+        let (t, peak, ok) = run(&["check", "specs", "--out", "out-0"], d);
+        assert!(ok, "check failed");
+        check_only_peak = peak.max(check_only_peak);
+        t
     });
-    let diff = best(|| shell("diff -r out copy > /dev/null", d));
 
     println!(
         "## {} — {} clusters, {} services, {} alerts, {} SLOs, {} dashboards\n",
         size.name, size.clusters, size.services, size.alerts, size.slos, size.dashboards
     );
     println!(
-        "spec: {spec_files} files, {} KB; output: {files} files, {} MB, largest file {} KB\n",
+        "spec: {spec_files} files, {} KB; output: {files} files, {} MB, largest file {} KB; best of {runs}\n",
         spec_bytes / 1000,
         bytes / 1_000_000,
         largest / 1000
     );
+    let per_file = |t: Duration| t.as_secs_f64() * 1e6 / files.max(1) as f64;
     println!("| measure | ms | note |\n|---|---:|---|");
     println!("| load (read files) | {} | |", ms(load));
     println!("| parse + check | {} | all diagnostics |", ms(check));
-    println!("| lower | {} | per-cluster model |", ms(lower));
+    println!("| lower | {} | per-cluster model, parallel |", ms(lower));
     println!(
-        "| emit | {} | {:.1} µs per file |",
+        "| emit | {} | {:.1} µs per file, parallel |",
         ms(emit),
-        emit.as_secs_f64() * 1e6 / files.max(1) as f64
+        per_file(emit)
     );
-    println!("| write (empty folder) | {} | |", ms(write));
     println!(
-        "| `monocle compile` | {} | {:.1} µs per file; peak {} MB |",
+        "| write (empty folder) | {} | time inside the write session |",
+        ms(write)
+    );
+    println!(
+        "| `monocle compile` (empty folder) | {} | {:.1} µs per file; peak {} |",
         ms(compile),
-        compile.as_secs_f64() * 1e6 / files.max(1) as f64,
-        compile_peak.map_or("n/a".into(), |k| format!("{:.0}", k as f64 / 1024.0))
+        per_file(compile),
+        mb(compile_peak)
     );
     println!(
-        "| `cp -r` of the output | {} | compile / cp = {:.2} |",
+        "| `cp -r` of the output | {} | **compile / cp = {:.2}** |",
         ms(cp),
         compile.as_secs_f64() / cp.as_secs_f64().max(1e-9)
     );
     println!(
-        "| no-op `monocle compile --check` | {} | peak {} MB |",
+        "| no-op `monocle compile --check` | {} | peak {} |",
         ms(noop),
-        check_peak.map_or("n/a".into(), |k| format!("{:.0}", k as f64 / 1024.0))
+        mb(check_peak)
     );
     println!(
-        "| `diff -r` of the output | {} | check / diff = {:.2} |",
+        "| `diff -r` of the output | {} | **check / diff = {:.2}** |",
         ms(diff),
         noop.as_secs_f64() / diff.as_secs_f64().max(1e-9)
     );
-    println!("| `monocle check` | {} | |", ms(check_only));
+    println!(
+        "| `monocle check` | {} | peak {} |",
+        ms(check_only),
+        mb(check_only_peak)
+    );
+    println!(
+        "\nmemory target (4 × spec + largest file): {} KB; compile peak: {}\n",
+        (4 * spec_bytes + largest) / 1000,
+        mb(compile_peak)
+    );
+    Figures {
+        size: size.name,
+        files,
+        compile,
+        noop,
+        emit,
+    }
+}
+
+fn run_compile(dir: &Path, out: &str) -> (Duration, Option<u64>, bool) {
+    let result = run(&["compile", "specs", "--out", out], dir);
+    assert!(result.2, "compile failed");
+    result
+}
+
+/// Time per generated file, each size against the one before.
+fn linearity(measured: &[Figures]) {
+    if measured.len() < 2 {
+        return;
+    }
+    println!("## Linearity (µs per generated file)\n");
+    println!("| sizes | compile | no-op check | emit |\n|---|---|---|---|");
+    for pair in measured.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let cell = |f: fn(&Figures) -> Duration| {
+            let per = |x: &Figures| f(x).as_secs_f64() * 1e6 / x.files.max(1) as f64;
+            format!(
+                "{:.1} → {:.1} ({:.2}×)",
+                per(a),
+                per(b),
+                per(b) / per(a).max(1e-9)
+            )
+        };
+        println!(
+            "| {} → {} | {} | {} | {} |",
+            a.size,
+            b.size,
+            cell(|f| f.compile),
+            cell(|f| f.noop),
+            cell(|f| f.emit)
+        );
+    }
     println!();
 }

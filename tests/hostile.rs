@@ -620,6 +620,24 @@ fn read_only_output_folder_fails_cleanly_and_changes_nothing() {
 }
 
 #[test]
+fn a_conflict_found_midway_leaves_no_new_cluster_folder_behind() {
+    // The streaming compile writes new clusters into hidden folders before
+    // it reaches the one whose `kustomization.yaml` is blocked; all of
+    // them must go.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = reference_spec(dir.path());
+    let blocked = dir.path().join("out/staging-eu-1/kustomization.yaml");
+    std::fs::create_dir_all(&blocked).unwrap();
+    let before = snapshot(&dir.path().join("out"));
+    let result = monocle(
+        &["compile", spec.to_str().unwrap(), "--out", "out"],
+        dir.path(),
+    );
+    assert_fails(&result, 2, "is in the way");
+    assert_eq!(snapshot(&dir.path().join("out")), before);
+}
+
+#[test]
 fn a_100_mb_spec_file_is_refused_before_it_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.yaml");
