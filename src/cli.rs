@@ -1,15 +1,16 @@
 //! The command line: `compile`, `check`, `diff`, `monitor` and `schema`.
 //! Exit codes: 0 ok; 1 spec errors or drift; 2 usage or I/O errors.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::CompileError;
 use crate::render::{self, Format};
 use crate::write::{self, ChangeKind, Mode};
-use crate::{CompileError, Compiled};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -155,23 +156,18 @@ pub fn run(cli: Cli) -> u8 {
             out,
             base: None,
             stat,
-        } => match compile_into(&spec, &out) {
-            Ok(compiled) => diff(&compiled, &out, stat, format),
-            Err(err) => failure(err, format),
-        },
+        } => diff(&spec, &out, stat, format),
     }
 }
 
-/// Compiles with the state monocle keeps in the output folder (the previous
-/// bucket config), read through the writer.
-fn compile_into(spec: &Path, out: &Path) -> Result<Compiled, CompileError> {
-    let previous_buckets = write::read_existing(out, crate::model::buckets::BUCKETS_FILE)
+/// The state monocle keeps in the output folder and reads back (the
+/// previous bucket config, for sticky ownership), read through the writer.
+fn previous_buckets(out: &Path) -> Option<Vec<u8>> {
+    write::read_existing(out, crate::model::buckets::BUCKETS_FILE)
         .ok()
-        .flatten();
-    crate::compile_with(spec, &crate::Inputs { previous_buckets })
+        .flatten()
 }
 
-/// Like [`compile_into`], keeping the model too (for the capacity table).
 /// Checks the spec without generating anything; the bucket config is
 /// lowered too (cheap) for the capacity table.
 fn check_only(
@@ -186,36 +182,43 @@ fn check_only(
     CompileError,
 > {
     let (checked, sources) = crate::check_spec(spec)?;
-    let previous = write::read_existing(out, crate::model::buckets::BUCKETS_FILE)
-        .ok()
-        .flatten();
-    let buckets = crate::lower::lower_buckets(&checked.spec, previous.as_deref());
+    let buckets = crate::lower::lower_buckets(&checked.spec, previous_buckets(out).as_deref());
     Ok((checked, sources, buckets))
 }
 
-/// `compile` and `compile --check`: streams the output through a write
-/// session, so memory stays bounded however large the fleet.
-fn compile(spec: &Path, out: &Path, check: bool, format: Format) -> u8 {
-    let (checked, sources) = match crate::check_spec(spec) {
-        Ok(checked) => checked,
-        Err(err) => return failure(err, format),
-    };
+/// Checks the spec, reports its warnings, and streams the output through
+/// a write session on `out`; `changed` sees each new or changed file as it
+/// comes. Memory stays bounded however large the fleet. `Err` is the exit code.
+fn stream(
+    spec: &Path,
+    out: &Path,
+    mode: Mode,
+    format: Format,
+    mut changed: impl FnMut(&str, &[u8], ChangeKind) -> Result<(), write::WriteError>,
+) -> Result<write::Report, u8> {
+    let (checked, sources) = crate::check_spec(spec).map_err(|err| failure(err, format))?;
     report(&checked.warnings, &sources, format);
     let inputs = crate::Inputs {
-        previous_buckets: write::read_existing(out, crate::model::buckets::BUCKETS_FILE)
-            .ok()
-            .flatten(),
+        previous_buckets: previous_buckets(out),
     };
-    let mode = if check { Mode::Check } else { Mode::Write };
     let done = write::Session::open(out, mode).and_then(|mut session| {
         crate::emit_streaming(&checked, &sources, &inputs, |path, bytes| {
-            session.add_file(&path, bytes)
+            match session.add_file(&path, bytes)? {
+                Some(kind) => changed(&path, bytes, kind),
+                None => Ok(()),
+            }
         })?;
         session.finish()
     });
-    let done = match done {
+    done.map_err(|err| io_failure(&err))
+}
+
+/// `compile` and `compile --check`.
+fn compile(spec: &Path, out: &Path, check: bool, format: Format) -> u8 {
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let done = match stream(spec, out, mode, format, |_, _, _| Ok(())) {
         Ok(done) => done,
-        Err(err) => return io_failure(&err),
+        Err(code) => return code,
     };
     // One write per line would cost a system call per generated file.
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -286,10 +289,9 @@ fn fmt(spec: &Path, check: bool) -> u8 {
 /// `diff --base REV`: the spec at REV against the spec now, both compiled
 /// in memory; the output folder only lends its bucket config.
 fn review(spec: &Path, out: &Path, base: &str, stat: bool, format: Format) -> u8 {
-    let previous_buckets = write::read_existing(out, crate::model::buckets::BUCKETS_FILE)
-        .ok()
-        .flatten();
-    let inputs = crate::Inputs { previous_buckets };
+    let inputs = crate::Inputs {
+        previous_buckets: previous_buckets(out),
+    };
     let old = match crate::load::load_at_revision(spec, base)
         .and_then(|s| crate::compile_sources(s, &inputs))
     {
@@ -315,30 +317,45 @@ fn review(spec: &Path, out: &Path, base: &str, stat: bool, format: Format) -> u8
     OK
 }
 
-fn diff(compiled: &Compiled, out: &Path, stat: bool, format: Format) -> u8 {
-    report(&compiled.warnings, &compiled.sources, format);
-    let plan = match write::plan(out, &compiled.artifacts) {
-        Ok(plan) => plan,
-        Err(err) => return io_failure(&err),
-    };
-    if stat {
-        for change in &plan.changes {
-            println!("{} {}", verb(change.kind, true), change.path);
-        }
-        return if plan.is_empty() { OK } else { FAILED };
-    }
+/// `diff` without `--base`: what `compile` would change in `out`, as
+/// unified diffs (or paths with `--stat`), sorted by path.
+fn diff(spec: &Path, out: &Path, stat: bool, format: Format) -> u8 {
     let color = std::io::stdout().is_terminal();
-    let mut stdout = std::io::stdout().lock();
-    for change in &plan.changes {
-        let text = crate::diff::unified(
-            &change.path,
-            change.old.as_deref(),
-            change.new.as_deref(),
-            color,
-        );
+    // Only the changed files' diffs are kept, to print them in path order.
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    let done = stream(spec, out, Mode::Check, format, |path, new, kind| {
+        if !stat {
+            let old = match kind {
+                ChangeKind::Update => write::read_existing(out, path)?,
+                _ => None,
+            };
+            let text = crate::diff::unified(path, old.as_deref(), Some(new), color);
+            texts.insert(path.to_owned(), text);
+        }
+        Ok(())
+    });
+    let done = match done {
+        Ok(done) => done,
+        Err(code) => return code,
+    };
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    for (path, kind) in done.changes() {
+        if stat {
+            let _ = writeln!(stdout, "{} {path}", verb(kind, true));
+            continue;
+        }
+        let text = match texts.remove(path) {
+            Some(text) => text,
+            // A delete: the old file is all there is.
+            None => match write::read_existing(out, path) {
+                Ok(old) => crate::diff::unified(path, old.as_deref(), None, color),
+                Err(err) => return io_failure(&err),
+            },
+        };
         let _ = stdout.write_all(text.as_bytes());
     }
-    if plan.is_empty() { OK } else { FAILED }
+    let _ = stdout.flush();
+    if done.is_empty() { OK } else { FAILED }
 }
 
 fn verb(kind: ChangeKind, would: bool) -> &'static str {

@@ -199,10 +199,16 @@ impl<'h> Session<'h> {
         Ok(())
     }
 
-    /// [`add`](Self::add) for one file: `path` relative to the output folder.
-    pub fn add_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    /// [`add`](Self::add) for one file: `path` relative to the output
+    /// folder. Returns how the file differs from the disk (`None`: it does not).
+    pub fn add_file(&mut self, path: &str, bytes: &[u8]) -> Result<Option<ChangeKind>, WriteError> {
         let result = self.add_one(path, bytes);
-        self.guard(result)
+        let state = self.guard(result)?;
+        Ok(match state {
+            State::Unchanged => None,
+            State::Staged(kind) => Some(kind),
+            State::InNewFolder => Some(ChangeKind::Create),
+        })
     }
 
     /// Deletes the files the manifest owns that were not generated this
@@ -233,7 +239,7 @@ impl<'h> Session<'h> {
         (self.hook)(step).map_err(|e| io_err(path, e))
     }
 
-    fn add_one(&mut self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    fn add_one(&mut self, rel: &str, bytes: &[u8]) -> Result<State, WriteError> {
         validate(rel)?;
         // Repeats are found at the end (the paths are sorted there); one
         // inside a new folder is found when its file already exists.
@@ -277,7 +283,7 @@ impl<'h> Session<'h> {
             path: start..self.paths.len(),
             state,
         });
-        Ok(())
+        Ok(state)
     }
 
     /// Where the folder `dir` (relative, "" for the output folder) stands;
