@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::CompileError;
 use crate::render::{self, Format};
+use crate::review::report::FileView;
 use crate::write::{self, ChangeKind, Mode};
 
 #[derive(Debug, Parser)]
@@ -287,31 +288,37 @@ fn fmt(spec: &Path, check: bool) -> u8 {
 }
 
 /// `diff --base REV`: the spec at REV against the spec now, both compiled
-/// in memory; the output folder only lends its bucket config.
+/// cluster by cluster in memory; the output folder only lends its bucket
+/// config.
 fn review(spec: &Path, out: &Path, base: &str, stat: bool, format: Format) -> u8 {
-    let inputs = crate::Inputs {
-        previous_buckets: previous_buckets(out),
-    };
-    let old = match crate::load::load_at_revision(spec, base)
-        .and_then(|s| crate::compile_sources(s, &inputs))
-    {
+    let old = match crate::load::load_at_revision(spec, base).and_then(crate::check_sources) {
         Ok(old) => old,
         Err(err) => {
             eprintln!("error: the spec at `{base}` does not compile:");
             return failure(err, format);
         }
     };
-    let new = match crate::load::load(spec).and_then(|s| crate::compile_sources(s, &inputs)) {
+    let new = match crate::check_spec(spec) {
         Ok(new) => new,
         Err(err) => return failure(err, format),
     };
-    report(&new.0.warnings, &new.0.sources, format);
-    let summary = crate::review::summarize(&old.1, &new.1);
-    let text = if format == Format::Markdown {
-        crate::review::report::markdown(&summary, &old.0.artifacts, &new.0.artifacts, stat)
+    report(&new.0.warnings, &new.1, format);
+    let inputs = crate::Inputs {
+        previous_buckets: previous_buckets(out),
+    };
+    let markdown = format == Format::Markdown;
+    let view = match (stat, markdown) {
+        (true, _) => FileView::Stat,
+        (false, true) => FileView::Unified { color: false },
+        (false, false) => FileView::Unified {
+            color: std::io::stdout().is_terminal(),
+        },
+    };
+    let (summary, files) = crate::review::review((&old.0, &old.1), (&new.0, &new.1), &inputs, view);
+    let text = if markdown {
+        crate::review::report::markdown(&summary, &files, stat)
     } else {
-        let color = std::io::stdout().is_terminal();
-        crate::review::report::text(&summary, &old.0.artifacts, &new.0.artifacts, stat, color)
+        crate::review::report::text(&summary, &files, stat)
     };
     print!("{text}");
     OK

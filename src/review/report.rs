@@ -4,28 +4,59 @@
 use std::collections::BTreeMap;
 
 use super::summary::{Summary, render_markdown, render_text};
-use crate::write::Artifact;
 
-/// One changed file: path, old and new bytes.
-type FileChange<'a> = (&'a str, Option<&'a [u8]>, Option<&'a [u8]>);
+/// What the report shows of each changed file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileView {
+    /// Lines added and removed (`--stat`).
+    Stat,
+    /// The unified diff.
+    Unified { color: bool },
+}
 
-fn changed_files<'a>(old: &'a [Artifact], new: &'a [Artifact]) -> Vec<FileChange<'a>> {
-    let old_map: BTreeMap<&str, &[u8]> = old
-        .iter()
-        .map(|a| (a.path.as_str(), a.bytes.as_slice()))
-        .collect();
-    let new_map: BTreeMap<&str, &[u8]> = new
-        .iter()
-        .map(|a| (a.path.as_str(), a.bytes.as_slice()))
-        .collect();
-    let mut paths: Vec<&str> = old_map.keys().chain(new_map.keys()).copied().collect();
+/// One changed generated file, reduced to what the report prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDiff {
+    pub path: String,
+    /// The `--stat` line, or the unified diff.
+    pub text: String,
+    pub added: usize,
+    pub removed: usize,
+}
+
+/// The files that differ between two versions of a set of files (path,
+/// bytes), sorted by path.
+pub fn file_diffs<'a>(
+    old: impl Iterator<Item = (String, &'a [u8])>,
+    new: impl Iterator<Item = (String, &'a [u8])>,
+    view: FileView,
+) -> Vec<FileDiff> {
+    let old: BTreeMap<String, &[u8]> = old.collect();
+    let new: BTreeMap<String, &[u8]> = new.collect();
+    let mut paths: Vec<&String> = old.keys().chain(new.keys()).collect();
     paths.sort_unstable();
     paths.dedup();
     paths
         .into_iter()
-        .filter_map(|p| {
-            let (a, b) = (old_map.get(p).copied(), new_map.get(p).copied());
-            (a != b).then_some((p, a, b))
+        .filter_map(|path| {
+            let (a, b) = (old.get(path).copied(), new.get(path).copied());
+            (a != b).then(|| match view {
+                FileView::Stat => {
+                    let (removed, added) = line_counts(a, b);
+                    FileDiff {
+                        path: path.clone(),
+                        text: format!(" {path} | +{added} -{removed}\n"),
+                        added,
+                        removed,
+                    }
+                }
+                FileView::Unified { color } => FileDiff {
+                    path: path.clone(),
+                    text: crate::diff::unified(path, a, b, color),
+                    added: 0,
+                    removed: 0,
+                },
+            })
         })
         .collect()
 }
@@ -48,47 +79,31 @@ fn line_counts(old: Option<&[u8]>, new: Option<&[u8]>) -> (usize, usize) {
     counts
 }
 
-fn stat(files: &[FileChange]) -> String {
-    let mut out = String::new();
-    let (mut removed, mut added) = (0, 0);
-    for (path, old, new) in files {
-        let (r, a) = line_counts(*old, *new);
-        removed += r;
-        added += a;
-        out.push_str(&format!(" {path} | +{a} -{r}\n"));
+/// The files part: each file's text, then with `--stat` the totals.
+fn files_text(files: &[FileDiff], stat_only: bool) -> String {
+    let mut out: String = files.iter().map(|f| f.text.as_str()).collect();
+    if stat_only {
+        let added: usize = files.iter().map(|f| f.added).sum();
+        let removed: usize = files.iter().map(|f| f.removed).sum();
+        out.push_str(&format!(
+            " {} files changed, {added} insertions(+), {removed} deletions(-)\n",
+            files.len()
+        ));
     }
-    out.push_str(&format!(
-        " {} files changed, {added} insertions(+), {removed} deletions(-)\n",
-        files.len()
-    ));
     out
 }
 
-pub fn text(
-    summary: &Summary,
-    old: &[Artifact],
-    new: &[Artifact],
-    stat_only: bool,
-    color: bool,
-) -> String {
-    let files = changed_files(old, new);
+pub fn text(summary: &Summary, files: &[FileDiff], stat_only: bool) -> String {
     let mut out = render_text(summary);
     if files.is_empty() {
         return out;
     }
     out.push('\n');
-    if stat_only {
-        out.push_str(&stat(&files));
-    } else {
-        for (path, a, b) in &files {
-            out.push_str(&crate::diff::unified(path, *a, *b, color));
-        }
-    }
+    out.push_str(&files_text(files, stat_only));
     out
 }
 
-pub fn markdown(summary: &Summary, old: &[Artifact], new: &[Artifact], stat_only: bool) -> String {
-    let files = changed_files(old, new);
+pub fn markdown(summary: &Summary, files: &[FileDiff], stat_only: bool) -> String {
     let mut out = render_markdown(summary);
     if files.is_empty() {
         return out;
@@ -97,15 +112,8 @@ pub fn markdown(summary: &Summary, old: &[Artifact], new: &[Artifact], stat_only
         "\n<details><summary>Generated files: {} changed</summary>\n\n",
         files.len()
     ));
-    if stat_only {
-        out.push_str("```text\n");
-        out.push_str(&stat(&files));
-    } else {
-        out.push_str("```diff\n");
-        for (path, a, b) in &files {
-            out.push_str(&crate::diff::unified(path, *a, *b, false));
-        }
-    }
+    out.push_str(if stat_only { "```text\n" } else { "```diff\n" });
+    out.push_str(&files_text(files, stat_only));
     out.push_str("```\n\n</details>\n");
     out
 }

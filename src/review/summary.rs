@@ -43,43 +43,46 @@ pub const KINDS: [(&str, &str); 10] = [
     ("prometheus", "Prometheus"),
 ];
 
-pub fn summarize(old: &Model, new: &Model) -> Summary {
-    let old_clusters: BTreeMap<&str, &ClusterModel> =
-        old.clusters.iter().map(|c| (c.name.as_str(), c)).collect();
-    let new_clusters: BTreeMap<&str, &ClusterModel> =
-        new.clusters.iter().map(|c| (c.name.as_str(), c)).collect();
-    let all: BTreeSet<&str> = old_clusters
-        .keys()
-        .chain(new_clusters.keys())
-        .copied()
-        .collect();
+/// What a change does to one cluster (`None`: the cluster is not in that
+/// version of the spec), as (kind, text) lines.
+pub fn cluster_lines(
+    name: &str,
+    old: Option<&ClusterModel>,
+    new: Option<&ClusterModel>,
+) -> Vec<(&'static str, String)> {
+    match (old, new) {
+        (None, Some(_)) => vec![("cluster", format!("+ `{name}` added"))],
+        (Some(_), None) => vec![("cluster", format!("- `{name}` removed"))],
+        (Some(old), Some(new)) => {
+            let mut lines = item_changes(&items(old), &items(new));
+            for (probe, before, after) in consequences(old, new) {
+                lines.push(("routing", format!("{probe}: {before} → {after}")));
+            }
+            lines
+        }
+        (None, None) => Vec::new(),
+    }
+}
 
+/// Folds the lines of every cluster (each cluster of either version once,
+/// sorted by name) into the summary: a change made the same way in
+/// several clusters is one line naming them.
+pub fn fold(per_cluster: Vec<(String, Vec<(&'static str, String)>)>) -> Summary {
     // (kind, text) → clusters; BTreeMap keeps the output stable.
     let mut folded: BTreeMap<(usize, &'static str, String), Vec<String>> = BTreeMap::new();
-    let mut add = |kind: &'static str, text: String, cluster: &str| {
-        let order = KINDS
-            .iter()
-            .position(|(k, _)| *k == kind)
-            .unwrap_or(KINDS.len());
-        folded
-            .entry((order, kind, text))
-            .or_default()
-            .push(cluster.to_owned());
-    };
-    for name in &all {
-        match (old_clusters.get(name), new_clusters.get(name)) {
-            (None, Some(_)) => add("cluster", format!("+ `{name}` added"), name),
-            (Some(_), None) => add("cluster", format!("- `{name}` removed"), name),
-            (Some(old), Some(new)) => {
-                for (kind, text) in item_changes(&items(old), &items(new)) {
-                    add(kind, text, name);
-                }
-                for (probe, before, after) in consequences(old, new) {
-                    add("routing", format!("{probe}: {before} → {after}"), name);
-                }
-            }
-            (None, None) => {}
+    let mut all = Vec::new();
+    for (name, lines) in per_cluster {
+        for (kind, text) in lines {
+            let order = KINDS
+                .iter()
+                .position(|(k, _)| *k == kind)
+                .unwrap_or(KINDS.len());
+            folded
+                .entry((order, kind, text))
+                .or_default()
+                .push(name.clone());
         }
+        all.push(name);
     }
     Summary {
         lines: folded
@@ -90,8 +93,33 @@ pub fn summarize(old: &Model, new: &Model) -> Summary {
                 clusters,
             })
             .collect(),
-        all_clusters: all.into_iter().map(str::to_owned).collect(),
+        all_clusters: all,
     }
+}
+
+/// The summary of a change between two whole models.
+pub fn summarize(old: &Model, new: &Model) -> Summary {
+    let old_clusters: BTreeMap<&str, &ClusterModel> =
+        old.clusters.iter().map(|c| (c.name.as_str(), c)).collect();
+    let new_clusters: BTreeMap<&str, &ClusterModel> =
+        new.clusters.iter().map(|c| (c.name.as_str(), c)).collect();
+    let all: BTreeSet<&str> = old_clusters
+        .keys()
+        .chain(new_clusters.keys())
+        .copied()
+        .collect();
+    fold(
+        all.into_iter()
+            .map(|name| {
+                let lines = cluster_lines(
+                    name,
+                    old_clusters.get(name).copied(),
+                    new_clusters.get(name).copied(),
+                );
+                (name.to_owned(), lines)
+            })
+            .collect(),
+    )
 }
 
 fn item_changes(old: &[Item], new: &[Item]) -> Vec<(&'static str, String)> {
