@@ -60,6 +60,16 @@ pub struct Emitter {
 }
 
 impl Emitter {
+    /// An emitter that keeps at most `budget` bytes of shared files.
+    pub fn with_budget(budget: usize) -> Self {
+        Emitter {
+            shared: Shared {
+                state: Mutex::default(),
+                budget,
+            },
+        }
+    }
+
     /// The files of one cluster (paths under `<cluster>/`), sorted by path.
     pub fn cluster(&self, cluster: &ClusterModel) -> Vec<Artifact> {
         self.files(cluster).into_artifacts()
@@ -165,15 +175,40 @@ fn selection_fingerprint(c: &ClusterModel) -> u64 {
     hasher.finish()
 }
 
+/// How many bytes of emitted files [`Shared`] keeps at most. Without a
+/// bound a fleet whose clusters all select differently would keep every
+/// cluster's files to the end, which is the whole output; past it the
+/// oldest entries go (those clusters' files are emitted again if needed).
+pub const SHARED_BUDGET: usize = 128 << 20;
+
 /// Files that clusters with the same selection share: emitted once, then
 /// handed out again. Each entry keeps the model of the cluster it was
 /// emitted for, compared in full, so sharing can never mix up two clusters.
-#[derive(Default)]
 struct Shared {
-    entries: Mutex<HashMap<(usize, u64), Vec<SharedEntry>>>,
+    state: Mutex<SharedState>,
+    budget: usize,
 }
 
-type SharedEntry = (Arc<ClusterModel>, Arc<Vec<Emitted>>);
+impl Default for Shared {
+    fn default() -> Self {
+        Shared {
+            state: Mutex::default(),
+            budget: SHARED_BUDGET,
+        }
+    }
+}
+
+#[derive(Default)]
+struct SharedState {
+    entries: HashMap<(usize, u64), Vec<SharedEntry>>,
+    /// Entries oldest first: slot, id and size in bytes.
+    age: std::collections::VecDeque<((usize, u64), u64, usize)>,
+    bytes: usize,
+    next_id: u64,
+}
+
+/// An entry's id, the model it was emitted for, and the files.
+type SharedEntry = (u64, Arc<ClusterModel>, Arc<Vec<Emitted>>);
 
 impl Shared {
     fn get_or_emit(
@@ -184,21 +219,73 @@ impl Shared {
         stored: &mut Option<Arc<ClusterModel>>,
         emit: impl FnOnce() -> Vec<Emitted>,
     ) -> Arc<Vec<Emitted>> {
-        if let Ok(entries) = self.entries.lock()
-            && let Some((_, files)) = entries
+        if let Ok(state) = self.state.lock()
+            && let Some((_, _, files)) = state
+                .entries
                 .get(&slot)
-                .and_then(|v| v.iter().find(|(model, _)| same(model, cluster)))
+                .and_then(|v| v.iter().find(|(_, model, _)| same(model, cluster)))
         {
             return files.clone();
         }
         let files = Arc::new(emit());
+        let size: usize = files.iter().map(|f| f.bytes.len()).sum();
         let model = stored.get_or_insert_with(|| Arc::new(cluster.clone()));
-        if let Ok(mut entries) = self.entries.lock() {
-            entries
+        if let Ok(mut state) = self.state.lock() {
+            let id = state.next_id;
+            state.next_id += 1;
+            state
+                .entries
                 .entry(slot)
                 .or_default()
-                .push((model.clone(), files.clone()));
+                .push((id, model.clone(), files.clone()));
+            state.age.push_back((slot, id, size));
+            state.bytes += size;
+            while state.bytes > self.budget
+                && let Some((old_slot, old_id, old_size)) = state.age.pop_front()
+            {
+                state.bytes -= old_size;
+                if let Some(list) = state.entries.get_mut(&old_slot) {
+                    list.retain(|(id, _, _)| *id != old_id);
+                    if list.is_empty() {
+                        state.entries.remove(&old_slot);
+                    }
+                }
+            }
         }
         files
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> Model {
+        let (checked, sources) =
+            crate::check_spec(std::path::Path::new("specs/fleet.yaml")).expect("valid spec");
+        crate::lower::lower(&checked.spec, &sources, None)
+    }
+
+    #[test]
+    fn the_shared_budget_bounds_memory_and_never_changes_output() {
+        let model = model();
+        let unbounded = Emitter::default();
+        let expected: Vec<Vec<Artifact>> = model
+            .clusters
+            .iter()
+            .map(|c| unbounded.cluster(c))
+            .collect();
+        let kept = |e: &Emitter| e.shared.state.lock().unwrap().bytes;
+        assert!(kept(&unbounded) > 0, "the reference spec shares files");
+        for budget in [0, 1, 10_000, kept(&unbounded) / 2] {
+            let bounded = Emitter::with_budget(budget);
+            // Twice round, so evicted entries are emitted again.
+            for _ in 0..2 {
+                for (cluster, want) in model.clusters.iter().zip(&expected) {
+                    assert_eq!(&bounded.cluster(cluster), want, "budget {budget}");
+                    assert!(kept(&bounded) <= budget, "budget {budget}");
+                }
+            }
+        }
     }
 }
