@@ -191,9 +191,12 @@ fn directory_in_the_way_is_an_error() {
     assert!(matches!(err, WriteError::Conflict { .. }), "{err}");
 }
 
+/// Path → bytes (`None` for a folder).
+type Tree = std::collections::BTreeMap<String, Option<Vec<u8>>>;
+
 /// Every file and folder under `dir` (hidden ones too): path → bytes
 /// (`None` for a folder).
-fn tree(dir: &Path) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
+fn tree(dir: &Path) -> Tree {
     if !dir.exists() {
         return Default::default();
     }
@@ -446,13 +449,19 @@ fn check_mode_reports_changes_and_touches_nothing() {
     assert!(session_report(&out, Mode::Check, &[&before]).is_empty());
 }
 
-#[test]
-fn nothing_is_visible_before_finish_and_an_unfinished_session_undoes_itself() {
+/// A folder holding the "before" tree: (its temp dir, the folder, its
+/// contents, the "after" artifacts).
+fn built_before() -> (tempfile::TempDir, PathBuf, Tree, Vec<Artifact>) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     build(&out, &before_and_after().0);
     let original = tree(&out);
-    let after = before_and_after().1;
+    (tmp, out, original, before_and_after().1)
+}
+
+#[test]
+fn nothing_is_visible_before_finish_and_an_unfinished_session_undoes_itself() {
+    let (_tmp, out, original, after) = built_before();
     {
         let mut session = Session::open(&out, Mode::Write).unwrap();
         session.add(&after).unwrap();
@@ -469,11 +478,7 @@ fn nothing_is_visible_before_finish_and_an_unfinished_session_undoes_itself() {
 
 #[test]
 fn a_failure_in_a_later_batch_undoes_the_earlier_batches() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    build(&out, &before_and_after().0);
-    let original = tree(&out);
-    let after = before_and_after().1;
+    let (_tmp, out, original, after) = built_before();
     let mut writes = 0;
     let hook = Box::new(|step: Step<'_>| {
         if matches!(step, Step::Stage(_)) {
