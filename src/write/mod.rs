@@ -9,14 +9,14 @@ mod manifest;
 mod paths;
 mod session;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::fs::{self, OpenOptions};
 use std::io::{self, ErrorKind, Write as _};
 use std::path::{Path, PathBuf};
 
 use manifest::read_manifest;
-use paths::{check_artifacts, check_out_dir, inspect, temp_name, validate};
+use paths::{check_out_dir, inspect, temp_name, validate};
 pub use session::{Mode, Report, Session};
 
 /// One output file: a path relative to the output folder ('/'-separated) and its bytes.
@@ -122,41 +122,31 @@ const TMP_MARKER: &str = ".monocle-tmp-";
 
 /// What writing `artifacts` into `out` would do. Reads the disk, writes nothing.
 pub fn plan(out: &Path, artifacts: &[Artifact]) -> Result<Plan, WriteError> {
-    let wanted = check_artifacts(out, artifacts)?;
-    check_out_dir(out)?;
-    let (_, owned) = read_manifest(out)?;
-    let mut plan = Plan::default();
-    for a in artifacts {
-        let (kind, old) = match inspect(out, &a.path)? {
-            None => (ChangeKind::Create, None),
-            Some(full) => {
-                let old = read(&full)?;
-                if old == a.bytes {
-                    plan.unchanged += 1;
-                    continue;
-                }
-                (ChangeKind::Update, Some(old))
-            }
+    // The comparison is the write session's, in `Check` mode; a plan adds
+    // the old and new bytes of each change, for diffs.
+    let mut session = Session::open(out, Mode::Check)?;
+    session.add(artifacts)?;
+    let report = session.finish()?;
+    let new: HashMap<&str, &[u8]> = artifacts
+        .iter()
+        .map(|a| (a.path.as_str(), a.bytes.as_slice()))
+        .collect();
+    let mut plan = Plan {
+        changes: Vec::new(),
+        unchanged: report.unchanged,
+    };
+    for (path, kind) in report.changes() {
+        let old = match kind {
+            ChangeKind::Create => None,
+            ChangeKind::Update | ChangeKind::Delete => read_existing(out, path)?,
         };
         plan.changes.push(Change {
-            path: a.path.clone(),
+            path: path.to_owned(),
             kind,
             old,
-            new: Some(a.bytes.clone()),
+            new: new.get(path).map(|b| b.to_vec()),
         });
     }
-    for path in owned.iter().filter(|p| !wanted.contains(p.as_str())) {
-        // Owned files the user already removed need no action.
-        if let Some(full) = inspect(out, path)? {
-            plan.changes.push(Change {
-                path: path.clone(),
-                kind: ChangeKind::Delete,
-                old: Some(read(&full)?),
-                new: None,
-            });
-        }
-    }
-    plan.changes.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(plan)
 }
 
@@ -196,7 +186,7 @@ pub fn apply_with_hook(
     plan: &Plan,
     hook: &mut dyn FnMut(Step<'_>) -> io::Result<()>,
 ) -> Result<(), WriteError> {
-    let wanted = check_artifacts(out, artifacts)?;
+    let wanted: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
     check_out_dir(out)?;
     let owned = if out.is_dir() {
         read_manifest(out)?.1

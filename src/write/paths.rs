@@ -1,11 +1,10 @@
 //! Path safety: what may be written, and where it stands on disk.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use super::{Artifact, MANIFEST, TMP_MARKER, WriteError, io_err};
+use super::{MANIFEST, TMP_MARKER, WriteError, io_err};
 
 /// The temporary name beside `target`: hidden, marked, and never ending in
 /// an extension a tool would read (`.yaml`, `.json`, `.alloy`).
@@ -49,32 +48,6 @@ pub(super) fn validate(path: &str) -> Result<(), WriteError> {
         return Err(WriteError::UnsafePath(path.to_owned()));
     }
     Ok(())
-}
-
-/// Validate every artifact path and make sure no two of them collide.
-pub(super) fn check_artifacts<'a>(
-    out: &Path,
-    artifacts: &'a [Artifact],
-) -> Result<BTreeSet<&'a str>, WriteError> {
-    let mut set = BTreeSet::new();
-    for a in artifacts {
-        validate(&a.path)?;
-        if !set.insert(a.path.as_str()) {
-            return Err(WriteError::DuplicatePath(a.path.clone()));
-        }
-    }
-    // `a` and `a/b` cannot both be files.
-    for path in &set {
-        for (i, _) in path.match_indices('/') {
-            if set.contains(&path[..i]) {
-                return Err(WriteError::Conflict {
-                    path: out.join(&path[..i]),
-                    reason: "is generated as a file but is also a parent folder",
-                });
-            }
-        }
-    }
-    Ok(set)
 }
 
 pub(super) fn check_out_dir(out: &Path) -> Result<(), WriteError> {
