@@ -80,7 +80,8 @@ pub fn compile_with(path: &Path, inputs: &Inputs) -> Result<Compiled, CompileErr
     compile_sources(load::load(path)?, inputs).map(|(compiled, _)| compiled)
 }
 
-/// Checks, lowers and emits loaded sources; also returns the model (for review).
+/// Checks, lowers and emits loaded sources, all in memory (tests and small
+/// specs; the CLI streams instead); also returns the model.
 pub fn compile_sources(
     sources: Sources,
     inputs: &Inputs,

@@ -6,7 +6,7 @@ pub mod report;
 mod routing;
 pub mod summary;
 
-pub use summary::{Summary, render_markdown, render_text, summarize};
+pub use summary::{Summary, render_markdown, render_text};
 
 use std::collections::BTreeMap;
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::items::{Item, items};
 use super::routing::consequences;
-use crate::model::{ClusterModel, Model};
+use crate::model::ClusterModel;
 
 /// One line of the summary and the clusters it applies to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,31 +95,6 @@ pub fn fold(per_cluster: Vec<(String, Vec<(&'static str, String)>)>) -> Summary 
             .collect(),
         all_clusters: all,
     }
-}
-
-/// The summary of a change between two whole models.
-pub fn summarize(old: &Model, new: &Model) -> Summary {
-    let old_clusters: BTreeMap<&str, &ClusterModel> =
-        old.clusters.iter().map(|c| (c.name.as_str(), c)).collect();
-    let new_clusters: BTreeMap<&str, &ClusterModel> =
-        new.clusters.iter().map(|c| (c.name.as_str(), c)).collect();
-    let all: BTreeSet<&str> = old_clusters
-        .keys()
-        .chain(new_clusters.keys())
-        .copied()
-        .collect();
-    fold(
-        all.into_iter()
-            .map(|name| {
-                let lines = cluster_lines(
-                    name,
-                    old_clusters.get(name).copied(),
-                    new_clusters.get(name).copied(),
-                );
-                (name.to_owned(), lines)
-            })
-            .collect(),
-    )
 }
 
 fn item_changes(old: &[Item], new: &[Item]) -> Vec<(&'static str, String)> {
