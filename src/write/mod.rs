@@ -160,14 +160,16 @@ pub fn apply(out: &Path, artifacts: &[Artifact], plan: &Plan) -> Result<(), Writ
 /// just before it is done (full paths).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step<'a> {
-    /// A missing folder is created.
+    /// A missing folder is created (the output folder, or a new folder
+    /// under its temporary name, or a folder inside one).
     CreateDir(&'a Path),
-    /// A new or changed file is written to its temporary name beside the target.
+    /// A new or changed file is written to its temporary name beside the
+    /// target, or into a new folder being built (a manifest: beside it).
     Stage(&'a Path),
     /// A file about to be replaced is kept under a backup name (a hard
     /// link, so it never goes missing), or one to delete is renamed aside.
     Backup(&'a Path),
-    /// A staged file is renamed into place.
+    /// A staged file or a new folder is renamed into place.
     Commit(&'a Path),
     /// After the commit: a set-aside original, a leftover of an interrupted
     /// run or an emptied folder is removed. Failures here are ignored (the
