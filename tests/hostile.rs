@@ -490,15 +490,21 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A folder outside the output holding one precious file, and the path of
+/// the output folder (not created).
+fn outside_and_out(dir: &Path) -> (PathBuf, PathBuf) {
+    let outside = dir.join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("precious"), "keep me\n").unwrap();
+    (outside, dir.join("out"))
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_in_the_output_folder_pointing_outside_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let spec = reference_spec(dir.path());
-    let outside = dir.path().join("outside");
-    std::fs::create_dir(&outside).unwrap();
-    std::fs::write(outside.join("precious"), "keep me\n").unwrap();
-    let out = dir.path().join("out");
+    let (outside, out) = outside_and_out(dir.path());
     std::fs::create_dir(&out).unwrap();
     // The cluster folder is a link to a folder outside.
     std::os::unix::fs::symlink(&outside, out.join("prod-eu-1")).unwrap();
@@ -516,10 +522,7 @@ fn symlink_in_the_output_folder_pointing_outside_is_refused() {
 fn symlinks_beside_the_outputs_are_never_followed() {
     let dir = tempfile::tempdir().unwrap();
     let spec = reference_spec(dir.path());
-    let outside = dir.path().join("outside");
-    std::fs::create_dir(&outside).unwrap();
-    std::fs::write(outside.join("precious"), "keep me\n").unwrap();
-    let out = dir.path().join("out");
+    let (outside, out) = outside_and_out(dir.path());
     std::fs::create_dir_all(out.join("prod-eu-1")).unwrap();
     // A link to the outside world where no output goes, and one named like
     // a leftover temporary file (which the writer removes: the link only).
