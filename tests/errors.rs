@@ -5,9 +5,12 @@
 //! # expect: monocle::refs::unknown_service at 20:14
 //! ```
 //! (`// expect: ...` in KDL files). The test checks that diagnostic is
-//! reported at exactly that line and column, that compiling fails, and
-//! snapshots the full rendered output (human and short forms).
+//! reported at exactly that line and column (an error, so compiling fails,
+//! or a warning) and snapshots the full rendered output (human and short
+//! forms). Every code in `src/` has a case, or a reason in
+//! `NOT_IN_THE_CORPUS`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use monocle::render::{self, Format};
@@ -65,10 +68,8 @@ fn every_broken_spec_reports_its_error_at_the_expected_position() {
     for path in &files {
         let expect = expectation(path);
         let (sources, diags) = match monocle::compile(path) {
-            Ok(_) => {
-                failures.push(format!("{}: compiled without errors", path.display()));
-                continue;
-            }
+            // A case may pin a warning: the spec then compiles, with it.
+            Ok(compiled) => (compiled.sources, compiled.warnings),
             Err(monocle::CompileError::Io { source, .. }) => {
                 failures.push(format!("{}: I/O error {source}", path.display()));
                 continue;
@@ -109,14 +110,150 @@ fn every_broken_spec_reports_its_error_at_the_expected_position() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Codes the source can emit that no corpus case pins, each with the reason.
+/// The test below fails when one of these gets a case (drop it here) or
+/// disappears from the source (drop it here too), so the list cannot go stale.
+const NOT_IN_THE_CORPUS: &[&str] = &[
+    // Warnings without a case yet.
+    "monocle::alloy::unused_regex",
+    "monocle::cardinality::dropped_label",
+    "monocle::cardinality::no_sample_limit",
+    "monocle::monitor::expected_clusters_too_low",
+    "monocle::monitor::idle_monitors",
+    "monocle::routing::unreachable_route",
+    "monocle::routing::unused_receiver",
+    "monocle::selector::matches_nothing",
+    // Properties of the files rather than of their text (size, count,
+    // encoding, nesting past the parser's limits): tests/hostile.rs builds
+    // them programmatically.
+    "monocle::kdl::too_deep",
+    "monocle::load::no_spec_files",
+    "monocle::load::not_utf8",
+    "monocle::load::too_large",
+    "monocle::load::too_many_files",
+    "monocle::yaml::limit",
+    // Errors without a corpus case yet.
+    "monocle::alerts::invalid_runbook",
+    "monocle::alloy::missing_loki_url",
+    "monocle::dashboards::invalid_color",
+    "monocle::dashboards::invalid_folder",
+    "monocle::dashboards::invalid_height",
+    "monocle::names::invalid_label_value",
+    "monocle::prometheus::invalid_url",
+    "monocle::promql::invalid_metric",
+    "monocle::routing::invalid_group_by",
+    "monocle::routing::invalid_label_name",
+    "monocle::routing::root_clusters",
+    "monocle::routing::zero_interval",
+    "monocle::secrets::inline_secret",
+    "monocle::secrets::invalid_secret_file",
+    "monocle::secrets::invalid_secret_name",
+    "monocle::spec::duplicate_section",
+    "monocle::units::zero_duration",
+];
+
+/// Every diagnostic code written in `src/` as a string literal
+/// (`"monocle::<area>::<name>"`): the codes monocle can emit.
+fn codes_in_source() -> BTreeSet<String> {
+    let mut codes = BTreeSet::new();
+    let mut stack = vec![PathBuf::from("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src is readable") {
+            let path = entry.expect("readable entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source is UTF-8");
+                for (i, _) in text.match_indices("\"monocle::") {
+                    let rest = &text[i + 1..];
+                    let end = rest.find('"').unwrap_or(rest.len());
+                    let code = &rest[..end];
+                    let parts: Vec<&str> = code.split("::").collect();
+                    let well_formed = parts.len() == 3
+                        && parts[1..].iter().all(|p| {
+                            !p.is_empty()
+                                && p.chars().all(|c| {
+                                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'
+                                })
+                        });
+                    if well_formed {
+                        codes.insert(code.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    codes
+}
+
 #[test]
 fn every_error_code_in_the_corpus_is_pinned_once() {
-    // Each fixture pins a distinct (code, file) pair; make sure several kinds are covered.
-    let codes: std::collections::BTreeSet<String> =
-        fixtures().iter().map(|p| expectation(p).code).collect();
+    let emitted = codes_in_source();
+    // Guards the scan itself: a broken scan would find nothing and pass.
     assert!(
-        codes.len() >= 15,
-        "the corpus should cover at least 15 error kinds, covers {}",
-        codes.len()
+        emitted.contains("monocle::refs::unknown_service")
+            && emitted.contains("monocle::yaml::syntax"),
+        "the scan of src/ missed codes it must find: {emitted:?}"
     );
+    let files = fixtures();
+    let pinned: BTreeSet<String> = files.iter().map(|p| expectation(p).code).collect();
+    let allowed: BTreeSet<String> = NOT_IN_THE_CORPUS.iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        allowed.len(),
+        NOT_IN_THE_CORPUS.len(),
+        "NOT_IN_THE_CORPUS lists a code twice"
+    );
+    let mut problems = Vec::new();
+    // Every: each code the source can emit has a case, or a reason above.
+    for code in emitted.difference(&pinned) {
+        if !allowed.contains(code) {
+            problems.push(format!(
+                "{code}: no case in tests/errors/ (add one, or say why in NOT_IN_THE_CORPUS)"
+            ));
+        }
+    }
+    for code in &allowed {
+        if pinned.contains(code) {
+            problems.push(format!(
+                "{code}: has a case now, remove it from NOT_IN_THE_CORPUS"
+            ));
+        }
+        if !emitted.contains(code) {
+            problems.push(format!(
+                "{code}: in NOT_IN_THE_CORPUS but no longer in src/"
+            ));
+        }
+    }
+    for code in pinned.difference(&emitted) {
+        problems.push(format!(
+            "{code}: pinned by a case but never emitted by src/"
+        ));
+    }
+    // Once: each case pins exactly one expectation (a comment line
+    // `expect:`), and no two cases are the same spec under another name.
+    let mut seen: BTreeMap<(String, String), PathBuf> = BTreeMap::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let expects = text
+            .lines()
+            .filter_map(|l| l.strip_prefix('#').or_else(|| l.strip_prefix("//")))
+            .filter(|l| l.trim_start().starts_with("expect:"))
+            .count();
+        if expects != 1 {
+            problems.push(format!(
+                "{}: {expects} `expect:` comments, a case pins exactly one",
+                path.display()
+            ));
+        }
+        let syntax = path.extension().unwrap_or_default().to_string_lossy();
+        let body = text.lines().skip(1).collect::<Vec<_>>().join("\n");
+        if let Some(first) = seen.insert((syntax.into_owned(), body), path.clone()) {
+            problems.push(format!(
+                "{} is the same spec as {}",
+                path.display(),
+                first.display()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -100,18 +100,26 @@ fn spec_text_is_never_executed() {
         .enumerate()
         .map(|(i, p)| format!("note{i}: {}", serde_json::to_string(p).unwrap()))
         .collect();
-    let title = serde_json::to_string(&format!("Daily {}", payloads.join(" "))).unwrap();
-    let spec = std::fs::read_to_string("specs/fleet.yaml")
-        .unwrap()
+    let title_payload = serde_json::to_string(&format!("Daily {}", payloads.join(" "))).unwrap();
+    let spec = std::fs::read_to_string("specs/fleet.yaml").unwrap();
+    // Each payload must land in the spec: a replace that finds nothing would
+    // test the unchanged reference spec.
+    let summary = "summary: No successful backup in 24 hours";
+    let title = "title: Daily Backup Overview";
+    for needle in [summary, title] {
+        assert_eq!(
+            spec.matches(needle).count(),
+            1,
+            "specs/fleet.yaml: {needle}"
+        );
+    }
+    let spec = spec
         .replacen(
-            "summary: No successful backup in 24 hours",
-            &format!(
-                "summary: No successful backup in 24 hours\n    labels: {{{}}}",
-                labels.join(", ")
-            ),
+            summary,
+            &format!("{summary}\n    labels: {{{}}}", labels.join(", ")),
             1,
         )
-        .replace("title: Daily Backup Overview", &format!("title: {title}"));
+        .replace(title, &format!("title: {title_payload}"));
     std::fs::write(dir.path().join("spec.yaml"), &spec).unwrap();
     for args in [
         vec!["check", "spec.yaml"],
