@@ -305,7 +305,7 @@ fn strict_schemas_catch_misspelled_fields() {
 }
 
 #[test]
-fn a_spec_without_routing_gets_only_the_alertmanager_resource() {
+fn a_spec_without_routing_gets_only_the_alertmanager_resource_and_service() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("spec.yaml");
     std::fs::write(&spec, "version: 1\nclusters:\n  - name: prod\n").unwrap();
@@ -314,7 +314,13 @@ fn a_spec_without_routing_gets_only_the_alertmanager_resource() {
         .map(|a| a.path)
         .filter(|p| p.contains("alertmanager"))
         .collect();
-    assert_eq!(paths, ["prod/alertmanager/main.yaml"]);
+    assert_eq!(
+        paths,
+        [
+            "prod/alertmanager/main.yaml",
+            "prod/alertmanager/service.yaml"
+        ]
+    );
 }
 
 /// Warnings of a spec that must compile.

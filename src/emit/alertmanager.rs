@@ -11,10 +11,10 @@
 use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
-use crate::model::ClusterModel;
 use crate::model::routing::{
     CONFIG_DIR, InhibitModel, ReceiverModel, RouteModel, RoutingModel, TEMPLATE_FILE,
 };
+use crate::model::{AlertmanagerModel, ClusterModel};
 
 /// The config's file name, and its key in the config Secret.
 pub const CONFIG_FILE: &str = "alertmanager.yaml";
@@ -65,12 +65,21 @@ runbook link (annotation `runbook_url`); firing alerts first.
 
 pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
     let am = &cluster.alertmanager;
-    let mut files = vec![yaml::resource(
-        "alertmanager/main.yaml".to_owned(),
-        None,
-        &resource(cluster),
-        true,
-    )];
+    let mut files = Vec::new();
+    if am.managed {
+        files.push(yaml::resource(
+            "alertmanager/main.yaml".to_owned(),
+            None,
+            &resource(cluster),
+            true,
+        ));
+        files.push(yaml::resource(
+            "alertmanager/service.yaml".to_owned(),
+            None,
+            &service(am),
+            true,
+        ));
+    }
     let routing = &cluster.routing;
     let Some(route) = &routing.route else {
         return files;
@@ -85,7 +94,7 @@ pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
         "apiVersion": "v1",
         "kind": "Secret",
         "metadata": {
-            "name": format!("alertmanager-{}", am.name),
+            "name": am.config_secret,
             "namespace": am.namespace,
             "labels": labels(),
         },
@@ -114,6 +123,30 @@ pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
     files
 }
 
+/// The Service in front of the managed Alertmanager, which its Prometheus
+/// sends to.
+pub fn service_name(am: &AlertmanagerModel) -> String {
+    format!("alertmanager-{}", am.name)
+}
+
+/// Selects exactly this Alertmanager's pods (the operator labels them
+/// `alertmanager: <name>`), unlike the namespace-wide `alertmanager-operated`.
+fn service(am: &AlertmanagerModel) -> Value {
+    json!({
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {
+            "name": service_name(am),
+            "namespace": am.namespace,
+            "labels": labels(),
+        },
+        "spec": {
+            "selector": { "alertmanager": am.name, "app.kubernetes.io/name": "alertmanager" },
+            "ports": [{ "name": "web", "port": 9093, "targetPort": "web" }],
+        },
+    })
+}
+
 fn labels() -> Value {
     json!({ "app.kubernetes.io/managed-by": "monocle" })
 }
@@ -124,8 +157,14 @@ fn resource(cluster: &ClusterModel) -> Value {
     let am = &cluster.alertmanager;
     let mut spec = Map::new();
     spec.insert("replicas".into(), json!(am.replicas));
+    if am.config_secret != format!("alertmanager-{}", am.name) {
+        spec.insert("configSecret".into(), json!(am.config_secret));
+    }
     if !am.secrets.is_empty() {
         spec.insert("secrets".into(), json!(am.secrets));
+    }
+    if let Some(storage) = &am.storage {
+        spec.insert("storage".into(), super::prometheus::storage_spec(storage));
     }
     json!({
         "apiVersion": "monitoring.coreos.com/v1",
@@ -208,6 +247,7 @@ fn receiver(r: &ReceiverModel) -> Value {
             slack.insert("send_resolved".into(), json!(send_resolved));
         }
         slack.insert("title".into(), json!(s.title));
+        slack.insert("fallback".into(), json!(s.fallback));
         slack.insert("text".into(), json!(s.text));
         out.insert("slack_configs".into(), json!([slack]));
     }

@@ -3,7 +3,9 @@
 use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
-use crate::model::{ClusterModel, EndpointModel, MonitorKind, MonitorModel, SHARD_LABEL, TlsModel};
+use crate::model::{
+    ClusterModel, EndpointModel, MonitorKind, MonitorModel, RelabelModel, TlsModel,
+};
 use crate::selector::{Operator, Selector};
 
 pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
@@ -31,6 +33,9 @@ fn object(m: &MonitorModel) -> Value {
         MonitorKind::Pod => ("PodMonitor", "podMetricsEndpoints"),
     };
     let mut spec = Map::new();
+    if let Some(job_label) = &m.job_label {
+        spec.insert("jobLabel".into(), json!(job_label));
+    }
     spec.insert("selector".into(), label_selector(&m.selector));
     spec.insert(
         "namespaceSelector".into(),
@@ -49,11 +54,7 @@ fn object(m: &MonitorModel) -> Value {
         "metadata": {
             "name": m.name,
             "namespace": m.namespace,
-            "labels": {
-                "app.kubernetes.io/managed-by": "monocle",
-                "monocle.dev/team": m.team,
-                SHARD_LABEL: m.shard,
-            },
+            "labels": super::rules::object_labels(&m.team, &m.shard, &m.object_labels),
         },
         "spec": spec,
     })
@@ -66,11 +67,34 @@ fn endpoint(m: &MonitorModel, e: &EndpointModel) -> Value {
     if let Some(interval) = &e.interval {
         out.insert("interval".into(), json!(interval));
     }
+    if let Some(timeout) = &e.scrape_timeout {
+        out.insert("scrapeTimeout".into(), json!(timeout));
+    }
     if let Some(scheme) = &e.scheme {
         out.insert("scheme".into(), json!(scheme));
     }
+    if !e.params.is_empty() {
+        out.insert("params".into(), json!(e.params));
+    }
+    if let Some(honor) = e.honor_labels {
+        out.insert("honorLabels".into(), json!(honor));
+    }
+    if let Some((name, key)) = &e.bearer_token_secret {
+        // PodMonitors spell the same field `authorization` only in newer
+        // operators; `bearerTokenSecret` is accepted by both kinds.
+        out.insert(
+            "bearerTokenSecret".into(),
+            json!({ "name": name, "key": key }),
+        );
+    }
     if let Some(tls) = &e.tls {
         out.insert("tlsConfig".into(), tls_config(m.kind, tls));
+    }
+    if !e.relabelings.is_empty() {
+        out.insert(
+            "relabelings".into(),
+            Value::Array(e.relabelings.iter().map(relabel).collect()),
+        );
     }
     let mut relabelings = Vec::new();
     if !m.drop_metrics.is_empty() {
@@ -86,8 +110,36 @@ fn endpoint(m: &MonitorModel, e: &EndpointModel) -> Value {
             "action": "labeldrop",
         }));
     }
+    // The spec's own steps run after monocle's drops, on what is left.
+    relabelings.extend(e.metric_relabelings.iter().map(relabel));
     if !relabelings.is_empty() {
         out.insert("metricRelabelings".into(), Value::Array(relabelings));
+    }
+    Value::Object(out)
+}
+
+/// A relabel step in the operator's `RelabelConfig` spelling.
+fn relabel(r: &RelabelModel) -> Value {
+    let mut out = Map::new();
+    if !r.source_labels.is_empty() {
+        out.insert("sourceLabels".into(), json!(r.source_labels));
+    }
+    let fields = [
+        ("separator", &r.separator),
+        ("regex", &r.regex),
+        ("targetLabel", &r.target_label),
+        ("replacement", &r.replacement),
+    ];
+    for (key, value) in fields {
+        if let Some(value) = value {
+            out.insert(key.into(), json!(value));
+        }
+    }
+    if let Some(modulus) = r.modulus {
+        out.insert("modulus".into(), json!(modulus));
+    }
+    if let Some(action) = &r.action {
+        out.insert("action".into(), json!(action));
     }
     Value::Object(out)
 }

@@ -4,11 +4,14 @@
 use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
-use crate::model::{ClusterModel, SHARD_LABEL, ShardModel};
+use crate::model::{ClusterModel, SHARD_LABEL, ShardModel, StorageModel};
 
 pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
-    cluster
-        .prometheus
+    let p = &cluster.prometheus;
+    if !p.managed {
+        return Vec::new();
+    }
+    let mut files: Vec<Emitted> = p
         .shards
         .iter()
         .map(|shard| {
@@ -19,7 +22,83 @@ pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
                 true,
             )
         })
-        .collect()
+        .collect();
+    if p.rbac
+        && let Some(account) = &p.service_account
+    {
+        for (file, object) in rbac(&p.namespace, account) {
+            files.push(yaml::resource(
+                format!("prometheus/{file}.yaml"),
+                None,
+                &object,
+                true,
+            ));
+        }
+    }
+    files
+}
+
+/// What Prometheus needs to discover and scrape targets: without it the
+/// pods run as `default`, which may list nothing, and every target is missing.
+fn rbac(namespace: &str, account: &str) -> [(&'static str, Value); 3] {
+    // Cluster-scoped names carry the namespace: two Prometheus setups in one
+    // Kubernetes cluster must not share (and overwrite) one role.
+    let role = format!("monocle-{namespace}-{account}");
+    let labels = json!({ "app.kubernetes.io/managed-by": "monocle" });
+    let account = json!({
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": { "name": account, "namespace": namespace, "labels": labels },
+    });
+    let cluster_role = json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "ClusterRole",
+        "metadata": { "name": role, "labels": labels },
+        "rules": [
+            {
+                "apiGroups": [""],
+                "resources": ["services", "endpoints", "pods", "nodes", "nodes/metrics", "configmaps"],
+                "verbs": ["get", "list", "watch"],
+            },
+            {
+                "apiGroups": ["discovery.k8s.io"],
+                "resources": ["endpointslices"],
+                "verbs": ["get", "list", "watch"],
+            },
+            {
+                "apiGroups": ["networking.k8s.io"],
+                "resources": ["ingresses"],
+                "verbs": ["get", "list", "watch"],
+            },
+            { "nonResourceURLs": ["/metrics"], "verbs": ["get"] },
+        ],
+    });
+    let binding = json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "ClusterRoleBinding",
+        "metadata": { "name": role, "labels": labels },
+        "roleRef": { "apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role },
+        "subjects": [{ "kind": "ServiceAccount", "name": account, "namespace": namespace }],
+    });
+    [
+        ("serviceaccount", account),
+        ("clusterrole", cluster_role),
+        ("clusterrolebinding", binding),
+    ]
+}
+
+/// The operator's `storage` field: one PersistentVolumeClaim per pod.
+pub fn storage_spec(storage: &StorageModel) -> Value {
+    let mut claim = Map::new();
+    if let Some(class) = &storage.class {
+        claim.insert("storageClassName".into(), json!(class));
+    }
+    claim.insert("accessModes".into(), json!(["ReadWriteOnce"]));
+    claim.insert(
+        "resources".into(),
+        json!({ "requests": { "storage": storage.size } }),
+    );
+    json!({ "volumeClaimTemplate": { "spec": claim } })
 }
 
 fn object(cluster: &ClusterModel, shard: &ShardModel) -> Value {
@@ -27,6 +106,12 @@ fn object(cluster: &ClusterModel, shard: &ShardModel) -> Value {
     let selector = json!({ "matchLabels": { SHARD_LABEL: shard.name } });
     let mut spec = Map::new();
     spec.insert("replicas".into(), json!(p.replicas));
+    if let Some(account) = &p.service_account {
+        spec.insert("serviceAccountName".into(), json!(account));
+    }
+    if let Some(storage) = &p.storage {
+        spec.insert("storage".into(), storage_spec(storage));
+    }
     if let Some(retention) = &p.retention {
         spec.insert("retention".into(), json!(retention));
     }
@@ -88,11 +173,20 @@ fn object(cluster: &ClusterModel, shard: &ShardModel) -> Value {
     if !shard.secrets.is_empty() {
         spec.insert("secrets".into(), json!(shard.secrets));
     }
+    // Our own Alertmanager's Service, so another Alertmanager in the
+    // namespace does not get these alerts too; the namespace-wide
+    // `alertmanager-operated` when someone else runs it.
+    let am = &cluster.alertmanager;
+    let service = if am.managed {
+        super::alertmanager::service_name(am)
+    } else {
+        "alertmanager-operated".to_owned()
+    };
     spec.insert(
         "alerting".into(),
         json!({ "alertmanagers": [{
-            "namespace": cluster.alertmanager.namespace,
-            "name": "alertmanager-operated",
+            "namespace": am.namespace,
+            "name": service,
             "port": "web",
         }] }),
     );

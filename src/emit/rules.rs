@@ -1,5 +1,7 @@
 //! PrometheusRules of alerts: one per service, picked up by its shard.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
@@ -23,6 +25,7 @@ pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
                     &file.namespace,
                     &file.team,
                     &file.shard,
+                    &file.object_labels,
                     groups,
                 ),
                 true,
@@ -37,6 +40,7 @@ pub fn rule_object(
     namespace: &str,
     team: &str,
     shard: &str,
+    extra_labels: &BTreeMap<String, String>,
     groups: Vec<Value>,
 ) -> Value {
     json!({
@@ -45,14 +49,23 @@ pub fn rule_object(
         "metadata": {
             "name": name,
             "namespace": namespace,
-            "labels": {
-                "app.kubernetes.io/managed-by": "monocle",
-                "monocle.dev/team": team,
-                SHARD_LABEL: shard,
-            },
+            "labels": object_labels(team, shard, extra_labels),
         },
         "spec": { "groups": groups },
     })
+}
+
+/// Labels of a generated rule or monitor object: monocle's own, then the
+/// ones an existing Prometheus selects by (check keeps them from clashing).
+pub fn object_labels(team: &str, shard: &str, extra: &BTreeMap<String, String>) -> Value {
+    let mut labels = Map::new();
+    labels.insert("app.kubernetes.io/managed-by".into(), json!("monocle"));
+    labels.insert("monocle.dev/team".into(), json!(team));
+    labels.insert(SHARD_LABEL.into(), json!(shard));
+    for (key, value) in extra {
+        labels.insert(key.clone(), json!(value));
+    }
+    Value::Object(labels)
 }
 
 fn rule(alert: &AlertModel) -> Value {

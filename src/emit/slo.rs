@@ -60,6 +60,7 @@ pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
                 &slo.namespace,
                 &slo.team,
                 &slo.shard,
+                &slo.object_labels,
                 groups.clone(),
             ),
             true,

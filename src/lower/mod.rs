@@ -15,7 +15,7 @@ use crate::check::Spec;
 use crate::check::selectors::cluster_labels;
 use crate::model::{
     AlertmanagerModel, ClusterModel, DEFAULT_SHARD, EndpointModel, Model, MonitorKind,
-    MonitorModel, PrometheusModel, ShardModel, TlsModel,
+    MonitorModel, PrometheusModel, RelabelModel, ShardModel, StorageModel, TlsModel,
 };
 use crate::selector::Selector;
 use crate::source::Sources;
@@ -149,6 +149,15 @@ fn shard_secrets(monitors: &[MonitorModel], shard: &str) -> Vec<String> {
 
 /// Name of the Alertmanager resource in every cluster.
 pub const ALERTMANAGER_NAME: &str = "main";
+/// The ServiceAccount Prometheus runs as unless the spec names one.
+pub const DEFAULT_SERVICE_ACCOUNT: &str = "prometheus";
+
+fn storage(s: &spec::Storage) -> StorageModel {
+    StorageModel {
+        size: s.size.0.clone(),
+        class: s.class.clone(),
+    }
+}
 
 fn alertmanager(
     spec: &Spec,
@@ -163,6 +172,12 @@ fn alertmanager(
             .unwrap_or_else(|| prometheus.namespace.clone()),
         replicas: settings.and_then(|a| a.replicas).unwrap_or(3),
         secrets,
+        managed: settings.and_then(|a| a.managed).unwrap_or(true),
+        // The operator's own default for an Alertmanager named `main`.
+        config_secret: settings
+            .and_then(|a| a.config_secret.clone())
+            .unwrap_or_else(|| format!("alertmanager-{ALERTMANAGER_NAME}")),
+        storage: settings.and_then(|a| a.storage.as_ref()).map(storage),
     }
 }
 
@@ -195,6 +210,7 @@ fn prometheus(fleet: &Prometheus, over: Option<&Prometheus>) -> PrometheusModel 
             secrets: Vec::new(),
         })
         .collect();
+    let rbac = over.rbac.or(fleet.rbac).unwrap_or(true);
     PrometheusModel {
         namespace: pick(|p| p.namespace.clone()).unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned()),
         retention: pick(|p| p.retention.as_ref().map(|d| d.0.clone())),
@@ -215,7 +231,37 @@ fn prometheus(fleet: &Prometheus, over: Option<&Prometheus>) -> PrometheusModel 
             .map(|rw| rw.iter().map(|r| (r.name.clone(), r.url.clone())).collect())
             .unwrap_or_default(),
         shards,
+        managed: over.managed.or(fleet.managed).unwrap_or(true),
+        // Without RBAC monocle does not know of an account unless one is named.
+        service_account: pick(|p| p.service_account.clone())
+            .or_else(|| rbac.then(|| DEFAULT_SERVICE_ACCOUNT.to_owned())),
+        rbac,
+        storage: over
+            .storage
+            .as_ref()
+            .or(fleet.storage.as_ref())
+            .map(storage),
+        rule_labels: over
+            .rule_labels
+            .clone()
+            .or_else(|| fleet.rule_labels.clone())
+            .unwrap_or_default(),
     }
+}
+
+fn relabels(steps: &[spec::Relabel]) -> Vec<RelabelModel> {
+    steps
+        .iter()
+        .map(|r| RelabelModel {
+            source_labels: r.source_labels.clone(),
+            separator: r.separator.clone(),
+            regex: r.regex.clone(),
+            target_label: r.target_label.clone(),
+            replacement: r.replacement.clone(),
+            modulus: r.modulus,
+            action: r.action.map(|a| a.as_str().to_owned()),
+        })
+        .collect()
 }
 
 fn monitor(s: &spec::Service, prometheus: &PrometheusModel, origin: String) -> MonitorModel {
@@ -251,11 +297,23 @@ fn monitor(s: &spec::Service, prometheus: &PrometheusModel, origin: String) -> M
                     server_name: t.server_name.clone(),
                     insecure_skip_verify: t.insecure_skip_verify,
                 }),
+                honor_labels: e.honor_labels,
+                bearer_token_secret: e
+                    .bearer_token_secret
+                    .as_ref()
+                    .map(|s| (s.name.clone(), s.key.clone())),
+                scrape_timeout: e.scrape_timeout.as_ref().map(|d| d.0.clone()),
+                params: e.params.clone(),
+                relabelings: relabels(&e.relabelings),
+                metric_relabelings: relabels(&e.metric_relabelings),
             })
             .collect(),
         sample_limit: s.sample_limit,
         drop_labels: s.drop_labels.clone(),
         drop_metrics: s.drop_metrics.clone(),
+        // check makes sure every endpoint that names a job label names the same one.
+        job_label: s.endpoints.iter().find_map(|e| e.job_label.clone()),
+        object_labels: prometheus.rule_labels.clone(),
         origin,
     }
 }

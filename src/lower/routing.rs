@@ -64,12 +64,17 @@ pub fn lower(
 fn receiver(r: &spec::Receiver) -> ReceiverModel {
     ReceiverModel {
         name: r.name.clone(),
-        slack: r.slack.as_ref().map(|s| SlackModel {
-            channel: s.channel.clone(),
-            webhook: source(&s.webhook_url_file, &s.webhook_secret),
-            title: s.title.clone().unwrap_or_else(|| SLACK_TITLE.to_owned()),
-            text: s.text.clone().unwrap_or_else(|| SLACK_TEXT.to_owned()),
-            send_resolved: s.send_resolved,
+        slack: r.slack.as_ref().map(|s| {
+            let title = s.title.clone().unwrap_or_else(|| SLACK_TITLE.to_owned());
+            SlackModel {
+                channel: s.channel.clone(),
+                webhook: source(&s.webhook_url_file, &s.webhook_secret),
+                // Without it notifications show Alertmanager's own default text.
+                fallback: title.clone(),
+                title,
+                text: s.text.clone().unwrap_or_else(|| SLACK_TEXT.to_owned()),
+                send_resolved: s.send_resolved,
+            }
         }),
         pagerduty: r.pagerduty.as_ref().map(|p| PagerDutyModel {
             routing_key: source(&p.routing_key_file, &p.routing_key_secret),

@@ -65,6 +65,7 @@ pub fn lower(
                 shard: service_shard(service, prometheus),
                 namespace: prometheus.namespace.clone(),
                 origin: origin(first.node.span),
+                object_labels: prometheus.rule_labels.clone(),
                 alerts,
             })
         })

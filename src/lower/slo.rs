@@ -54,6 +54,7 @@ pub fn lower(
                 shard: service_shard(service, prometheus),
                 namespace: prometheus.namespace.clone(),
                 origin: origin(item.node.span),
+                object_labels: prometheus.rule_labels.clone(),
                 name: s.name.clone(),
                 objective: s.objective,
                 window,

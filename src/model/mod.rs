@@ -51,6 +51,18 @@ pub struct AlertmanagerModel {
     pub replicas: u32,
     /// Kubernetes Secrets mounted under `/etc/alertmanager/secrets/<name>/`.
     pub secrets: Vec<String>,
+    /// `false`: someone else runs the Alertmanager; only its config Secret is emitted.
+    pub managed: bool,
+    /// The Secret holding the config.
+    pub config_secret: String,
+    pub storage: Option<StorageModel>,
+}
+
+/// A PersistentVolumeClaim template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageModel {
+    pub size: String,
+    pub class: Option<String>,
 }
 
 /// Prometheus settings after per-cluster overrides.
@@ -68,6 +80,15 @@ pub struct PrometheusModel {
     pub query_timeout: Option<String>,
     pub remote_write: Vec<(String, String)>,
     pub shards: Vec<ShardModel>,
+    /// `false`: someone else runs Prometheus; no Prometheus resources, RBAC or storage.
+    pub managed: bool,
+    /// The ServiceAccount the pods run as; always set when `rbac` is.
+    pub service_account: Option<String>,
+    /// Emit the ServiceAccount, ClusterRole and ClusterRoleBinding.
+    pub rbac: bool,
+    pub storage: Option<StorageModel>,
+    /// Labels on every PrometheusRule and monitor, for a Prometheus that selects by them.
+    pub rule_labels: BTreeMap<String, String>,
 }
 
 /// One Prometheus resource.
@@ -100,6 +121,10 @@ pub struct MonitorModel {
     pub sample_limit: Option<u64>,
     pub drop_labels: Vec<String>,
     pub drop_metrics: Vec<String>,
+    /// The Service (or Pod) label whose value becomes `job`.
+    pub job_label: Option<String>,
+    /// Extra object labels (`prometheus.rule_labels`).
+    pub object_labels: BTreeMap<String, String>,
     /// The spec file it came from, for the "generated from" header.
     pub origin: String,
 }
@@ -111,6 +136,25 @@ pub struct EndpointModel {
     pub interval: Option<String>,
     pub scheme: Option<String>,
     pub tls: Option<TlsModel>,
+    pub honor_labels: Option<bool>,
+    /// Secret name and key of the bearer token.
+    pub bearer_token_secret: Option<(String, String)>,
+    pub scrape_timeout: Option<String>,
+    pub params: BTreeMap<String, Vec<String>>,
+    pub relabelings: Vec<RelabelModel>,
+    pub metric_relabelings: Vec<RelabelModel>,
+}
+
+/// One relabel step as the operator's `RelabelConfig` spells it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RelabelModel {
+    pub source_labels: Vec<String>,
+    pub separator: Option<String>,
+    pub regex: Option<String>,
+    pub target_label: Option<String>,
+    pub replacement: Option<String>,
+    pub modulus: Option<u64>,
+    pub action: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -96,6 +96,8 @@ pub struct SlackModel {
     pub channel: String,
     pub webhook: SecretSource,
     pub title: String,
+    /// Plain-text summary for push and desktop notifications.
+    pub fallback: String,
     pub text: String,
     /// `None`: Alertmanager's default (no resolved notifications).
     pub send_resolved: Option<bool>,

@@ -10,6 +10,8 @@ pub struct RuleFileModel {
     pub shard: String,
     pub namespace: String,
     pub origin: String,
+    /// Extra object labels (`prometheus.rule_labels`).
+    pub object_labels: BTreeMap<String, String>,
     pub alerts: Vec<AlertModel>,
 }
 
@@ -32,6 +34,8 @@ pub struct SloModel {
     pub shard: String,
     pub namespace: String,
     pub origin: String,
+    /// Extra object labels (`prometheus.rule_labels`).
+    pub object_labels: BTreeMap<String, String>,
     pub name: String,
     /// Objective in percent, e.g. 99.9.
     pub objective: f64,

@@ -3,6 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
 use super::{DurationText, SizeText};
 
 /// Prometheus settings. Fleet-wide in `prometheus`; the same fields override
@@ -37,6 +39,36 @@ pub struct Prometheus {
     /// Prometheus shards: one Prometheus resource each, selecting its own monitors and rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shards: Option<Vec<Shard>>,
+    /// ServiceAccount the Prometheus pods run as (default `prometheus`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<String>,
+    /// Emit the ServiceAccount, ClusterRole and ClusterRoleBinding Prometheus needs to
+    /// discover targets (default `true`). Without them a real cluster scrapes nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rbac: Option<bool>,
+    /// Persistent volume per Prometheus pod. Without it the data lives in an
+    /// emptyDir and is lost on every restart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<Storage>,
+    /// `false`: emit no Prometheus resources, RBAC or storage; the rules and monitors
+    /// are for a Prometheus someone else runs (default `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<bool>,
+    /// Labels put on every PrometheusRule, ServiceMonitor and PodMonitor so that an
+    /// existing Prometheus selects them, e.g. `release: kube-prometheus-stack`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_labels: Option<BTreeMap<String, String>>,
+}
+
+/// A PersistentVolumeClaim template.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    /// Requested size, a Kubernetes quantity such as `100Gi`.
+    pub size: SizeText,
+    /// StorageClass (default: the cluster's default class).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
 }
 
 /// Kubernetes resource quantities.
@@ -94,4 +126,14 @@ pub struct Alertmanager {
     /// Namespace (default: the Prometheus namespace).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Persistent volume per Alertmanager pod (silences and notification log survive restarts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<Storage>,
+    /// `false`: emit no Alertmanager resource; the routing is still checked and its
+    /// config Secret still emitted, for an Alertmanager someone else runs (default `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<bool>,
+    /// Name of the Secret holding the Alertmanager config (default `alertmanager-main`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_secret: Option<String>,
 }

@@ -71,6 +71,102 @@ pub struct Endpoint {
     /// TLS client settings; files live under `/etc/prometheus/secrets/<secret>/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<Tls>,
+    /// Keep the target's own labels when they clash with the labels the operator
+    /// sets (`job`, `namespace`, `service`, `pod`, `container`, `endpoint`, `instance`)
+    /// instead of renaming them to `exported_*`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub honor_labels: Option<bool>,
+    /// The Kubernetes Service (or Pod) label whose value becomes `job`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_label: Option<String>,
+    /// Bearer token for the scrape, read from a key of a Secret in the monitor's namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token_secret: Option<SecretKey>,
+    /// Scrape timeout (at most the scrape interval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scrape_timeout: Option<DurationText>,
+    /// HTTP query parameters of the scrape, e.g. `{module: [http_2xx]}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, Vec<String>>,
+    /// Relabelings applied to the target before the scrape.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relabelings: Vec<Relabel>,
+    /// Relabelings applied to every scraped series.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metric_relabelings: Vec<Relabel>,
+}
+
+/// A key of a Kubernetes Secret.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretKey {
+    /// Secret name.
+    pub name: String,
+    /// Key inside the Secret.
+    pub key: String,
+}
+
+/// One Prometheus relabel step (Prometheus `relabel_config` semantics).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Relabel {
+    /// Labels whose values are joined with `separator` and matched against `regex`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub source_labels: Vec<String>,
+    /// Separator between the joined source label values (default `;`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub separator: Option<String>,
+    /// RE2 regex, anchored at both ends (default `(.*)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+    /// Label written by `replace`, `hashmod`, `lowercase` and `uppercase`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_label: Option<String>,
+    /// Replacement with `$1`-style group references (default `$1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+    /// Modulus for `hashmod`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modulus: Option<u64>,
+    /// What to do (default `replace`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<RelabelAction>,
+}
+
+/// A relabel action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RelabelAction {
+    Replace,
+    Keep,
+    Drop,
+    Keepequal,
+    Dropequal,
+    Hashmod,
+    Labelmap,
+    Labeldrop,
+    Labelkeep,
+    Lowercase,
+    Uppercase,
+}
+
+impl RelabelAction {
+    /// The action as Prometheus and the operator spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelabelAction::Replace => "replace",
+            RelabelAction::Keep => "keep",
+            RelabelAction::Drop => "drop",
+            RelabelAction::Keepequal => "keepequal",
+            RelabelAction::Dropequal => "dropequal",
+            RelabelAction::Hashmod => "hashmod",
+            RelabelAction::Labelmap => "labelmap",
+            RelabelAction::Labeldrop => "labeldrop",
+            RelabelAction::Labelkeep => "labelkeep",
+            RelabelAction::Lowercase => "lowercase",
+            RelabelAction::Uppercase => "uppercase",
+        }
+    }
 }
 
 /// URL scheme of a scrape.
