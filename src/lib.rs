@@ -4,7 +4,7 @@
 //! The pipeline, one owner per stage:
 //! [`load`] (files → sources) → [`syntax`] (YAML/KDL → spanned tree) →
 //! [`check`] (schema, names, references; all diagnostics) → [`lower`]
-//! (per-cluster [`model`]) → [`emit`] (artifacts) → [`write`] (the only code
+//! (per-cluster [`model`]) → [`emit`] (artifacts) → [`write`](mod@write) (the only code
 //! that touches the output folder).
 
 pub mod alloy;

@@ -6,7 +6,7 @@
 //!
 //! Building a tree goes through checked constructors: names and labels
 //! must be identifiers ([`Ident::new`]) and strings are stored already
-//! quoted by [`escape::quote`](super::escape::quote) ([`Expr::string`]), so
+//! quoted by [`escape::quote`] ([`Expr::string`]), so
 //! no unescaped text reaches the printer.
 
 use std::fmt;

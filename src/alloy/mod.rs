@@ -1,12 +1,12 @@
 //! Grafana Alloy configuration syntax, owned in one place: the typed tree
 //! ([`ast`]), the escaping of strings and identifiers ([`escape`]), the
-//! scanner and parser ([`scan`], [`parse`]), and the printer that lays a
-//! file out the way `alloy fmt` does ([`print`]).
+//! scanner and parser ([`scan`], [`parse`](mod@parse)), and the printer that lays a
+//! file out the way `alloy fmt` does ([`print`](mod@print)).
 //!
 //! The emitter builds a tree with the checked constructors of [`ast`] and
 //! prints it; text from the spec can only enter as an escaped string
 //! literal or a validated identifier. The parser reads the result back in
-//! the tests, and [`format`] reformats any file like `alloy fmt`.
+//! the tests, and [`format`](fn@format) reformats any file like `alloy fmt`.
 
 pub mod ast;
 pub mod escape;

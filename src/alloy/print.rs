@@ -4,7 +4,7 @@
 //! byte for byte the same: a walker sends tokens, position hints and
 //! whitespace *intents* (blank, newline, formfeed, indent, ...) to a
 //! printer, which interleaves the file's comments by position, then an
-//! elastic-tabstop pass ([`tabwriter`](super::tabwriter)) aligns the `=` of
+//! elastic-tabstop pass (`tabwriter`) aligns the `=` of
 //! consecutive attributes and object fields and trailing comments, and a
 //! final pass trims trailing blanks. The rules that come out of it:
 //!
@@ -18,7 +18,7 @@
 //! - comments stay where they were, indented with the code.
 //!
 //! Trees built in code have no positions: [`print_built`] first gives them
-//! a canonical layout (see [`layout`](super::layout)).
+//! a canonical layout (see `layout`).
 
 use super::ast::*;
 use super::escape;

@@ -175,7 +175,7 @@ fn selection_fingerprint(c: &ClusterModel) -> u64 {
     hasher.finish()
 }
 
-/// How many bytes of emitted files [`Shared`] keeps at most. Without a
+/// How many bytes of emitted files `Shared` keeps at most. Without a
 /// bound a fleet whose clusters all select differently would keep every
 /// cluster's files to the end, which is the whole output; past it the
 /// oldest entries go (those clusters' files are emitted again if needed).
