@@ -1,7 +1,14 @@
-//! `monocle fmt`: rewrites YAML spec files into a canonical layout — keys
-//! in the order the schema lists them, double quotes where quoting is
-//! needed, no trailing whitespace — keeping every comment with the entry it
-//! precedes. KDL files go through the kdl crate's formatter.
+//! `monocle fmt`: rewrites YAML spec files into a canonical layout — each
+//! mapping's identifying key (the first the schema lists: `version`,
+//! `name`, `uid`, `type`, ...) first and the other keys in the author's
+//! order, double quotes where quoting is needed, no trailing whitespace —
+//! keeping every comment with the entry it precedes. KDL files go through
+//! the kdl crate's formatter.
+//!
+//! Only the identifying key moves: the reference spec, the contract the
+//! layout must accept, writes the same fields in different orders (a
+//! service's `sample_limit` before or after its `endpoints`), so no total
+//! order of keys fits it.
 //!
 //! The formatter works on lines, not on a re-serialized tree, so comments
 //! and the author's flow style survive. As a safety net, a result that
@@ -142,7 +149,8 @@ fn format_mapping(lines: &[String], base: usize, path: &[String]) -> Vec<String>
         .map(|(i, entry)| {
             let key_line = entry.iter().position(|l| is_content(l)).unwrap_or(0);
             let key = key_of(entry[key_line].trim_start()).unwrap_or_default();
-            let rank = order.iter().position(|k| *k == key).unwrap_or(order.len());
+            // 0 for the identifying key, 1 for the rest (kept in order).
+            let rank = usize::from(order.first() != Some(&key.as_str()));
             let formatted = format_entry(entry, key_line, &key, path);
             (rank, i, formatted)
         })
@@ -245,14 +253,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_follow_the_schema_and_comments_stay_with_their_entry() {
+    fn the_identifying_key_comes_first_and_comments_stay_with_their_entry() {
         let text = "version: 1\nclusters:\n  # the main one\n  - region: eu\n    # name first\n    name: a\n    environment: prod\n";
         let out = format(text, false).unwrap();
         assert_eq!(
             out,
-            "version: 1\nclusters:\n  # the main one\n    # name first\n  - name: a\n    environment: prod\n    region: eu\n"
+            "version: 1\nclusters:\n  # the main one\n    # name first\n  - name: a\n    region: eu\n    environment: prod\n"
         );
         assert_eq!(format(&out, false).unwrap(), out, "idempotent");
+    }
+
+    #[test]
+    fn other_keys_keep_the_authors_order() {
+        let text = "version: 1\nservices:\n  - name: a\n    sample_limit: 10\n    endpoints:\n      - port: m\n    namespace: n\n";
+        assert_eq!(format(text, false).unwrap(), text);
+        let moved = "clusters: []\nversion: 1\n";
+        assert_eq!(format(moved, false).unwrap(), "version: 1\nclusters: []\n");
     }
 
     #[test]

@@ -42,6 +42,18 @@ fn compile_check_passes_on_the_committed_tree() {
 }
 
 #[test]
+fn the_shipped_specs_are_in_canonical_layout() {
+    let out = monocle(&["fmt", "--check", "specs"], repo());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "`monocle fmt` would change the shipped specs:\n{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn compile_writes_then_check_detects_drift_and_diff_shows_it() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("out");

@@ -281,7 +281,13 @@ fn fmt_is_idempotent_and_keeps_every_comment_of_fleet_yaml() {
         common::compile_ok(d.join("specs")) == common::compile_ok(original.path().join("specs")),
         "formatting changed what the spec compiles to"
     );
-    // And --check notices an unformatted file.
-    std::fs::write(d.join("specs/fleet.yaml"), fleet()).unwrap();
+    // And --check notices an unformatted file: a cluster's name not first.
+    let canonical = "  - name: prod-us-1\n    environment: production\n";
+    assert_eq!(fleet().matches(canonical).count(), 1);
+    let unformatted = fleet().replace(
+        canonical,
+        "  - environment: production\n    name: prod-us-1\n",
+    );
+    std::fs::write(d.join("specs/fleet.yaml"), unformatted).unwrap();
     assert_eq!(monocle(&["fmt", "--check"], d).status.code(), Some(1));
 }
