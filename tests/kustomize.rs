@@ -1,0 +1,104 @@
+//! `kubectl kustomize` builds every cluster folder of the reference spec's
+//! output: the kustomization lists exactly the cluster's Kubernetes
+//! objects, each file one object, and the objects a real cluster needs to
+//! run them (Prometheus and its RBAC, Alertmanager and its Service) are
+//! among them. Under `CI=true` a missing kubectl fails the test.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+/// (kind, namespace, name) of an object.
+fn identity(object: &Value) -> (String, String, String) {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    (
+        text(&object["kind"]),
+        text(&object["metadata"]["namespace"]),
+        text(&object["metadata"]["name"]),
+    )
+}
+
+#[test]
+fn kubectl_kustomize_builds_every_cluster_folder_with_all_its_objects() {
+    let Some(kubectl) = common::tool("kubectl") else {
+        return;
+    };
+    let artifacts = common::compile_ok("specs");
+    let dir = tempfile::tempdir().unwrap();
+    let plan = monocle::write::plan(dir.path(), &artifacts).unwrap();
+    monocle::write::apply(dir.path(), &artifacts, &plan).unwrap();
+    let clusters: Vec<&str> = artifacts
+        .iter()
+        .filter_map(|a| a.path.strip_suffix("/kustomization.yaml"))
+        .collect();
+    assert!(!clusters.is_empty(), "no kustomization.yaml was generated");
+    let mut failures = Vec::new();
+    for cluster in clusters {
+        let folder = dir.path().join(cluster);
+        let kustomization = common::yaml_value(
+            &std::fs::read_to_string(folder.join("kustomization.yaml")).unwrap(),
+        );
+        // What the kustomization should produce: one object per listed file.
+        let expected: BTreeSet<_> = kustomization["resources"]
+            .as_array()
+            .expect("resources is a list")
+            .iter()
+            .map(|file| {
+                let file = file.as_str().expect("a resource is a path");
+                identity(&common::yaml_value(
+                    &std::fs::read_to_string(folder.join(file)).unwrap(),
+                ))
+            })
+            .collect();
+        let (ok, out) = common::run(&kubectl, &["kustomize", "."], &folder);
+        if !ok {
+            failures.push(format!("{cluster}: kubectl kustomize failed:\n{out}"));
+            continue;
+        }
+        let built: BTreeSet<_> = out
+            .split("\n---\n")
+            .filter(|doc| !doc.trim().is_empty())
+            .map(|doc| identity(&common::yaml_value(doc)))
+            .collect();
+        if built != expected {
+            failures.push(format!(
+                "{cluster}: kustomize built {built:?}, the listed files hold {expected:?}"
+            ));
+        }
+        let kinds: BTreeSet<&str> = built.iter().map(|(kind, _, _)| kind.as_str()).collect();
+        for needed in [
+            "Prometheus",
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Alertmanager",
+            "Service",
+            "PrometheusRule",
+        ] {
+            if !kinds.contains(needed) {
+                failures.push(format!("{cluster}: kustomize lists no {needed}"));
+            }
+        }
+        // Every Kubernetes object of the folder is listed: no file is left
+        // out of the kustomization (non-object outputs are other formats).
+        let listed = expected.len();
+        let objects = artifacts
+            .iter()
+            .filter(|a| {
+                a.path.starts_with(&format!("{cluster}/"))
+                    && a.path.ends_with(".yaml")
+                    && !a.path.ends_with("/kustomization.yaml")
+                    && common::yaml_value(&String::from_utf8_lossy(&a.bytes))["apiVersion"]
+                        .is_string()
+            })
+            .count();
+        if objects != listed {
+            failures.push(format!(
+                "{cluster}: {objects} Kubernetes objects in the folder, {listed} listed"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
