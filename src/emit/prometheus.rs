@@ -45,7 +45,7 @@ fn rbac(namespace: &str, account: &str) -> [(&'static str, Value); 3] {
     // Kubernetes cluster must not share (and overwrite) one role.
     let role = format!("monocle-{namespace}-{account}");
     let labels = json!({ "app.kubernetes.io/managed-by": "monocle" });
-    let account = json!({
+    let service_account = json!({
         "apiVersion": "v1",
         "kind": "ServiceAccount",
         "metadata": { "name": account, "namespace": namespace, "labels": labels },
@@ -81,7 +81,7 @@ fn rbac(namespace: &str, account: &str) -> [(&'static str, Value); 3] {
         "subjects": [{ "kind": "ServiceAccount", "name": account, "namespace": namespace }],
     });
     [
-        ("serviceaccount", account),
+        ("serviceaccount", service_account),
         ("clusterrole", cluster_role),
         ("clusterrolebinding", binding),
     ]
