@@ -2,7 +2,9 @@
 //! output: the kustomization lists exactly the cluster's Kubernetes
 //! objects, each file one object, and the objects a real cluster needs to
 //! run them (Prometheus and its RBAC, Alertmanager and its Service) are
-//! among them. Under `CI=true` a missing kubectl fails the test.
+//! among them, with every reference between them (a binding's role and
+//! ServiceAccount, a Prometheus's ServiceAccount) naming a built object.
+//! Under `CI=true` a missing kubectl fails the test.
 
 mod common;
 
@@ -67,6 +69,11 @@ fn kubectl_kustomize_builds_every_cluster_folder_with_all_its_objects() {
                 "{cluster}: kustomize built {built:?}, the listed files hold {expected:?}"
             ));
         }
+        failures.extend(
+            dangling_references(&out)
+                .into_iter()
+                .map(|r| format!("{cluster}: {r}")),
+        );
         let kinds: BTreeSet<&str> = built.iter().map(|(kind, _, _)| kind.as_str()).collect();
         for needed in [
             "Prometheus",
@@ -101,4 +108,56 @@ fn kubectl_kustomize_builds_every_cluster_folder_with_all_its_objects() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// References between the built objects that name nothing built with them:
+/// a binding's role and ServiceAccounts, and the ServiceAccount a
+/// Prometheus runs as. Each must be a plain name of an object in the build.
+fn dangling_references(build: &str) -> Vec<String> {
+    let objects: Vec<Value> = build
+        .split("\n---\n")
+        .filter(|doc| !doc.trim().is_empty())
+        .map(common::yaml_value)
+        .collect();
+    let ids: BTreeSet<_> = objects.iter().map(identity).collect();
+    let exists = |kind: &str, namespace: &Value, name: &Value| {
+        let (Some(namespace), Some(name)) = (namespace.as_str(), name.as_str()) else {
+            return false;
+        };
+        ids.contains(&(kind.to_owned(), namespace.to_owned(), name.to_owned()))
+    };
+    let mut dangling = Vec::new();
+    for object in &objects {
+        let (kind, namespace, name) = identity(object);
+        let what = format!("{kind} {namespace}/{name}");
+        if kind == "ClusterRoleBinding" || kind == "RoleBinding" {
+            let role = &object["roleRef"];
+            let role_namespace = if role["kind"] == "ClusterRole" {
+                Value::from("")
+            } else {
+                Value::from(namespace.as_str())
+            };
+            if !exists(
+                role["kind"].as_str().unwrap_or_default(),
+                &role_namespace,
+                &role["name"],
+            ) {
+                dangling.push(format!("{what}: roleRef {role} is not built"));
+            }
+            for subject in object["subjects"].as_array().into_iter().flatten() {
+                if subject["kind"] == "ServiceAccount"
+                    && !exists("ServiceAccount", &subject["namespace"], &subject["name"])
+                {
+                    dangling.push(format!("{what}: subject {subject} is not built"));
+                }
+            }
+        }
+        if kind == "Prometheus" {
+            let account = &object["spec"]["serviceAccountName"];
+            if !exists("ServiceAccount", &Value::from(namespace.as_str()), account) {
+                dangling.push(format!("{what}: serviceAccountName {account} is not built"));
+            }
+        }
+    }
+    dangling
 }
