@@ -116,12 +116,8 @@ fn every_broken_spec_reports_its_error_at_the_expected_position() {
 const NOT_IN_THE_CORPUS: &[&str] = &[
     // Warnings without a case yet.
     "monocle::alloy::unused_regex",
-    "monocle::cardinality::dropped_label",
-    "monocle::cardinality::no_sample_limit",
     "monocle::monitor::expected_clusters_too_low",
     "monocle::monitor::idle_monitors",
-    "monocle::routing::unreachable_route",
-    "monocle::routing::unused_receiver",
     "monocle::selector::matches_nothing",
     // Properties of the files rather than of their text (size, count,
     // encoding, nesting past the parser's limits): tests/hostile.rs builds
@@ -132,24 +128,8 @@ const NOT_IN_THE_CORPUS: &[&str] = &[
     "monocle::load::too_large",
     "monocle::load::too_many_files",
     "monocle::yaml::limit",
-    // Errors without a corpus case yet.
-    "monocle::alerts::invalid_runbook",
-    "monocle::alloy::missing_loki_url",
-    "monocle::dashboards::invalid_color",
-    "monocle::dashboards::invalid_folder",
-    "monocle::dashboards::invalid_height",
-    "monocle::names::invalid_label_value",
-    "monocle::prometheus::invalid_url",
-    "monocle::promql::invalid_metric",
-    "monocle::routing::invalid_group_by",
-    "monocle::routing::invalid_label_name",
-    "monocle::routing::root_clusters",
-    "monocle::routing::zero_interval",
-    "monocle::secrets::inline_secret",
-    "monocle::secrets::invalid_secret_file",
-    "monocle::secrets::invalid_secret_name",
+    // Needs two spec files (a section defined in both); a case is one file.
     "monocle::spec::duplicate_section",
-    "monocle::units::zero_duration",
 ];
 
 /// Every diagnostic code written in `src/` as a string literal
