@@ -197,7 +197,12 @@ fn stream(
     format: Format,
     mut changed: impl FnMut(&str, &[u8], ChangeKind) -> Result<(), write::WriteError>,
 ) -> Result<write::Report, u8> {
-    let (checked, sources) = crate::check_spec(spec).map_err(|err| failure(err, format))?;
+    let then = match mode {
+        Mode::Write => "; nothing was written",
+        _ => "",
+    };
+    let (checked, sources) =
+        crate::check_spec(spec).map_err(|err| failure_then(err, format, then))?;
     report(&checked.warnings, &sources, format);
     let inputs = crate::Inputs {
         previous_buckets: previous_buckets(out),
@@ -394,15 +399,23 @@ fn report(
         return;
     }
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let text = render::render(diags, sources, format, color);
-    if matches!(format, Format::Json | Format::Github | Format::Markdown) {
-        print!("{text}");
+    // Streamed as rendered: the text of all diagnostics is never held at once.
+    let _ = if matches!(format, Format::Json | Format::Github | Format::Markdown) {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        render::write(&mut out, diags, sources, format, color).and_then(|_| out.flush())
     } else {
-        eprint!("{text}");
-    }
+        let mut out = std::io::BufWriter::new(std::io::stderr().lock());
+        render::write(&mut out, diags, sources, format, color).and_then(|_| out.flush())
+    };
 }
 
 fn failure(err: CompileError, format: Format) -> u8 {
+    failure_then(err, format, "")
+}
+
+/// A failed check; `then` says what that meant for the output (only
+/// `compile` writes, so only it says "nothing was written").
+fn failure_then(err: CompileError, format: Format, then: &str) -> u8 {
     match err {
         CompileError::Io { path, source } => {
             eprintln!("error: cannot read `{}`: {source}", path.display());
@@ -412,7 +425,7 @@ fn failure(err: CompileError, format: Format) -> u8 {
             report(&diags, &sources, format);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             if format != Format::Json {
-                eprintln!("error: the spec has {errors} error(s); nothing was written");
+                eprintln!("error: the spec has {errors} error(s){then}");
             }
             FAILED
         }

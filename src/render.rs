@@ -4,11 +4,11 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{Sources, Span};
+use crate::source::{SourceFile, Sources, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -24,17 +24,107 @@ pub enum Format {
     Markdown,
 }
 
+/// At most this many diagnostics are printed; the rest are counted. Nobody
+/// reads past the first screens, and printing is what grows with them.
+pub const MAX_PRINTED: usize = 500;
+
+/// All diagnostics rendered into one string (at most [`MAX_PRINTED`]).
 pub fn render(diags: &[Diagnostic], sources: &Sources, format: Format, color: bool) -> String {
+    let mut out = Vec::new();
+    let _ = write(&mut out, diags, sources, format, color);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Streams the diagnostics to `out` one by one, at most [`MAX_PRINTED`],
+/// then a line counting the ones left out. Returns that count.
+pub fn write(
+    out: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    sources: &Sources,
+    format: Format,
+    color: bool,
+) -> std::io::Result<usize> {
+    let shown = &diags[..diags.len().min(MAX_PRINTED)];
+    let rest = diags.len() - shown.len();
+    let more = (rest > 0).then(|| {
+        let errors = diags[shown.len()..].iter().filter(|d| d.is_error()).count();
+        format!("{rest} more diagnostic(s) not shown ({errors} error(s))")
+    });
     match format {
-        Format::Human => diags.iter().map(|d| human(d, sources, color)).collect(),
-        Format::Short => diags.iter().map(|d| short(d, sources) + "\n").collect(),
-        Format::Json => {
-            let items: Vec<JsonDiagnostic> = diags.iter().map(|d| json(d, sources)).collect();
-            serde_json::to_string_pretty(&items).unwrap_or_default() + "\n"
+        Format::Human => {
+            for d in shown {
+                out.write_all(human(d, sources, color).as_bytes())?;
+            }
+            if let Some(more) = &more {
+                writeln!(out, "... {more}")?;
+            }
         }
-        Format::Github => diags.iter().map(|d| github(d, sources) + "\n").collect(),
-        Format::Markdown => markdown(diags, sources),
+        Format::Short => {
+            for d in shown {
+                writeln!(out, "{}", short(d, sources))?;
+            }
+            if let Some(more) = &more {
+                writeln!(out, "... {more}")?;
+            }
+        }
+        Format::Json => {
+            // The array holds what is shown; the count goes to stderr so
+            // stdout stays one JSON document.
+            let items: Vec<JsonDiagnostic> = shown.iter().map(|d| json(d, sources)).collect();
+            serde_json::to_writer_pretty(&mut *out, &items)?;
+            writeln!(out)?;
+            if let Some(more) = &more {
+                eprintln!("monocle: {more}");
+            }
+        }
+        Format::Github => {
+            for d in shown {
+                writeln!(out, "{}", github(d, sources))?;
+            }
+            if let Some(more) = &more {
+                writeln!(out, "::warning title=monocle::{}", escape_data(more))?;
+            }
+        }
+        Format::Markdown => {
+            out.write_all(markdown(shown, sources).as_bytes())?;
+            if let Some(more) = &more {
+                writeln!(out, "\n{more}")?;
+            }
+        }
     }
+    Ok(rest)
+}
+
+/// Spec text made safe to print on one terminal or log line: control
+/// characters (newlines, escapes, carriage returns) and bidirectional
+/// overrides are written as escapes, so a spec string cannot start a line
+/// of its own (a forged `::error` or `::add-mask::` in a CI log) or
+/// repaint the terminal.
+pub fn escape_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || is_invisible_format(c)
+}
+
+/// Bidirectional controls and other invisible format characters that can
+/// make printed text read differently from what it is.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
 /// `::error file=F,line=L,col=C,endLine=..,endColumn=..,title=CODE::MESSAGE`
@@ -43,15 +133,15 @@ pub fn github(d: &Diagnostic, sources: &Sources) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut message = d.message.clone();
+    let mut message = escape_text(&d.message).into_owned();
     if let Some(help) = &d.help {
-        message.push_str(&format!("\nhelp: {help}"));
+        message.push_str(&format!("\nhelp: {}", escape_text(help)));
     }
     let mut properties = Vec::new();
     if let Some(span) = d.span {
         let (file, line, col) = location(span, sources);
         let (end_line, end_col) = sources.line_col(span.source, span.end);
-        properties.push(format!("file={}", escape_property(&file)));
+        properties.push(format!("file={}", escape_property(&escape_text(&file))));
         properties.push(format!("line={line}"));
         properties.push(format!("col={col}"));
         properties.push(format!("endLine={end_line}"));
@@ -81,13 +171,23 @@ fn markdown(diags: &[Diagnostic], sources: &Sources) -> String {
     if diags.is_empty() {
         return String::new();
     }
-    let mut out = String::from("```text\n");
-    for d in diags {
-        out.push_str(&short(d, sources));
+    let lines: Vec<String> = diags.iter().map(|d| short(d, sources)).collect();
+    // A fence longer than any run of backticks in the text: spec text
+    // cannot close it and go on as Markdown.
+    let fence = "`".repeat(longest_backtick_run(&lines.join("\n")).max(2) + 1);
+    let mut out = format!("{fence}text\n");
+    for line in lines {
+        out.push_str(&line);
         out.push('\n');
     }
-    out.push_str("```\n");
+    out.push_str(&fence);
+    out.push('\n');
     out
+}
+
+/// The longest run of backticks in `s`.
+pub fn longest_backtick_run(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 fn location(span: Span, sources: &Sources) -> (String, usize, usize) {
@@ -107,9 +207,11 @@ pub fn short(d: &Diagnostic, sources: &Sources) -> String {
     match d.span {
         Some(span) => {
             let (path, line, col) = location(span, sources);
-            format!("{path}:{line}:{col}: {}: {severity}{}", d.code, d.message)
+            let path = escape_text(&path);
+            let message = escape_text(&d.message);
+            format!("{path}:{line}:{col}: {}: {severity}{message}", d.code)
         }
-        None => format!("{}: {severity}{}", d.code, d.message),
+        None => format!("{}: {severity}{}", d.code, escape_text(&d.message)),
     }
 }
 
@@ -194,14 +296,14 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
 }
 
 /// A diagnostic in miette's terms; spans in another file than the primary
-/// one become related reports with their own snippet.
+/// one (or far from it) become related reports with their own snippet.
 struct Report {
     code: &'static str,
     severity: Severity,
     message: String,
     help: Option<String>,
     labels: Vec<LabeledSpan>,
-    source: Option<NamedSource<String>>,
+    source: Option<Excerpt>,
     related: Vec<Report>,
     is_related: bool,
 }
@@ -210,40 +312,49 @@ impl Report {
     fn new(d: &Diagnostic, sources: &Sources) -> Report {
         let mut labels = Vec::new();
         let mut related = Vec::new();
-        let source = d.span.map(|span| named(span, sources));
+        let mut source = None;
         if let Some(span) = d.span {
-            labels.push(LabeledSpan::new_primary_with_span(
-                d.label.clone(),
-                source_span(span),
-            ));
+            let file = sources.get(span.source);
+            let mut spans = vec![(d.label.clone(), span.start, span.end, true)];
+            let near = |s: Span| {
+                s.source == span.source
+                    && file.line_of(s.start).abs_diff(file.line_of(span.start)) <= SNIPPET_LINES
+            };
             for r in &d.related {
-                if r.span.source == span.source {
-                    labels.push(LabeledSpan::new_with_span(
-                        Some(r.message.clone()),
-                        source_span(r.span),
-                    ));
+                if near(r.span) {
+                    spans.push((Some(r.message.clone()), r.span.start, r.span.end, false));
                 } else {
+                    let file = sources.get(r.span.source);
+                    let (excerpt, at) = Excerpt::new(file, &[(r.span.start, r.span.end)]);
                     related.push(Report {
                         code: d.code,
                         severity: Severity::Warning,
-                        message: r.message.clone(),
+                        message: escape_text(&r.message).into_owned(),
                         help: None,
-                        labels: vec![LabeledSpan::new_primary_with_span(
-                            None,
-                            source_span(r.span),
-                        )],
-                        source: Some(named(r.span, sources)),
+                        labels: vec![LabeledSpan::new_primary_with_span(None, at[0])],
+                        source: Some(excerpt),
                         related: Vec::new(),
                         is_related: true,
                     });
                 }
             }
+            let ranges: Vec<(usize, usize)> = spans.iter().map(|s| (s.1, s.2)).collect();
+            let (excerpt, at) = Excerpt::new(file, &ranges);
+            for ((label, _, _, primary), at) in spans.into_iter().zip(at) {
+                let label = label.map(|l| escape_text(&l).into_owned());
+                labels.push(if primary {
+                    LabeledSpan::new_primary_with_span(label, at)
+                } else {
+                    LabeledSpan::new_with_span(label, at)
+                });
+            }
+            source = Some(excerpt);
         }
         Report {
             code: d.code,
             severity: d.severity,
-            message: d.message.clone(),
-            help: d.help.clone(),
+            message: escape_text(&d.message).into_owned(),
+            help: d.help.as_deref().map(|h| escape_text(h).into_owned()),
             labels,
             source,
             related,
@@ -252,13 +363,214 @@ impl Report {
     }
 }
 
-fn named(span: Span, sources: &Sources) -> NamedSource<String> {
-    let file = sources.get(span.source);
-    NamedSource::new(file.path.display().to_string(), file.text.clone())
+/// Characters of one line a snippet shows at most. miette cannot draw an
+/// underline past column 65,535 (it panics), and a long line must not be
+/// printed whole for every diagnostic on it.
+const SNIPPET_WIDTH: usize = 400;
+/// Characters kept before a label when a line is clipped.
+const SNIPPET_LEAD: usize = 80;
+/// Lines of a label spanning many lines that are shown.
+const SNIPPET_SPAN_LINES: usize = 40;
+/// Related labels further (in lines) from the primary one than this get a
+/// snippet of their own instead of every line in between.
+const SNIPPET_LINES: usize = 40;
+
+/// The few lines of a file a snippet shows, each clipped around its labels,
+/// with control characters made visible; miette is handed this, never the
+/// file. Line numbers and columns are the file's own.
+struct Excerpt {
+    name: String,
+    text: String,
+    /// The file's 0-based line of the excerpt's first line.
+    first_line: usize,
+    lines: Vec<ExcerptLine>,
 }
 
-fn source_span(span: Span) -> SourceSpan {
-    SourceSpan::new(span.start.into(), span.end - span.start)
+struct ExcerptLine {
+    /// Offset in the file of the line's start, and of the first byte kept.
+    line_start: usize,
+    kept_start: usize,
+    /// Bytes kept.
+    kept_len: usize,
+    /// Offset in the excerpt of the line's start (a `…` when clipped), of
+    /// the first byte kept, and of the end of its text.
+    at_line: usize,
+    at_kept: usize,
+    at_end: usize,
+}
+
+impl Excerpt {
+    /// The excerpt around `spans` (byte ranges in `file`), and the spans
+    /// mapped into it.
+    fn new(file: &SourceFile, spans: &[(usize, usize)]) -> (Excerpt, Vec<SourceSpan>) {
+        let text = &file.text;
+        let boundary = |mut i: usize| {
+            i = i.min(text.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let spans: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|&(start, end)| {
+                let start = boundary(start);
+                let mut end = boundary(end).max(start);
+                let first = file.line_of(start);
+                if file.line_of(end) >= first + SNIPPET_SPAN_LINES {
+                    end = file.line_range(first + SNIPPET_SPAN_LINES - 1).end;
+                }
+                (start, end)
+            })
+            .collect();
+        let first_line = spans
+            .iter()
+            .map(|s| file.line_of(s.0))
+            .min()
+            .unwrap_or(0)
+            .saturating_sub(1);
+        let last_line = spans
+            .iter()
+            .map(|s| file.line_of(s.1) + 1)
+            .max()
+            .unwrap_or(0)
+            .min(file.line_count() - 1);
+        let mut out = String::new();
+        let mut lines = Vec::new();
+        for line in first_line..=last_line {
+            let range = file.line_range(line);
+            let anchor = spans
+                .iter()
+                .map(|s| s.0)
+                .filter(|s| range.contains(s))
+                .min()
+                .unwrap_or(range.start);
+            let (from, to) = clip(text, range.clone(), anchor);
+            let at_line = out.len();
+            if from > range.start {
+                out.push('…');
+            }
+            let at_kept = out.len();
+            push_visible(&mut out, &text[from..to]);
+            if to < range.end {
+                out.push('…');
+            }
+            let at_end = out.len();
+            if line + 1 < file.line_count() {
+                out.push('\n');
+            }
+            lines.push(ExcerptLine {
+                line_start: range.start,
+                kept_start: from,
+                kept_len: to - from,
+                at_line,
+                at_kept,
+                at_end,
+            });
+        }
+        let mut excerpt = Excerpt {
+            name: escape_text(&file.path.display().to_string()).into_owned(),
+            text: out,
+            first_line,
+            lines,
+        };
+        let mapped = spans
+            .iter()
+            .map(|&(start, end)| {
+                let start = excerpt.to_excerpt(file, start);
+                let end = excerpt.to_excerpt(file, end).max(start);
+                SourceSpan::new(start.into(), end - start)
+            })
+            .collect();
+        excerpt.text.shrink_to_fit();
+        (excerpt, mapped)
+    }
+
+    /// A file offset's place in the excerpt; offsets clipped away land on
+    /// the `…` that stands for them.
+    fn to_excerpt(&self, file: &SourceFile, offset: usize) -> usize {
+        let line = file
+            .line_of(offset)
+            .clamp(self.first_line, self.first_line + self.lines.len() - 1);
+        let l = &self.lines[line - self.first_line];
+        if offset < l.kept_start {
+            l.at_line
+        } else if offset - l.kept_start <= l.kept_len {
+            l.at_kept + offset - l.kept_start
+        } else {
+            l.at_end
+        }
+    }
+
+    /// The file's column (in bytes, as miette counts) of an excerpt offset.
+    fn column(&self, offset: usize) -> usize {
+        let i = self.lines.partition_point(|l| l.at_line <= offset).max(1) - 1;
+        let l = &self.lines[i];
+        let kept = offset.saturating_sub(l.at_kept).min(l.kept_len);
+        l.kept_start + kept - l.line_start
+    }
+}
+
+/// The byte range of a line to show: all of it when short, else
+/// [`SNIPPET_WIDTH`] characters starting a little before `anchor`.
+fn clip(text: &str, range: std::ops::Range<usize>, anchor: usize) -> (usize, usize) {
+    let line = &text[range.clone()];
+    if line.len() <= SNIPPET_WIDTH || line.chars().nth(SNIPPET_WIDTH).is_none() {
+        return (range.start, range.end);
+    }
+    let from = text[range.start..anchor]
+        .char_indices()
+        .rev()
+        .nth(SNIPPET_LEAD - 1)
+        .map_or(range.start, |(i, _)| range.start + i);
+    let to = text[from..range.end]
+        .char_indices()
+        .nth(SNIPPET_WIDTH)
+        .map_or(range.end, |(i, _)| from + i);
+    (from, to)
+}
+
+/// Pushes `s` with control and invisible characters replaced by visible
+/// ones of the same length in bytes, so offsets stay put.
+fn push_visible(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if c == '\t' || !needs_escape(c) {
+            out.push(c);
+        } else {
+            out.push(match c.len_utf8() {
+                1 => '?',
+                2 => '¿',
+                3 => '\u{fffd}',
+                _ => unreachable!("control and format characters are in the BMP"),
+            });
+        }
+    }
+}
+
+impl miette::SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let column = if context_lines_before == 0 {
+            self.column(inner.span().offset())
+        } else {
+            0
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            column,
+            inner.line_count() + self.first_line,
+        )))
+    }
 }
 
 impl fmt::Debug for Report {

@@ -51,6 +51,35 @@ pub struct SourceFile {
     /// byte-identical output (`specs/fleet` for `specs/fleet.yaml`).
     pub origin: String,
     pub text: String,
+    /// Byte offset of every line's start, so a position is found by binary
+    /// search, not by scanning the file (diagnostics on large files).
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// 0-based line of a byte offset (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// Byte range of a 0-based line, without its line break.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_starts[line.min(self.line_starts.len() - 1)];
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
 }
 
 /// All files of one spec, in load order (sorted by path).
@@ -61,7 +90,15 @@ pub struct Sources {
 
 impl Sources {
     pub fn add(&mut self, path: PathBuf, origin: String, text: String) -> SourceId {
-        self.files.push(SourceFile { path, origin, text });
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        self.files.push(SourceFile {
+            path,
+            origin,
+            text,
+            line_starts,
+        });
         SourceId(self.files.len() as u32 - 1)
     }
 
@@ -86,15 +123,15 @@ impl Sources {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, id: SourceId, offset: usize) -> (usize, usize) {
-        let text = &self.get(id).text;
+        let file = self.get(id);
+        let text = &file.text;
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = file.line_of(offset);
+        let line_start = file.line_starts[line];
         let col = text[line_start..offset].chars().count() + 1;
-        (line, col)
+        (line + 1, col)
     }
 }

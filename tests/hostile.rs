@@ -428,15 +428,32 @@ fn monocle(args: &[&str], dir: &Path) -> Output {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("monocle runs");
+    // Drained as it comes: a child blocked on a full pipe would look hung.
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
     let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if start.elapsed() > CASE_TIMEOUT {
             let _ = child.kill();
             panic!("monocle {args:?} hung");
         }
         std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
     }
-    child.wait_with_output().unwrap()
 }
 
 fn stderr(out: &Output) -> String {
@@ -841,6 +858,84 @@ fn a_hand_edited_bucket_config_cannot_break_the_compile() {
             Some(0),
             "{previous:?}: {}",
             stderr(&result)
+        );
+    }
+}
+
+/// A minimal valid spec whose one service has no `sample_limit` (a warning),
+/// with `pad` spaces before the service's `name` on one line.
+fn spec_with_long_line(pad: usize, extra: &str) -> String {
+    format!(
+        "version: 1\nclusters:\n  - {{name: prod, environment: production, region: westeurope}}\n\
+         services: [{{namespace: web,{}name: api, team: web, selector: app=api, endpoints: [{{port: metrics}}]{extra}}}]\n",
+        " ".repeat(pad)
+    )
+}
+
+#[test]
+fn a_diagnostic_past_column_65535_is_printed_clipped_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    // A warning (no `sample_limit`) and an error (an unknown key), each
+    // past column 70,000 of one line.
+    std::fs::write(
+        dir.path().join("warn.yaml"),
+        spec_with_long_line(70_000, ""),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("error.yaml"),
+        spec_with_long_line(70_000, &format!(",{}bogus: 1", " ".repeat(70_000))),
+    )
+    .unwrap();
+    for (file, code) in [("warn.yaml", 0), ("error.yaml", 1)] {
+        for format in ["human", "short", "json", "github", "markdown"] {
+            let result = monocle(&["check", file, "--format", format], dir.path());
+            let all = format!(
+                "{}{}",
+                stderr(&result),
+                String::from_utf8_lossy(&result.stdout)
+            );
+            assert!(!all.contains("panicked"), "{file} {format}: {all}");
+            assert_eq!(result.status.code(), Some(code), "{file} {format}: {all}");
+            // The snippet shows a window of the line, not the line.
+            assert!(
+                all.len() < 8_000,
+                "{file} {format}: {} bytes printed",
+                all.len()
+            );
+        }
+        let result = monocle(&["check", file], dir.path());
+        let text = stderr(&result);
+        assert!(text.contains(&format!("{file}:4:")), "{text}");
+        assert!(text.contains('…'), "the line is clipped: {text}");
+    }
+    let result = monocle(&["check", "error.yaml"], dir.path());
+    assert!(stderr(&result).contains(":4:140"), "{}", stderr(&result));
+}
+
+#[test]
+fn thousands_of_diagnostics_are_capped_with_a_count_of_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = monocle::render::MAX_PRINTED * 3;
+    let unknown: String = (0..keys).map(|i| format!(", bogus{i}: 1")).collect();
+    std::fs::write(
+        dir.path().join("many.yaml"),
+        spec_with_long_line(1, &unknown),
+    )
+    .unwrap();
+    for format in ["human", "short"] {
+        let result = monocle(&["check", "many.yaml", "--format", format], dir.path());
+        let text = stderr(&result);
+        assert_eq!(result.status.code(), Some(1), "{text}");
+        let shown = text.matches("monocle::schema::unknown_key").count();
+        assert_eq!(shown, monocle::render::MAX_PRINTED, "{format}");
+        let rest = keys - monocle::render::MAX_PRINTED;
+        assert!(
+            text.contains(&format!(
+                "{rest} more diagnostic(s) not shown ({rest} error(s))"
+            )),
+            "{format}: {}",
+            &text[text.len().saturating_sub(500)..]
         );
     }
 }
