@@ -4,8 +4,8 @@
 //!
 //! The test compiles `specs/`, takes one production cluster's
 //! PrometheusRules and `alertmanager.yaml`, and rewrites only what a test
-//! must: `for` and the evaluation, scrape and grouping intervals become about
-//! a second, and every receiver's secret file holds the address of a webhook
+//! must: `for` and the evaluation, scrape and grouping intervals become a
+//! few seconds at most, and every receiver's secret file holds the address of a webhook
 //! sink served by this test (one path per receiver). A tiny exporter, also
 //! served here, feeds series chosen so that some alerts fire and others do
 //! not, and so that a critical alert inhibits its warning twin. The test then
@@ -623,7 +623,7 @@ fn slo_alert_name(outputs: &BTreeMap<String, &[u8]>) -> String {
 }
 
 /// The cluster's `alertmanager.yaml` as the test runs it: templates from
-/// the temporary folder, intervals of a second, and every receiver pointed
+/// the temporary folder, short intervals, and every receiver pointed
 /// at the sink under its own path.
 fn alertmanager_config(outputs: &BTreeMap<String, &[u8]>, dir: &Path, sink_port: u16) -> PathBuf {
     let text = outputs
@@ -713,7 +713,10 @@ fn shorten_intervals(route: &mut Value) {
         return;
     };
     for (key, value) in [
-        ("group_wait", "1s"),
+        // A few evaluations: an inhibiting alert that turns firing one
+        // evaluation after its target (their rules may see the recorded
+        // series one evaluation apart) still holds the target back.
+        ("group_wait", "3s"),
         ("group_interval", "1s"),
         ("repeat_interval", "1h"),
     ] {
