@@ -268,7 +268,10 @@ fn fmt(spec: &Path, check: bool) -> u8 {
                 status = FAILED;
             }
             Ok(text) => {
-                if let Err(err) = write::write_atomic(&file.path, text.as_bytes()) {
+                // Through a link (which the loader keeps inside the spec
+                // folder) the file it points to is rewritten; the link stays.
+                let target = std::fs::canonicalize(&file.path).unwrap_or(file.path.clone());
+                if let Err(err) = write::write_atomic(&target, text.as_bytes()) {
                     return io_failure(&err);
                 }
                 println!("reformatted {}", file.path.display());

@@ -33,6 +33,23 @@ pub enum LoadError {
     },
 }
 
+/// A path as printed in a message: control characters escaped.
+fn shown(path: &Path) -> String {
+    crate::render::escape_text(&path.display().to_string()).into_owned()
+}
+
+/// Named like a spec file in any case (`.YAML`): such files are reported
+/// when they are not read, rather than silently skipped.
+fn has_spec_extension(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["yaml", "yml", "kdl"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
+}
+
+/// A spec file: `*.yaml`, `*.yml` or `*.kdl` (lower case, as everywhere
+/// else the format is told by the extension).
 pub fn is_spec_file(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
@@ -74,29 +91,113 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
         source,
     })?;
     let mut files = Vec::new();
+    let mut refused = Vec::new();
+    let mut notes = Vec::new();
     if meta.is_dir() {
-        let walk = WalkDir::new(path).follow_links(true).sort_by_file_name();
-        for (walked, entry) in walk.into_iter().enumerate() {
+        // Links are followed only where they stay in the spec folder, which
+        // is judged on the resolved path of each link.
+        let root = std::fs::canonicalize(path).map_err(|source| LoadError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut walk = WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        let mut walked = 0;
+        let too_many = || {
+            limit_error(
+                "monocle::load::too_many_files",
+                format!(
+                    "`{}` holds more than {MAX_FILES} spec files (or {MAX_WALKED} entries in all)",
+                    path.display()
+                ),
+            )
+        };
+        while let Some(entry) = walk.next() {
+            walked += 1;
             let entry = entry.map_err(|e| LoadError::Io {
                 path: e.path().map_or_else(|| path.to_owned(), Path::to_owned),
                 source: e
                     .into_io_error()
                     .unwrap_or_else(|| std::io::Error::other("file system loop")),
             })?;
-            let is_hidden =
-                entry.file_name().to_string_lossy().starts_with('.') && entry.depth() > 0;
-            if entry.file_type().is_file() && is_spec_file(entry.path()) && !is_hidden {
+            if files.len() > MAX_FILES || walked > MAX_WALKED {
+                return Err(too_many());
+            }
+            if entry.depth() == 0 {
+                continue;
+            }
+            let is_dir = entry.file_type().is_dir();
+            let shown = shown(entry.path());
+            // Hidden files and hidden folders alike are not part of the spec
+            // (`.git`, editor backups); a hidden file named like a spec says so.
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                if is_dir {
+                    walk.skip_current_dir();
+                } else if has_spec_extension(entry.path()) {
+                    notes.push(
+                        Diagnostic::warning(
+                            "monocle::load::ignored_file",
+                            format!("`{shown}` is hidden (its name starts with `.`), so it is not part of the spec"),
+                        )
+                        .help("rename it without the leading `.` to include it"),
+                    );
+                }
+                continue;
+            }
+            if entry.path_is_symlink() {
+                let inside =
+                    std::fs::canonicalize(entry.path()).is_ok_and(|real| real.starts_with(&root));
+                if !inside {
+                    // The target is neither read nor named: it may be a
+                    // secret or a device.
+                    refused.push(
+                        Diagnostic::error(
+                            "monocle::load::symlink_outside",
+                            format!("`{shown}` is a symlink that leads outside the spec folder; it is not read"),
+                        )
+                        .help("copy the file into the spec folder, or link only to files inside it"),
+                    );
+                    if is_dir {
+                        walk.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
+            if is_dir {
+                continue;
+            }
+            if !entry.file_type().is_file() {
+                if has_spec_extension(entry.path()) {
+                    // A FIFO or a device would block or never end.
+                    refused.push(Diagnostic::error(
+                        "monocle::load::not_a_file",
+                        format!("`{shown}` is not a regular file (a FIFO, socket or device); it is not read"),
+                    ));
+                }
+                continue;
+            }
+            if is_spec_file(entry.path()) {
                 files.push(entry.into_path());
+            } else if has_spec_extension(entry.path()) {
+                notes.push(
+                    Diagnostic::warning(
+                        "monocle::load::ignored_file",
+                        format!("`{shown}` is not part of the spec: spec files end in `.yaml`, `.yml` or `.kdl`, in lower case"),
+                    )
+                    .help("rename the extension to lower case to include it"),
+                );
             }
-            if files.len() > MAX_FILES || walked >= MAX_WALKED {
-                return Err(limit_error(
-                    "monocle::load::too_many_files",
-                    format!(
-                        "`{}` holds more than {MAX_FILES} spec files (or {MAX_WALKED} entries in all)",
-                        path.display()
-                    ),
-                ));
-            }
+        }
+        if files.len() > MAX_FILES {
+            return Err(too_many());
+        }
+        if !refused.is_empty() {
+            return Err(LoadError::Spec {
+                sources: Sources::default(),
+                diags: refused,
+            });
         }
         if files.is_empty() {
             return Err(LoadError::Spec {
@@ -169,6 +270,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
             }
         }
     }
+    sources.notes = notes;
     if diags.is_empty() {
         Ok(sources)
     } else {

@@ -86,6 +86,9 @@ impl SourceFile {
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
     files: Vec<SourceFile>,
+    /// Warnings about the files themselves (ones found but not read), from
+    /// the loader; the checker reports them with its own.
+    pub notes: Vec<crate::diagnostic::Diagnostic>,
 }
 
 impl Sources {

@@ -120,7 +120,10 @@ const NOT_IN_THE_CORPUS: &[&str] = &[
     // encoding, nesting past the parser's limits): tests/hostile.rs builds
     // them programmatically.
     "monocle::kdl::too_deep",
+    "monocle::load::ignored_file",
     "monocle::load::no_spec_files",
+    "monocle::load::not_a_file",
+    "monocle::load::symlink_outside",
     "monocle::load::not_utf8",
     "monocle::load::too_large",
     "monocle::load::too_many_files",

@@ -758,9 +758,9 @@ fn a_spec_path_that_is_a_device_or_a_fifo_is_refused_without_reading() {
     if made.is_ok_and(|s| s.success()) {
         let result = monocle(&["check", "spec.yaml"], dir.path());
         assert_fails(&result, 2, "not a regular file");
-        // In a folder, a FIFO named like a spec is skipped, not read.
+        // In a folder, a FIFO named like a spec is refused, not read.
         let result = monocle(&["check", "."], dir.path());
-        assert_fails(&result, 1, "monocle::load::no_spec_files");
+        assert_fails(&result, 1, "monocle::load::not_a_file");
     }
 }
 
@@ -938,4 +938,142 @@ fn thousands_of_diagnostics_are_capped_with_a_count_of_the_rest() {
             &text[text.len().saturating_sub(500)..]
         );
     }
+}
+
+/// A spec folder holding the reference spec, and beside it a "credentials"
+/// file the spec must never read or print.
+fn specs_and_a_secret(dir: &Path) -> (PathBuf, PathBuf) {
+    let specs = dir.join("specs");
+    std::fs::create_dir(&specs).unwrap();
+    reference_spec(&specs);
+    let secret = dir.join("credentials");
+    std::fs::write(
+        &secret,
+        "version: 1\nclusters: [{name: AKIA-SECRET-TEXT}]\n",
+    )
+    .unwrap();
+    (specs, secret)
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_that_leave_the_spec_folder_are_refused_and_their_target_never_printed() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let (specs, secret) = specs_and_a_secret(dir.path());
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::copy(&secret, outside.join("team.yaml")).unwrap();
+    let fifo = dir.path().join("fifo");
+    let has_fifo = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut links: Vec<(&str, PathBuf)> = vec![
+        ("creds.yaml", secret.clone()),
+        ("environ.yaml", PathBuf::from("/proc/self/environ")),
+        ("kmsg.yaml", PathBuf::from("/proc/kmsg")),
+        ("team", outside.clone()),
+        ("up.yaml", PathBuf::from("../credentials")),
+    ];
+    if has_fifo {
+        links.push(("fifo.yaml", fifo));
+    }
+    for (name, target) in links {
+        let link = specs.join(name);
+        symlink(&target, &link).unwrap();
+        for format in ["human", "short", "json"] {
+            let result = monocle(&["check", "specs", "--format", format], dir.path());
+            let all = format!(
+                "{}{}",
+                stderr(&result),
+                String::from_utf8_lossy(&result.stdout)
+            );
+            assert!(!all.contains("panicked"), "{name}: {all}");
+            assert_eq!(result.status.code(), Some(1), "{name}: {all}");
+            assert!(
+                all.contains("monocle::load::symlink_outside"),
+                "{name}: {all}"
+            );
+            assert!(
+                !all.contains("SECRET"),
+                "{name}: the target was printed: {all}"
+            );
+            assert!(
+                !all.contains(&*target.to_string_lossy()),
+                "{name}: the target was named: {all}"
+            );
+        }
+        std::fs::remove_file(&link).unwrap();
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_that_stays_in_the_spec_folder_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir_all(specs.join(".shared")).unwrap();
+    std::fs::copy("specs/fleet.yaml", specs.join(".shared/fleet.yaml")).unwrap();
+    std::os::unix::fs::symlink(".shared/fleet.yaml", specs.join("fleet.yaml")).unwrap();
+    let result = monocle(&["check", "specs"], dir.path());
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    assert!(
+        stderr(&result).contains("spec ok: 1 file(s)"),
+        "{}",
+        stderr(&result)
+    );
+}
+
+#[test]
+fn upper_case_extensions_and_hidden_files_are_reported_and_hidden_folders_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir_all(specs.join(".hidden")).unwrap();
+    reference_spec(&specs);
+    // Each would break the spec if it were read.
+    let broken = "version: 1\nclusters: [{name: Bad_Name}]\n";
+    std::fs::write(specs.join("team.YAML"), broken).unwrap();
+    std::fs::write(specs.join("other.Kdl"), broken).unwrap();
+    std::fs::write(specs.join(".team.yaml"), broken).unwrap();
+    std::fs::write(specs.join(".hidden/team.yaml"), broken).unwrap();
+    let result = monocle(&["check", "specs", "--format", "short"], dir.path());
+    let text = stderr(&result);
+    assert_eq!(result.status.code(), Some(0), "{text}");
+    for name in ["team.YAML", "other.Kdl", ".team.yaml"] {
+        assert!(
+            text.lines()
+                .any(|l| l.contains("monocle::load::ignored_file") && l.contains(name)),
+            "{name} is reported: {text}"
+        );
+    }
+    assert!(!text.contains(".hidden"), "{text}");
+    assert!(text.contains("spec ok: 1 file(s)"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn fmt_keeps_symlinks_and_never_writes_through_one_that_leaves_the_folder() {
+    use std::os::unix::fs::symlink;
+    let unformatted = "clusters:\n  - name: prod\n    region: westeurope\n    environment: production\nversion: 1\n";
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir_all(specs.join(".shared")).unwrap();
+    std::fs::write(specs.join(".shared/team.yaml"), unformatted).unwrap();
+    symlink(".shared/team.yaml", specs.join("team.yaml")).unwrap();
+    let result = monocle(&["fmt", "specs"], dir.path());
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    assert!(specs.join("team.yaml").is_symlink(), "the link is kept");
+    let formatted = std::fs::read_to_string(specs.join(".shared/team.yaml")).unwrap();
+    assert!(formatted.starts_with("version: 1\n"), "{formatted}");
+
+    // A folder link to the outside: refused, the outside untouched.
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("other.yaml"), unformatted).unwrap();
+    symlink(&outside, specs.join("other")).unwrap();
+    let before = snapshot(&outside);
+    let result = monocle(&["fmt", "specs"], dir.path());
+    assert_fails(&result, 1, "monocle::load::symlink_outside");
+    assert_eq!(snapshot(&outside), before);
 }

@@ -37,7 +37,7 @@ pub struct Checked {
 /// Parses, validates and merges all files. `Err` holds every error (and
 /// warning) of the first stage that failed.
 pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
-    let mut diags = Vec::new();
+    let mut diags = sources.notes.clone();
     let mut files = Vec::new();
     for (id, file) in sources.iter() {
         let is_kdl = file.path.extension().is_some_and(|e| e == "kdl");
