@@ -329,7 +329,12 @@ fn review(spec: &Path, out: &Path, base: &str, stat: bool, format: Format) -> u8
         crate::review::report::text(&summary, &files, stat)
     };
     print!("{text}");
-    OK
+    // Like `diff`: 1 when the change changes anything, so CI can tell.
+    if summary.is_empty() && files.is_empty() {
+        OK
+    } else {
+        FAILED
+    }
 }
 
 /// `diff` without `--base`: what `compile` would change in `out`, as

@@ -70,9 +70,28 @@ fn a_changed_alert_threshold_is_one_folded_line() {
         "expr: increase(velero_backup_failure_total[1h]) > 0",
         "expr: increase(velero_backup_failure_total[1h]) > 2",
     ));
-    assert_eq!(code, Some(0));
+    assert_eq!(code, Some(1), "a change exits 1, like `diff`");
     assert!(
         summary.contains("~ `VeleroBackupFailed`: expr increase(velero_backup_failure_total[1h]) > 0 → increase(velero_backup_failure_total[1h]) > 2  [all 3 clusters]"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_changed_severity_shows_where_the_alert_is_routed_now() {
+    let (summary, code) = review(&edit(
+        "    for: 1h\n    severity: warning\n",
+        "    for: 1h\n    severity: critical\n",
+    ));
+    assert_eq!(code, Some(1));
+    assert!(
+        summary.contains("alert `VeleroSchedulePaused`: slack-general → slack-critical, pagerduty-backup  [prod-eu-1, prod-us-1]"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "alert `VeleroSchedulePaused`: slack-general → slack-critical  [staging-eu-1]"
+        ),
         "{summary}"
     );
 }

@@ -65,16 +65,57 @@ pub fn merge(files: Vec<ParsedFile>, diags: &mut Vec<Diagnostic>) -> Spec {
                 routing.tests,
                 items(&["routing", "tests"]),
             );
-            set_single(
-                &mut merged.route,
-                routing.route,
-                &routing_node,
-                "route",
-                diags,
-            );
+            set_route(&mut merged.route, routing.route, &routing_node, diags);
         }
     }
     merged
+}
+
+/// Like [`set_single`], but when one `route` is the root (it has a
+/// receiver) and the other is a team's partial tree, the root is kept
+/// whatever the file order and the partial one gets the error: checking
+/// routes against a root without a receiver would only add a cascade.
+fn set_route(
+    slot: &mut Option<Item<crate::spec::Route>>,
+    value: Option<crate::spec::Route>,
+    parent: &Node,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let partial_first = slot.as_ref().is_some_and(|f| f.value.receiver.is_none())
+        && value.as_ref().is_some_and(|v| v.receiver.is_some());
+    if !partial_first {
+        set_single(slot, value, parent, "route", diags);
+        return;
+    }
+    let partial = slot.take();
+    set_single(slot, value, parent, "route", diags);
+    if let (Some(partial), Some(root)) = (partial, slot.as_ref()) {
+        diags.push(duplicate_section(
+            "route",
+            partial.node.span,
+            root.node.span,
+        ));
+    }
+}
+
+fn duplicate_section(
+    key: &str,
+    again: crate::source::Span,
+    first: crate::source::Span,
+) -> Diagnostic {
+    let help = if key == "route" {
+        "`routing.route` is the root of the one route tree: add these routes under `routes` of the root route, in the file that holds it".to_owned()
+    } else {
+        format!("`{key}` may appear in one file only; merge the two")
+    };
+    Diagnostic::error(
+        "monocle::spec::duplicate_section",
+        format!("section `{key}` is written in more than one file"),
+    )
+    .at(again)
+    .label("written again here")
+    .related(first, "the one that counts")
+    .help(help)
 }
 
 fn push_items<T>(into: &mut Vec<Item<T>>, values: Vec<T>, nodes: Vec<Node>) {
@@ -99,19 +140,7 @@ fn set_single<T>(
     };
     let key_span = parent.key_span(key).unwrap_or(node.span);
     if let Some(first) = slot {
-        let first_span = first_key_span(first);
-        diags.push(
-            Diagnostic::error(
-                "monocle::spec::duplicate_section",
-                format!("section `{key}` is written in more than one file"),
-            )
-            .at(key_span)
-            .label("written again here")
-            .related(first_span, "first written here")
-            .help(format!(
-                "`{key}` may appear in one file only; merge the two"
-            )),
-        );
+        diags.push(duplicate_section(key, key_span, first_key_span(first)));
         return;
     }
     *slot = Some(Item {

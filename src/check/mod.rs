@@ -5,14 +5,18 @@ mod alloy;
 mod cardinality;
 mod context;
 mod dashboards;
+mod deployment;
 mod merge;
 pub mod merged;
 mod monitor;
 mod names;
+mod operator_labels;
 mod promql;
 mod refs;
 mod regexes;
+mod result_labels;
 mod routing;
+mod scrape;
 mod secrets;
 pub mod selectors;
 pub mod structure;
@@ -70,6 +74,8 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     }
     names::check(&spec, &mut ctx);
     values::check(&spec, &mut ctx);
+    scrape::check(&spec, &mut ctx);
+    deployment::check(&spec, &mut ctx);
     selectors::check(&spec, &mut ctx);
     refs::check(&spec, &mut ctx);
     promql::check(&spec, &mut ctx);

@@ -7,7 +7,7 @@ use super::{Ctx, Item, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::names::{
     ValueError, check_alert_name, check_dns1123_label, check_k8s_label_key, check_k8s_label_value,
-    check_label_name,
+    check_label_name, upper_camel,
 };
 use crate::source::Span;
 
@@ -141,6 +141,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     for slo in &spec.slos {
         dns_label(ctx, "SLO name", &slo.value.name, slo.span(&["name"]));
     }
+    slo_alert_names(spec, ctx);
 
     duplicates(
         ctx,
@@ -295,5 +296,51 @@ fn duplicates(ctx: &mut Ctx, what: &str, entries: impl Iterator<Item = (String, 
                 seen.insert(name, span);
             }
         }
+    }
+}
+
+/// Two SLOs whose burn-rate alerts get one name page, route and silence as
+/// one alert; a rule file of each would still load, so nothing else says so.
+fn slo_alert_names(spec: &Spec, ctx: &mut Ctx) {
+    let mut seen: BTreeMap<String, &Item<crate::spec::Slo>> = BTreeMap::new();
+    for slo in &spec.slos {
+        let name = crate::lower::slo::alert_name(&slo.value);
+        let Some(first) = seen.get(&name) else {
+            seen.insert(name, slo);
+            continue;
+        };
+        if first.value.name == slo.value.name && first.value.service == slo.value.service {
+            continue; // a duplicate SLO, reported as such
+        }
+        let explicit = slo
+            .value
+            .alerting
+            .as_ref()
+            .is_some_and(|a| a.name.is_some());
+        let span = if explicit {
+            slo.span(&["alerting", "name"])
+        } else {
+            slo.span(&["name"])
+        };
+        let suggestion = format!(
+            "{}{}BudgetBurn",
+            upper_camel(&slo.value.service),
+            upper_camel(&slo.value.name)
+        );
+        ctx.push(
+            Diagnostic::error(
+                "monocle::names::duplicate_slo_alert",
+                format!(
+                    "SLO `{}` of service `{}` would name its alerts `{name}`, like SLO `{}` of service `{}`",
+                    slo.value.name, slo.value.service, first.value.name, first.value.service
+                ),
+            )
+            .at(span)
+            .label("same alert name")
+            .related(first.span(&["name"]), "first used here")
+            .help(format!(
+                "give one of them its own `alerting: {{name: {suggestion}}}` so routes and silences can tell them apart"
+            )),
+        );
     }
 }

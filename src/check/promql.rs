@@ -13,6 +13,8 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         let span = alert.span(&["expr"]);
         if let Some(parsed) = expr(ctx, &alert.value.expr, span) {
             super::cardinality::dropped_grouping(ctx, spec, &alert.value.service, &parsed, span);
+            super::templates::labels(ctx, spec, alert, &parsed);
+            super::operator_labels::check(ctx, spec, &alert.value.service, &parsed, span);
         }
     }
     for slo in &spec.slos {
@@ -34,6 +36,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             }
             if let Some(parsed) = expr(ctx, &text.replace("{{window}}", "5m"), span) {
                 super::cardinality::dropped_grouping(ctx, spec, &slo.value.service, &parsed, span);
+                super::operator_labels::check(ctx, spec, &slo.value.service, &parsed, span);
             }
         }
     }
@@ -55,7 +58,12 @@ fn latency(ctx: &mut Ctx, spec: &Spec) {
         }
         if let Some(selector) = &latency.selector {
             let query = format!("{}_count{{{selector}}}", latency.metric);
-            if promql_parser::parser::parse(&query).is_err() {
+            let parsed = promql_parser::parser::parse(&query);
+            if let Ok(parsed) = &parsed {
+                let span = slo.span(&["sli", "latency", "selector"]);
+                super::operator_labels::check(ctx, spec, &slo.value.service, parsed, span);
+            }
+            if parsed.is_err() {
                 ctx.push(
                     Diagnostic::error("monocle::promql::invalid_selector", format!("`{selector}` is not a list of PromQL label matchers"))
                         .at(slo.span(&["sli", "latency", "selector"]))

@@ -58,11 +58,67 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             ctx.value_error("monocle::selector::invalid", s.span(&["selector"]), e);
         }
     }
+    // An item of a service is emitted only where its service is scraped:
+    // a `clusters` outside those would make its rules vanish silently.
+    let selected = |text: &Option<SelectorText>| -> Option<Vec<bool>> {
+        match text {
+            None => Some(vec![true; clusters.len()]),
+            Some(t) => Selector::parse(t.as_str())
+                .ok()
+                .map(|s| clusters.iter().map(|c| s.matches(c)).collect()),
+        }
+    };
+    let within_service = |ctx: &mut Ctx,
+                          what: String,
+                          service: &str,
+                          value: &Option<SelectorText>,
+                          span: Span| {
+        let Some(text) = value else { return };
+        let Some(service_item) = spec.services.iter().find(|s| s.value.name == service) else {
+            return;
+        };
+        let (Some(own), Some(theirs)) = (selected(value), selected(&service_item.value.clusters))
+        else {
+            check_clusters(ctx, value, span);
+            return;
+        };
+        if clusters.is_empty() || own.iter().zip(&theirs).any(|(a, b)| *a && *b) {
+            return;
+        }
+        let service_clusters = service_item
+            .value
+            .clusters
+            .as_ref()
+            .map_or("all clusters".to_owned(), |c| format!("`{}`", c.as_str()));
+        ctx.push(
+                Diagnostic::error(
+                    "monocle::selector::outside_service",
+                    format!(
+                        "{what} selects none of the clusters service `{service}` is scraped in, so it would produce no rule anywhere"
+                    ),
+                )
+                .at(span)
+                .label(format!("`{}` and the service's {service_clusters} do not overlap", text.as_str()))
+                .help("an item of a service goes only where its service is; widen the service's `clusters` or fix this selector"),
+            );
+    };
     for a in &spec.alerts {
-        check_clusters(ctx, &a.value.clusters, a.span(&["clusters"]));
+        within_service(
+            ctx,
+            format!("alert `{}`", a.value.name),
+            &a.value.service,
+            &a.value.clusters,
+            a.span(&["clusters"]),
+        );
     }
     for s in &spec.slos {
-        check_clusters(ctx, &s.value.clusters, s.span(&["clusters"]));
+        within_service(
+            ctx,
+            format!("SLO `{}`", s.value.name),
+            &s.value.service,
+            &s.value.clusters,
+            s.span(&["clusters"]),
+        );
     }
     if let Some(alloy) = &spec.alloy {
         for (i, log) in alloy.value.logs.iter().enumerate() {

@@ -166,7 +166,8 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                     format!("`{field}` must be {expected}, found {}", node.type_name()),
                 )
                 .at(blame)
-                .label(format!("expected {expected}")),
+                .label(format!("expected {expected}"))
+                .help_opt(wrong_type_help(&path, &node.kind)),
             );
         }
         ValidationErrorKind::Enum { options } => {
@@ -309,4 +310,15 @@ pub fn describe(path: &[String]) -> String {
         }
     }
     format!("`{out}`")
+}
+
+/// Mistakes common enough to explain beyond the type.
+fn wrong_type_help(path: &[String], kind: &NodeKind) -> Option<String> {
+    let in_endpoint = path.len() >= 3 && path[path.len() - 3] == "endpoints";
+    match (path.last().map(String::as_str), kind) {
+        (Some("port"), NodeKind::Int(n)) if in_endpoint => Some(format!(
+            "`port` is the name of the Service's (or Pod's) port, not its number: write the port's `name`, e.g. `port: metrics` for `ports: [{{name: metrics, port: {n}}}]`"
+        )),
+        _ => None,
+    }
 }

@@ -2,8 +2,13 @@
 //! (`{{ $labels.cluster }}`, `{{ $value }}`). An unbalanced `{{` or `}}`
 //! would make Prometheus reject the whole rule group, so it is caught here.
 
-use super::{Ctx, Spec};
+use promql_parser::parser::Expr;
+
+use super::result_labels::result_labels;
+use super::{Ctx, Item, Spec};
+use crate::diagnostic::Diagnostic;
 use crate::names::ValueError;
+use crate::spec::Alert;
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
     for alert in &spec.alerts {
@@ -29,6 +34,135 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             }
         }
     }
+}
+
+/// A template that reads `$labels.X` gets an empty string when the alert's
+/// series have no `X`: after an aggregation that drops it, or for the
+/// external labels (`cluster`, `region`), which Prometheus adds only when
+/// it sends the alert, never while the rule runs.
+pub fn labels(ctx: &mut Ctx, spec: &Spec, alert: &Item<Alert>, expr: &Expr) {
+    let result = result_labels(expr);
+    let external = external_labels(spec);
+    let a = &alert.value;
+    let fields = [
+        (vec!["summary"], &a.summary),
+        (vec!["description"], &a.description),
+    ];
+    let label_fields = a
+        .labels
+        .iter()
+        .map(|(k, v)| (vec!["labels", k.as_str()], Some(v)));
+    let texts = fields
+        .into_iter()
+        .map(|(path, v)| (path, v.as_ref()))
+        .chain(label_fields);
+    for (path, text) in texts {
+        let Some(text) = text else { continue };
+        for (start, end, label) in label_reads(text) {
+            let span = ctx.inner_span(alert.span(&path), start, end);
+            let is_external = external.contains(&label);
+            let diag = if !result.can_carry(&label) {
+                let kept = match &result {
+                    super::result_labels::ResultLabels::Only(only) if only.is_empty() => {
+                        "the expression's result has no labels at all".to_owned()
+                    }
+                    super::result_labels::ResultLabels::Only(only) => format!(
+                        "the result only has {}",
+                        only.iter()
+                            .map(|l| format!("`{l}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    super::result_labels::ResultLabels::AnyExcept(_) => {
+                        format!("the expression removes `{label}`")
+                    }
+                };
+                let help = if is_external {
+                    format!(
+                        "`{label}` is an external label: write `{{{{ $externalLabels.{label} }}}}`"
+                    )
+                } else {
+                    format!(
+                        "keep `{label}` in the result, e.g. add it to `by (...)`, or drop it from the template"
+                    )
+                };
+                Diagnostic::error(
+                    "monocle::alerts::template_label_missing",
+                    format!("`$labels.{label}` is always empty: {kept}"),
+                )
+                .at(span)
+                .label("always empty")
+                .help(help)
+            } else if is_external {
+                let why = if result.is_narrowed() {
+                    format!(
+                        "the expression aggregates by `{label}`, but external labels do not exist where the rule runs"
+                    )
+                } else {
+                    format!(
+                        "`{label}` is an external label, added only when Prometheus sends the alert"
+                    )
+                };
+                Diagnostic::warning(
+                    "monocle::alerts::template_external_label",
+                    format!("`$labels.{label}` is empty when the rule runs: {why}"),
+                )
+                .at(span)
+                .label("empty in the notification")
+                .help(format!("write `{{{{ $externalLabels.{label} }}}}`"))
+            } else {
+                continue;
+            };
+            ctx.push(diag);
+        }
+    }
+}
+
+/// The labels Prometheus adds to everything it sends (see `emit::prometheus`).
+fn external_labels(spec: &Spec) -> Vec<String> {
+    let mut labels = vec![crate::model::CLUSTER_LABEL.to_owned()];
+    if spec.clusters.iter().any(|c| c.value.region.is_some()) {
+        labels.push(crate::model::REGION_LABEL.to_owned());
+    }
+    labels
+}
+
+/// Every `$labels.X`, `.Labels.X` and `index $labels "X"` in a template,
+/// with its byte range.
+fn label_reads(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    for prefix in ["$labels.", ".Labels."] {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(prefix).map(|i| from + i) {
+            let name_start = i + prefix.len();
+            let len = text[name_start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(text.len() - name_start);
+            // `$labels.X` inside `$labels.Xyz` of another prefix is not a read.
+            let follows_dollar = prefix == ".Labels." && i > 0 && text[..i].ends_with('$');
+            if len > 0 && !follows_dollar {
+                out.push((
+                    i,
+                    name_start + len,
+                    text[name_start..name_start + len].to_owned(),
+                ));
+            }
+            from = name_start;
+        }
+    }
+    let mut from = 0;
+    while let Some(i) = text[from..].find("index $labels ").map(|i| from + i) {
+        let rest = &text[i + "index $labels ".len()..];
+        if let Some(quoted) = rest.strip_prefix('"')
+            && let Some(end) = quoted.find('"')
+        {
+            let stop = i + "index $labels ".len() + 1 + end + 1;
+            out.push((i, stop, quoted[..end].to_owned()));
+        }
+        from = i + 1;
+    }
+    out.sort();
+    out
 }
 
 /// Every `{{` is closed by a `}}` before the next `{{`, and no `}}` stands alone.
@@ -67,7 +201,17 @@ pub fn check_template(text: &str) -> Result<(), ValueError> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_template;
+    use super::{check_template, label_reads};
+
+    #[test]
+    fn label_reads_are_found_with_their_positions() {
+        let reads =
+            label_reads(r#"{{ $labels.job }} in {{ .Labels.cluster }}, {{ index $labels "a-b" }}"#);
+        let names: Vec<&str> = reads.iter().map(|r| r.2.as_str()).collect();
+        assert_eq!(names, ["job", "cluster", "a-b"]);
+        assert_eq!((reads[0].0, reads[0].1), (3, 14));
+        assert!(label_reads("{{ $externalLabels.cluster }} {{ $value }}").is_empty());
+    }
 
     #[test]
     fn balanced_templates_pass() {

@@ -302,7 +302,11 @@ fn slo_values(ctx: &mut Ctx, slo: &Item<crate::spec::Slo>) {
 }
 
 /// Like [`duration`], for intervals and windows that must not be zero.
-fn positive(ctx: &mut Ctx, value: &Option<DurationText>, span: Span) -> Option<Duration> {
+pub(super) fn positive(
+    ctx: &mut Ctx,
+    value: &Option<DurationText>,
+    span: Span,
+) -> Option<Duration> {
     let d = duration(ctx, value, span)?;
     if d.millis == 0 {
         ctx.push(
@@ -387,7 +391,11 @@ fn secret_file(ctx: &mut Ctx, path: &str, dir: &str, span: Span) {
 }
 
 /// A `{name, key}` reference to a Kubernetes Secret.
-fn secret_ref(ctx: &mut Ctx, secret: &crate::spec::SecretRef, span: impl Fn(&str) -> Span) {
+pub(super) fn secret_ref(
+    ctx: &mut Ctx,
+    secret: &crate::spec::SecretRef,
+    span: impl Fn(&str) -> Span,
+) {
     if let Err(e) = crate::names::check_dns1123_subdomain(&secret.name) {
         ctx.value_error("monocle::secrets::invalid_secret_name", span("name"), e);
     }
@@ -417,7 +425,11 @@ fn secret_key_problem(key: &str) -> Option<&'static str> {
 }
 
 /// Parses an optional duration, reporting a bad one at its exact characters.
-fn duration(ctx: &mut Ctx, value: &Option<DurationText>, span: Span) -> Option<Duration> {
+pub(super) fn duration(
+    ctx: &mut Ctx,
+    value: &Option<DurationText>,
+    span: Span,
+) -> Option<Duration> {
     let text = value.as_ref()?;
     match Duration::parse(text.as_str()) {
         Ok(d) => Some(d),

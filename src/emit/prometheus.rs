@@ -4,7 +4,9 @@
 use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
-use crate::model::{ClusterModel, SHARD_LABEL, ShardModel, StorageModel};
+use crate::model::{
+    CLUSTER_LABEL, ClusterModel, REGION_LABEL, SHARD_LABEL, ShardModel, StorageModel,
+};
 
 pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
     let p = &cluster.prometheus;
@@ -118,9 +120,9 @@ fn object(cluster: &ClusterModel, shard: &ShardModel) -> Value {
     spec.insert("scrapeInterval".into(), json!(p.scrape_interval));
     spec.insert("evaluationInterval".into(), json!(p.evaluation_interval));
     let mut external = Map::new();
-    external.insert("cluster".into(), json!(cluster.name));
+    external.insert(CLUSTER_LABEL.into(), json!(cluster.name));
     if let Some(region) = &cluster.region {
-        external.insert("region".into(), json!(region));
+        external.insert(REGION_LABEL.into(), json!(region));
     }
     spec.insert("externalLabels".into(), Value::Object(external));
     let mut requests = Map::new();

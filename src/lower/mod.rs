@@ -7,7 +7,7 @@ mod dashboards;
 pub mod routing;
 mod rules;
 mod select;
-mod slo;
+pub mod slo;
 
 use rayon::prelude::*;
 
@@ -22,6 +22,8 @@ use crate::source::Sources;
 use crate::spec::{self, Prometheus, Scheme, SelectorText, ServiceKind};
 
 pub const DEFAULT_NAMESPACE: &str = "monitoring";
+/// Prometheus' scrape interval when the spec sets none.
+pub const DEFAULT_SCRAPE_INTERVAL: &str = "30s";
 
 /// `previous_buckets`: the bucket config monocle wrote last time, if any.
 pub fn lower(spec: &Spec, sources: &Sources, previous_buckets: Option<&[u8]>) -> Model {
@@ -216,7 +218,7 @@ fn prometheus(fleet: &Prometheus, over: Option<&Prometheus>) -> PrometheusModel 
         retention: pick(|p| p.retention.as_ref().map(|d| d.0.clone())),
         replicas: over.replicas.or(fleet.replicas).unwrap_or(1),
         scrape_interval: pick(|p| p.scrape_interval.as_ref().map(|d| d.0.clone()))
-            .unwrap_or_else(|| "30s".to_owned()),
+            .unwrap_or_else(|| DEFAULT_SCRAPE_INTERVAL.to_owned()),
         evaluation_interval: pick(|p| p.evaluation_interval.as_ref().map(|d| d.0.clone()))
             .unwrap_or_else(|| "30s".to_owned()),
         cpu: resources(|r| r.cpu.clone()),

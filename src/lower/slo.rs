@@ -62,10 +62,7 @@ pub fn lower(
                 description: s.description.clone(),
                 errors,
                 total,
-                alert_name: alerting
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| format!("{}BudgetBurn", upper_camel(&s.name))),
+                alert_name: alert_name(s),
                 page: severity(&alerting.page, Severity::Critical),
                 ticket: severity(&alerting.ticket, Severity::Warning),
                 min_events: alerting.min_events,
@@ -102,4 +99,14 @@ fn le_value(seconds: f64) -> String {
     } else {
         format!("le=\"{seconds}\"")
     }
+}
+
+/// The name of an SLO's burn-rate alerts: `alerting.name`, or the SLO's
+/// name in UpperCamelCase + `BudgetBurn` (check refuses two SLOs whose
+/// alerts would be named alike).
+pub fn alert_name(slo: &crate::spec::Slo) -> String {
+    slo.alerting
+        .as_ref()
+        .and_then(|a| a.name.clone())
+        .unwrap_or_else(|| format!("{}BudgetBurn", upper_camel(&slo.name)))
 }

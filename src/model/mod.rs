@@ -166,6 +166,11 @@ pub struct TlsModel {
     pub insecure_skip_verify: Option<bool>,
 }
 
+/// External labels every Prometheus adds to what it sends (alerts, remote
+/// write); absent while its rules run.
+pub const CLUSTER_LABEL: &str = "cluster";
+pub const REGION_LABEL: &str = "region";
+
 /// The label Prometheus resources select their shard's objects by.
 pub const SHARD_LABEL: &str = "monocle.dev/shard";
 /// The shard used when `prometheus.shards` is empty.

@@ -102,12 +102,19 @@ pub fn consequences(old: &ClusterModel, new: &ClusterModel) -> Vec<(String, Stri
             None => "nobody (no routing)".to_owned(),
         }
     };
-    let mut all = probes(old);
-    all.extend(probes(new));
-    all.into_iter()
-        .filter_map(|(name, labels)| {
-            let (before, after) = (reach(old, &labels), reach(new, &labels));
-            (before != after).then_some((name, before, after))
+    // Each side routes its own labels: an alert whose severity changed is
+    // routed as it was through the old tree and as it is through the new.
+    // A probe that exists on one side only is routed with those labels on both.
+    let (before_probes, after_probes) = (probes(old), probes(new));
+    let names: std::collections::BTreeSet<&String> =
+        before_probes.keys().chain(after_probes.keys()).collect();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let old_labels = before_probes.get(name).or_else(|| after_probes.get(name))?;
+            let new_labels = after_probes.get(name).unwrap_or(old_labels);
+            let (before, after) = (reach(old, old_labels), reach(new, new_labels));
+            (before != after).then(|| (name.clone(), before, after))
         })
         .collect()
 }

@@ -81,7 +81,7 @@ pub struct Endpoint {
     pub job_label: Option<String>,
     /// Bearer token for the scrape, read from a key of a Secret in the monitor's namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bearer_token_secret: Option<SecretKey>,
+    pub bearer_token_secret: Option<super::SecretRef>,
     /// Scrape timeout (at most the scrape interval).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scrape_timeout: Option<DurationText>,
@@ -94,16 +94,6 @@ pub struct Endpoint {
     /// Relabelings applied to every scraped series.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub metric_relabelings: Vec<Relabel>,
-}
-
-/// A key of a Kubernetes Secret.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SecretKey {
-    /// Secret name.
-    pub name: String,
-    /// Key inside the Secret.
-    pub key: String,
 }
 
 /// One Prometheus relabel step (Prometheus `relabel_config` semantics).

@@ -1,0 +1,101 @@
+//! Labels the Prometheus Operator sets on every series it scrapes through a
+//! monitor: `endpoint` (the port's name) and `namespace` (the target's)
+//! among them. An application's own label of the same name is renamed
+//! `exported_<name>` unless the endpoint sets `honor_labels`, so a query of
+//! the service that selects on the application's value selects nothing.
+
+use promql_parser::label::{MatchOp, Matcher};
+use promql_parser::parser::Expr;
+
+use super::{Ctx, Spec};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::spec::Service;
+
+/// Warns when `expr`, a query of `service`, selects on `endpoint` or
+/// `namespace` with a value the operator never sets there.
+pub fn check(ctx: &mut Ctx, spec: &Spec, service: &str, expr: &Expr, span: Span) {
+    let Some(item) = spec.services.iter().find(|s| s.value.name == service) else {
+        return;
+    };
+    let s = &item.value;
+    if s.endpoints.iter().any(|e| e.honor_labels == Some(true)) {
+        return;
+    }
+    let mut matchers = Vec::new();
+    selector_matchers(expr, &mut matchers);
+    for m in matchers {
+        let Some(values) = operator_values(s, &m.name) else {
+            continue;
+        };
+        if matches_any(m, &values) {
+            continue;
+        }
+        let shown = values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        ctx.push(
+            Diagnostic::warning(
+                "monocle::promql::operator_label",
+                format!(
+                    "`{}` is set by the Prometheus Operator to {shown} on service `{service}`, so `{m}` selects nothing",
+                    m.name
+                ),
+            )
+            .at(span)
+            .label(format!("`{}` is not the application's label here", m.name))
+            .help(format!(
+                "the application's own `{0}` is stored as `exported_{0}`: select on `exported_{0}`, or set `honor_labels: true` on the service's endpoint",
+                m.name
+            )),
+        );
+    }
+}
+
+/// The values the operator gives `label` on the service's series, when
+/// monocle knows them.
+fn operator_values(s: &Service, label: &str) -> Option<Vec<String>> {
+    match label {
+        "endpoint" => Some(s.endpoints.iter().map(|e| e.port.clone()).collect()),
+        "namespace" => Some(vec![s.namespace.clone()]),
+        _ => None,
+    }
+}
+
+/// Whether a positive matcher can select one of `values`. Negative
+/// matchers (`!=`, `!~`) keep every operator value they do not name, so
+/// they are left alone.
+fn matches_any(m: &Matcher, values: &[String]) -> bool {
+    match &m.op {
+        MatchOp::Equal => values.iter().any(|v| *v == m.value),
+        MatchOp::Re(_) => match regex::Regex::new(&format!("^(?:{})$", m.value)) {
+            Ok(re) => values.iter().any(|v| re.is_match(v)),
+            Err(_) => true,
+        },
+        MatchOp::NotEqual | MatchOp::NotRe(_) => true,
+    }
+}
+
+fn selector_matchers<'e>(expr: &'e Expr, out: &mut Vec<&'e Matcher>) {
+    match expr {
+        Expr::VectorSelector(v) => out.extend(&v.matchers.matchers),
+        Expr::MatrixSelector(m) => out.extend(&m.vs.matchers.matchers),
+        Expr::Aggregate(a) => {
+            selector_matchers(&a.expr, out);
+            if let Some(p) = &a.param {
+                selector_matchers(p, out);
+            }
+        }
+        Expr::Unary(u) => selector_matchers(&u.expr, out),
+        Expr::Binary(b) => {
+            selector_matchers(&b.lhs, out);
+            selector_matchers(&b.rhs, out);
+        }
+        Expr::Paren(p) => selector_matchers(&p.expr, out),
+        Expr::Subquery(s) => selector_matchers(&s.expr, out),
+        Expr::Call(c) => c.args.args.iter().for_each(|a| selector_matchers(a, out)),
+        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
+    }
+}
