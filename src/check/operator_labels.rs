@@ -69,7 +69,7 @@ fn operator_values(s: &Service, label: &str) -> Option<Vec<String>> {
 /// they are left alone.
 fn matches_any(m: &Matcher, values: &[String]) -> bool {
     match &m.op {
-        MatchOp::Equal => values.iter().any(|v| *v == m.value),
+        MatchOp::Equal => values.contains(&m.value),
         MatchOp::Re(_) => match regex::Regex::new(&format!("^(?:{})$", m.value)) {
             Ok(re) => values.iter().any(|v| re.is_match(v)),
             Err(_) => true,
