@@ -1077,3 +1077,34 @@ fn fmt_keeps_symlinks_and_never_writes_through_one_that_leaves_the_folder() {
     assert_fails(&result, 1, "monocle::load::symlink_outside");
     assert_eq!(snapshot(&outside), before);
 }
+
+#[test]
+fn files_read_back_from_the_output_folder_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = reference_spec(dir.path());
+    let compile = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend([spec.to_str().unwrap(), "--out", "out"]);
+        monocle(&all, dir.path())
+    };
+    assert_eq!(compile(&["compile"]).status.code(), Some(0));
+    let out = dir.path().join("out");
+    let sparse = |path: &Path, len: u64| {
+        std::fs::File::create(path).unwrap().set_len(len).unwrap();
+    };
+    // Sparse files: gigabytes on paper, nothing on disk.
+    let manifest = out.join(".monocle-manifest");
+    let kept = std::fs::read(&manifest).unwrap();
+    sparse(&manifest, 3 << 30);
+    for args in [&["compile"][..], &["compile", "--check"], &["diff"]] {
+        assert_fails(&compile(args), 2, "byte limit for files read back");
+    }
+    std::fs::write(&manifest, kept).unwrap();
+    // A generated file grown huge: `diff` refuses to read it back.
+    sparse(&out.join("prod-eu-1/kustomization.yaml"), 1 << 30);
+    assert_fails(&compile(&["diff"]), 2, "byte limit for files read back");
+    // A huge bucket config is not state worth keeping: ignored.
+    sparse(&out.join("monitor/buckets.yaml"), 1 << 30);
+    let result = compile(&["check"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+}

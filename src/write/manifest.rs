@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use super::paths::{inspect, validate};
-use super::{MANIFEST, MANIFEST_HEADER, WriteError, read};
+use super::{MANIFEST, MANIFEST_HEADER, MAX_MANIFEST_BYTES, WriteError, read};
 
 /// The manifest on disk: its raw bytes (to skip needless rewrites) and the
 /// validated entries, sorted and without repeats.
@@ -26,7 +26,7 @@ impl Manifest {
         let Some(full) = inspect(out, MANIFEST)? else {
             return Ok(Manifest::default());
         };
-        let raw = read(&full)?;
+        let raw = read(&full, MAX_MANIFEST_BYTES)?;
         let mut entries = Vec::new();
         let mut start = 0;
         for (i, line) in raw.split(|&b| b == b'\n').enumerate() {

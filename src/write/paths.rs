@@ -4,7 +4,7 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use super::{MANIFEST, TMP_MARKER, WriteError, io_err};
+use super::{LOCK, MANIFEST, TMP_MARKER, WriteError, io_err};
 
 /// The temporary name beside `target`: hidden, marked, and never ending in
 /// an extension a tool would read (`.yaml`, `.json`, `.alloy`).
@@ -16,11 +16,32 @@ pub(super) fn temp_name(target: &Path, suffix: &str) -> PathBuf {
     ))
 }
 
+/// The suffixes [`temp_name`] is called with.
+const TEMP_SUFFIXES: [&str; 4] = ["new", "old", "dir", "claim"];
+
+/// Whether `name` has exactly the shape of a [`temp_name`]:
+/// `.<name>.monocle-tmp-<pid>.<new|old|dir|claim>`. A user's file that only
+/// contains the marker (`notes.monocle-tmp-draft.yaml`) is not one of ours.
+pub(super) fn is_temp_name(name: &str) -> bool {
+    let Some((before, after)) = name.split_once(TMP_MARKER) else {
+        return false;
+    };
+    let Some((pid, suffix)) = after.split_once('.') else {
+        return false;
+    };
+    before.len() > 1
+        && before.starts_with('.')
+        && !pid.is_empty()
+        && pid.len() <= 10
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && TEMP_SUFFIXES.contains(&suffix)
+}
+
 /// Temporary files and folders under `out` left by interrupted runs
 /// (symlinks are not followed; a planted link named like one is removed,
 /// never its target). A temporary folder is listed, not its contents.
 pub(super) fn leftovers(out: &Path) -> Vec<PathBuf> {
-    let is_temp = |e: &walkdir::DirEntry| e.file_name().to_string_lossy().contains(TMP_MARKER);
+    let is_temp = |e: &walkdir::DirEntry| is_temp_name(&e.file_name().to_string_lossy());
     let mut found = Vec::new();
     let mut walk = walkdir::WalkDir::new(out).min_depth(1).into_iter();
     while let Some(entry) = walk.next() {
@@ -44,7 +65,7 @@ pub(super) fn validate(path: &str) -> Result<(), WriteError> {
         .split('/')
         .any(|p| p.is_empty() || p == "." || p == ".." || p.contains(TMP_MARKER));
     let first = path.split('/').next().unwrap_or_default();
-    if path.is_empty() || drive || bad_char || bad_part || first == MANIFEST {
+    if path.is_empty() || drive || bad_char || bad_part || first == MANIFEST || first == LOCK {
         return Err(WriteError::UnsafePath(path.to_owned()));
     }
     Ok(())

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::manifest::{Manifest, manifest_is, write_manifest};
 use super::paths::{check_out_dir, inspect, leftovers, temp_name, validate};
-use super::{Artifact, ChangeKind, MANIFEST, Step, WriteError, io_err};
+use super::{Artifact, ChangeKind, LOCK, MANIFEST, Step, WriteError, io_err};
 
 /// What a session does with the artifacts it is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +142,8 @@ pub struct Session<'h> {
     /// Reused to read files for comparison.
     buffer: Vec<u8>,
     done: bool,
+    /// The lock on the output folder held while writing (`Write` mode).
+    lock: Option<(PathBuf, File)>,
 }
 
 impl<'h> Session<'h> {
@@ -176,6 +178,7 @@ impl<'h> Session<'h> {
             backups: HashMap::new(),
             buffer: Vec::new(),
             done: false,
+            lock: None,
         };
         let root = if out_exists {
             Folder::Real
@@ -186,6 +189,10 @@ impl<'h> Session<'h> {
             session.guard(result)?;
             Folder::Real
         };
+        if mode == Mode::Write {
+            let result = lock(out);
+            session.lock = Some(session.guard(result)?);
+        }
         session.folders.insert(String::new(), root);
         Ok(session)
     }
@@ -220,6 +227,7 @@ impl<'h> Session<'h> {
         if self.mode == Mode::Write {
             self.clean_up();
         }
+        self.unlock();
         Ok(Report {
             paths: std::mem::take(&mut self.paths),
             changes,
@@ -263,6 +271,16 @@ impl<'h> Session<'h> {
                 let target = self.out.join(rel);
                 let kind = match file_len(&target)? {
                     Some(len) if self.same(&target, len, bytes)? => None,
+                    // A file monocle did not write (its manifest does not
+                    // list it) is someone's work: never overwrite and adopt it.
+                    Some(_) if !self.owned.contains(rel) => {
+                        return Err(WriteError::Conflict {
+                            path: target,
+                            reason: "is in the way: monocle did not generate it (it is not in \
+                                     .monocle-manifest); move it away, or delete it if it is \
+                                     an old generated file",
+                        });
+                    }
                     Some(_) => Some(ChangeKind::Update),
                     None => Some(ChangeKind::Create),
                 };
@@ -601,8 +619,17 @@ impl<'h> Session<'h> {
         for (temp, _) in &self.new_folders {
             let _ = fs::remove_dir_all(temp);
         }
+        self.unlock();
         for dir in self.created.iter().rev() {
             let _ = fs::remove_dir(dir);
+        }
+    }
+
+    /// Removes the lock file, then lets go of the lock.
+    fn unlock(&mut self) {
+        if let Some((path, file)) = self.lock.take() {
+            let _ = fs::remove_file(path);
+            drop(file);
         }
     }
 
@@ -652,6 +679,52 @@ impl Drop for Session<'_> {
             self.rollback();
         }
     }
+}
+
+/// Takes the output folder's lock (`.monocle-lock`, an advisory file lock
+/// the system drops when the process dies), so two compiles into one
+/// folder cannot interleave: the second fails at once instead.
+fn lock(out: &Path) -> Result<(PathBuf, File), WriteError> {
+    let path = out.join(LOCK);
+    if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(WriteError::Conflict {
+            path,
+            reason: "is in the way: it is not a regular file",
+        });
+    }
+    let file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| io_err(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            return Err(WriteError::Conflict {
+                path,
+                reason: "is held: another monocle is writing into this folder; wait for it",
+            });
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(io_err(&path, e)),
+    }
+    // The holder before us removes the file as it lets go: a lock on a
+    // file no longer at the path protects nothing.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let same = match (file.metadata(), fs::symlink_metadata(&path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        };
+        if !same {
+            return Err(WriteError::Conflict {
+                path,
+                reason: "changed hands: another monocle is writing into this folder; wait for it",
+            });
+        }
+    }
+    Ok((path, file))
 }
 
 /// Writes a temporary file at `temp` through `write`, replacing a leftover

@@ -465,9 +465,10 @@ fn nothing_is_visible_before_finish_and_an_unfinished_session_undoes_itself() {
     {
         let mut session = Session::open(&out, Mode::Write).unwrap();
         session.add(&after).unwrap();
+        // The lock file says a compile is writing; it goes with the session.
         let visible: Vec<String> = tree(&out)
             .into_keys()
-            .filter(|p| !p.contains(TMP_MARKER))
+            .filter(|p| !p.contains(TMP_MARKER) && p != LOCK)
             .collect();
         let before: Vec<String> = original.keys().cloned().collect();
         assert_eq!(visible, before, "staged work is hidden until finish");
@@ -526,4 +527,87 @@ fn a_hand_edited_manifest_is_read_sorted_and_rewritten_canonically() {
         fs::read_to_string(out.join(MANIFEST)).unwrap(),
         format!("{MANIFEST_HEADER}\na.yaml\n")
     );
+}
+
+#[test]
+fn only_names_of_the_exact_temporary_shape_are_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    let arts = [art("a/x.yaml", "x\n")];
+    build(out, &arts);
+    let mine = [
+        "a/notes.monocle-tmp-draft.yaml",
+        "a/.x.yaml.monocle-tmp-abc.new",
+        "a/.x.yaml.monocle-tmp-1.new.yaml",
+        "a/.monocle-tmp-1.new",
+        "a/x.monocle-tmp-1.old",
+    ];
+    for name in mine {
+        fs::write(out.join(name), "mine").unwrap();
+    }
+    fs::write(out.join("a/.x.yaml.monocle-tmp-77.new"), "half").unwrap();
+    fs::create_dir(out.join(".b.monocle-tmp-8.dir")).unwrap();
+    let p = plan(out, &arts).unwrap();
+    apply(out, &arts, &p).unwrap();
+    for name in mine {
+        assert_eq!(
+            fs::read_to_string(out.join(name)).unwrap(),
+            "mine",
+            "{name}"
+        );
+    }
+    assert!(!out.join("a/.x.yaml.monocle-tmp-77.new").exists());
+    assert!(!out.join(".b.monocle-tmp-8.dir").exists());
+}
+
+#[test]
+fn a_file_monocle_did_not_generate_is_never_overwritten_or_adopted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    build(out, &[art("a/x.yaml", "x\n")]);
+    fs::write(out.join("a/y.yaml"), "hand-written\n").unwrap();
+    let arts = [art("a/x.yaml", "x\n"), art("a/y.yaml", "generated\n")];
+    for mode in [Mode::Check, Mode::Write] {
+        let err = Session::open(out, mode)
+            .and_then(|mut s| {
+                s.add(&arts)?;
+                s.finish()
+            })
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("monocle did not generate it"),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(out.join("a/y.yaml")).unwrap(),
+        "hand-written\n"
+    );
+    assert!(
+        !fs::read_to_string(out.join(MANIFEST))
+            .unwrap()
+            .contains("a/y.yaml")
+    );
+    // The same bytes as monocle would write are nobody's work: taken over.
+    fs::write(out.join("a/y.yaml"), "generated\n").unwrap();
+    build(out, &arts);
+    assert!(
+        fs::read_to_string(out.join(MANIFEST))
+            .unwrap()
+            .contains("a/y.yaml")
+    );
+}
+
+#[test]
+fn a_second_writer_on_the_same_folder_is_refused_while_the_first_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let first = Session::open(&out, Mode::Write).unwrap();
+    let second = Session::open(&out, Mode::Write).map(drop).unwrap_err();
+    assert!(second.to_string().contains("another monocle"), "{second}");
+    // Checking reads only; it does not wait for the lock.
+    Session::open(&out, Mode::Check).unwrap();
+    first.finish().unwrap();
+    assert!(!out.join(LOCK).exists(), "the lock goes with the writer");
+    Session::open(&out, Mode::Write).unwrap().finish().unwrap();
 }
