@@ -114,8 +114,6 @@ fn every_broken_spec_reports_its_error_at_the_expected_position() {
 /// The test below fails when one of these gets a case (drop it here) or
 /// disappears from the source (drop it here too), so the list cannot go stale.
 const NOT_IN_THE_CORPUS: &[&str] = &[
-    // A warning without a case yet.
-    "monocle::selector::matches_nothing",
     // Properties of the files rather than of their text (size, count,
     // encoding, nesting past the parser's limits): tests/hostile.rs builds
     // them programmatically.
