@@ -65,7 +65,18 @@ fn origin(root: &Path, file: &Path) -> String {
         Ok(rel) if rel.as_os_str().is_empty() => {
             PathBuf::from(stem.file_name().unwrap_or_default())
         }
-        Ok(rel) => Path::new(root.file_name().unwrap_or_default()).join(rel),
+        // The folder's own name however the path was spelled (`.`,
+        // `specs/`, `../x/specs`), so headers do not depend on where
+        // monocle was run.
+        Ok(rel) => {
+            let real = std::fs::canonicalize(root).ok();
+            let folder = real
+                .as_deref()
+                .and_then(Path::file_name)
+                .or_else(|| root.file_name())
+                .unwrap_or_default();
+            Path::new(folder).join(rel)
+        }
         Err(_) => PathBuf::from(stem.file_name().unwrap_or_default()),
     };
     // The name lands in a comment line of every generated file: a control

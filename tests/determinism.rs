@@ -95,3 +95,37 @@ fn two_processes_in_different_places_and_environments_write_identical_trees() {
     let committed = tree(&repo.join("generated"));
     assert_eq!(a, committed, "the committed generated/ is the same tree");
 }
+
+#[test]
+fn the_spec_folder_is_named_alike_however_its_path_is_spelled() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let committed = tree(&repo.join("generated"));
+    let generated = repo.join("generated");
+    for (dir, spec) in [
+        (repo.join("specs"), "."),
+        (repo.join("specs"), "./"),
+        (repo.to_path_buf(), "specs/"),
+        (repo.to_path_buf(), "./specs/../specs"),
+    ] {
+        // Against the committed tree: `--check` finds every header current.
+        let out = Command::new(env!("CARGO_BIN_EXE_monocle"))
+            .args([
+                "compile",
+                spec,
+                "--check",
+                "--out",
+                generated.to_str().unwrap(),
+            ])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "`cd {} && monocle compile {spec} --check`:\n{}{}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(tree(&generated), committed, "--check wrote nothing");
+}

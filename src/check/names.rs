@@ -266,7 +266,25 @@ fn dns_label(ctx: &mut Ctx, what: &str, name: &str, span: Span) {
             ..e
         };
         ctx.value_error("monocle::names::invalid_dns_name", span, e);
+    } else if is_windows_reserved(name) {
+        ctx.push(
+            Diagnostic::error(
+                "monocle::names::reserved_file_name",
+                format!("{what} `{name}` would name a generated file or folder, and Windows reserves `{name}`"),
+            )
+            .at(span)
+            .label("reserved on Windows")
+            .help(format!("a checkout of the generated files on Windows cannot hold `{name}` or `{name}.yaml`; choose another name")),
+        );
     }
+}
+
+/// Device names Windows reserves in any folder, with any extension.
+fn is_windows_reserved(name: &str) -> bool {
+    let digit = |rest: &str| rest.len() == 1 && rest.as_bytes()[0].is_ascii_digit() && rest != "0";
+    matches!(name, "con" | "prn" | "aux" | "nul")
+        || name.strip_prefix("com").is_some_and(digit)
+        || name.strip_prefix("lpt").is_some_and(digit)
 }
 
 fn label_name(ctx: &mut Ctx, name: &str, span: Span) {

@@ -83,6 +83,9 @@ impl Node {
             NodeKind::Null => "nothing",
             NodeKind::Bool(_) => "a boolean",
             NodeKind::Int(_) => "an integer",
+            // KDL's `#inf`, `#-inf` and `#nan` parse, but are no number a
+            // spec can use.
+            NodeKind::Float(f) if !f.is_finite() => "infinity or NaN (`#inf`, `#-inf`, `#nan`)",
             NodeKind::Float(_) => "a number",
             NodeKind::Str(_) => "a string",
             NodeKind::Seq(_) => "a list",
