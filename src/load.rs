@@ -1,6 +1,7 @@
 //! load: a spec path (a file or a folder) → source texts. The only code that
 //! reads spec files.
 
+use crate::diagnostic::codes;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -118,7 +119,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
         let mut walked = 0;
         let too_many = || {
             limit_error(
-                "monocle::load::too_many_files",
+                codes::LOAD_TOO_MANY_FILES,
                 format!(
                     "`{}` holds more than {MAX_FILES} spec files (or {MAX_WALKED} entries in all)",
                     path.display()
@@ -149,7 +150,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
                 } else if has_spec_extension(entry.path()) {
                     notes.push(
                         Diagnostic::warning(
-                            "monocle::load::ignored_file",
+                            codes::LOAD_IGNORED_FILE,
                             format!("`{shown}` is hidden (its name starts with `.`), so it is not part of the spec"),
                         )
                         .help("rename it without the leading `.` to include it"),
@@ -165,7 +166,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
                     // secret or a device.
                     refused.push(
                         Diagnostic::error(
-                            "monocle::load::symlink_outside",
+                            codes::LOAD_SYMLINK_OUTSIDE,
                             format!("`{shown}` is a symlink that leads outside the spec folder; it is not read"),
                         )
                         .help("copy the file into the spec folder, or link only to files inside it"),
@@ -183,7 +184,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
                 if has_spec_extension(entry.path()) {
                     // A FIFO or a device would block or never end.
                     refused.push(Diagnostic::error(
-                        "monocle::load::not_a_file",
+                        codes::LOAD_NOT_A_FILE,
                         format!("`{shown}` is not a regular file (a FIFO, socket or device); it is not read"),
                     ));
                 }
@@ -194,7 +195,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
             } else if has_spec_extension(entry.path()) {
                 notes.push(
                     Diagnostic::warning(
-                        "monocle::load::ignored_file",
+                        codes::LOAD_IGNORED_FILE,
                         format!("`{shown}` is not part of the spec: spec files end in `.yaml`, `.yml` or `.kdl`, in lower case"),
                     )
                     .help("rename the extension to lower case to include it"),
@@ -215,7 +216,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
                 sources: Sources::default(),
                 diags: vec![
                 Diagnostic::error(
-                    "monocle::load::no_spec_files",
+                    codes::LOAD_NO_SPEC_FILES,
                     format!("no spec files in `{}`", path.display()),
                 )
                 .help("a spec folder holds `*.yaml`, `*.yml` or `*.kdl` files; start with one holding `version: 1`"),
@@ -237,7 +238,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
         .sum();
     if total > MAX_TOTAL_BYTES {
         return Err(limit_error(
-            "monocle::load::too_large",
+            codes::LOAD_TOO_LARGE,
             format!("the spec's files hold {total} bytes, over the {MAX_TOTAL_BYTES}-byte limit"),
         ));
     }
@@ -250,7 +251,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
             let id = sources.add(file.clone(), origin(path, &file), String::new());
             diags.push(
                 Diagnostic::error(
-                    "monocle::load::too_large",
+                    codes::LOAD_TOO_LARGE,
                     format!("spec file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit"),
                 )
                 .at(Span::new(id, 0, 0)),
@@ -273,7 +274,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
                 let text = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
                 let id = sources.add(file.clone(), origin(path, &file), text);
                 diags.push(
-                    Diagnostic::error("monocle::load::not_utf8", "spec file is not UTF-8 text (is it a binary file?)")
+                    Diagnostic::error(codes::LOAD_NOT_UTF8, "spec file is not UTF-8 text (is it a binary file?)")
                         .at(Span::new(id, valid, valid))
                         .label("first invalid byte here")
                         .help("spec files are UTF-8 YAML or KDL; remove or rename other files in the spec folder"),
@@ -368,7 +369,7 @@ pub fn load_at_revision(path: &Path, rev: &str) -> Result<Sources, LoadError> {
         return Err(LoadError::Spec {
             sources: Sources::default(),
             diags: vec![Diagnostic::error(
-                "monocle::load::no_spec_files",
+                codes::LOAD_NO_SPEC_FILES,
                 format!("no spec files in `{}` at revision `{rev}`", path.display()),
             )],
         });

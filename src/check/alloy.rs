@@ -5,6 +5,7 @@
 //! field; and a pipeline may not overwrite the labels monocle sets on every
 //! log line.
 
+use crate::diagnostic::codes;
 use regex::Regex;
 
 use super::regexes::compile;
@@ -22,7 +23,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     if a.scrape == Some(AlloyScrape::Servicemonitors) && a.metrics_url.is_none() {
         ctx.push(
             Diagnostic::error(
-                "monocle::alloy::missing_metrics_url",
+                codes::ALLOY_MISSING_METRICS_URL,
                 "`scrape: servicemonitors` needs a `metrics_url` to remote-write to",
             )
             .at(alloy.span(&["scrape"]))
@@ -32,7 +33,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     if !a.logs.is_empty() && a.loki_url.is_none() {
         ctx.push(
             Diagnostic::error(
-                "monocle::alloy::missing_loki_url",
+                codes::ALLOY_MISSING_LOKI_URL,
                 "log pipelines need a `loki_url` to push to",
             )
             .at(alloy.span(&["logs"]))
@@ -45,7 +46,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::alloy::invalid_url",
+                    codes::ALLOY_INVALID_URL,
                     format!("`{key}` is not an HTTP URL: {problem}"),
                 )
                 .at(alloy.span(&[key]))
@@ -63,7 +64,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         match (&log.format, &log.regex) {
             (LogFormat::Regex, None) => ctx.push(
                 Diagnostic::error(
-                    "monocle::alloy::missing_regex",
+                    codes::ALLOY_MISSING_REGEX,
                     format!(
                         "log pipeline `{}` has `format: regex` but no `regex`",
                         log.name
@@ -78,7 +79,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                     if let Some(problem) = re2_problem(pattern) {
                         ctx.push(
                             Diagnostic::error(
-                                "monocle::alloy::regex_not_re2",
+                                codes::ALLOY_REGEX_NOT_RE2,
                                 format!(
                                     "the regex uses {problem}, which is not RE2 syntax"
                                 ),
@@ -92,7 +93,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                     } else if re.capture_names().flatten().next().is_none() {
                         ctx.push(
                             Diagnostic::error(
-                                "monocle::alloy::regex_without_groups",
+                                codes::ALLOY_REGEX_WITHOUT_GROUPS,
                                 "a log regex needs named groups to extract fields",
                             )
                             .at(span)
@@ -108,7 +109,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             }
             (_, Some(_)) => ctx.push(
                 Diagnostic::error(
-                    "monocle::alloy::unused_regex",
+                    codes::ALLOY_UNUSED_REGEX,
                     format!(
                         "`regex` is only used with `format: regex`, not `{}`",
                         format_name(log.format)
@@ -125,7 +126,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             if STREAM_LABELS.contains(&label.as_str()) {
                 ctx.push(
                     Diagnostic::error(
-                        "monocle::alloy::reserved_label",
+                        codes::ALLOY_RESERVED_LABEL,
                         format!("label `{label}` is set by monocle on every log line"),
                     )
                     .at(span)
@@ -140,7 +141,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             {
                 ctx.push(
                     Diagnostic::error(
-                        "monocle::alloy::unknown_field",
+                        codes::ALLOY_UNKNOWN_FIELD,
                         format!(
                             "label `{label}` is not a field the {} extracts",
                             source_name(log.format)
@@ -158,7 +159,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::alloy::no_level_field",
+                    codes::ALLOY_NO_LEVEL_FIELD,
                     format!(
                         "`drop_levels` needs a `{LEVEL_FIELD}` field, and the {} has none",
                         source_name(log.format)

@@ -2,6 +2,7 @@
 //! and queries that aggregate `by` a label the service drops at scrape
 //! time (the result collapses into one series, silently).
 
+use crate::diagnostic::codes;
 use promql_parser::parser::{Expr, LabelModifier};
 
 use super::{Ctx, Spec};
@@ -13,7 +14,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         if service.value.sample_limit.is_none() {
             ctx.push(
                 Diagnostic::warning(
-                    "monocle::cardinality::no_sample_limit",
+                    codes::CARDINALITY_NO_SAMPLE_LIMIT,
                     format!("service `{}` has no `sample_limit`", service.value.name),
                 )
                 .at(service.span(&["name"]))
@@ -35,7 +36,7 @@ pub fn dropped_grouping(ctx: &mut Ctx, spec: &Spec, service: &str, expr: &Expr, 
     for label in grouping.iter().filter(|l| dropped.contains(l)) {
         ctx.push(
             Diagnostic::warning(
-                "monocle::cardinality::dropped_label",
+                codes::CARDINALITY_DROPPED_LABEL,
                 format!("this query aggregates by `{label}`, which service `{service}` drops at scrape time"),
             )
             .at(span)

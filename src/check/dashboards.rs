@@ -4,6 +4,7 @@
 //! defined — and variable queries, panel contents, heights, thresholds and
 //! uids make sense for Grafana.
 
+use crate::diagnostic::codes;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -36,7 +37,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         if let Some(service) = slo_uids.get(&dashboard.value.uid) {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::dashboards::reserved_uid",
+                    codes::DASHBOARDS_RESERVED_UID,
                     format!(
                         "dashboard uid `{}` is the uid of the generated SLO dashboard of service `{service}`",
                         dashboard.value.uid
@@ -74,7 +75,7 @@ impl<'a> DashboardCheck<'a> {
             {
                 ctx.push(
                     Diagnostic::error(
-                        "monocle::dashboards::reserved_variable",
+                        codes::DASHBOARDS_RESERVED_VARIABLE,
                         format!("variable name `{}` is reserved", var.name),
                     )
                     .at(self.item.span(&["variables", &i, "name"]))
@@ -87,12 +88,7 @@ impl<'a> DashboardCheck<'a> {
                 continue;
             }
             if let Err(err) = variable_query(&var.query) {
-                value_error(
-                    ctx,
-                    "monocle::dashboards::invalid_variable_query",
-                    span,
-                    err,
-                );
+                value_error(ctx, codes::DASHBOARDS_INVALID_VARIABLE_QUERY, span, err);
             }
         }
         for (r, row) in d.rows.iter().enumerate() {
@@ -115,7 +111,7 @@ impl<'a> DashboardCheck<'a> {
         if is_text && panel.content.is_none() {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::dashboards::panel_content",
+                    codes::DASHBOARDS_PANEL_CONTENT,
                     format!("text panel `{}` has no `content`", panel.title),
                 )
                 .at(self.span(path, &["title"]))
@@ -125,7 +121,7 @@ impl<'a> DashboardCheck<'a> {
         if is_text && (has_promql || panel.logql.is_some()) {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::dashboards::panel_content",
+                    codes::DASHBOARDS_PANEL_CONTENT,
                     format!(
                         "text panel `{}` shows its `content`, not query results",
                         panel.title
@@ -138,7 +134,7 @@ impl<'a> DashboardCheck<'a> {
         if !is_text && panel.content.is_some() {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::dashboards::panel_content",
+                    codes::DASHBOARDS_PANEL_CONTENT,
                     format!(
                         "only text panels show `content`; `{}` is not one",
                         panel.title
@@ -156,7 +152,7 @@ impl<'a> DashboardCheck<'a> {
             };
             ctx.push(
                 Diagnostic::error(
-                    "monocle::dashboards::panel_datasource",
+                    codes::DASHBOARDS_PANEL_DATASOURCE,
                     format!(
                         "logs panel `{}` needs a LogQL query, not PromQL",
                         panel.title
@@ -170,7 +166,7 @@ impl<'a> DashboardCheck<'a> {
         if panel.height == Some(0) {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::dashboards::invalid_height",
+                    codes::DASHBOARDS_INVALID_HEIGHT,
                     "panel height 0 leaves nothing to show",
                 )
                 .at(self.span(path, &["height"]))
@@ -205,7 +201,7 @@ impl<'a> DashboardCheck<'a> {
             if let Err(err) = check_color(&step.color) {
                 value_error(
                     ctx,
-                    "monocle::dashboards::invalid_color",
+                    codes::DASHBOARDS_INVALID_COLOR,
                     self.span(path, &["thresholds", &at, "color"]),
                     err,
                 );
@@ -215,7 +211,7 @@ impl<'a> DashboardCheck<'a> {
                 if step.value <= before {
                     ctx.push(
                         Diagnostic::error(
-                            "monocle::dashboards::thresholds_order",
+                            codes::DASHBOARDS_THRESHOLDS_ORDER,
                             format!(
                                 "threshold {} is not above the one before it ({before})",
                                 step.value
@@ -282,7 +278,7 @@ impl<'a> DashboardCheck<'a> {
                 )
                 .with_help(help)
             };
-            value_error(ctx, "monocle::dashboards::undefined_variable", span, err);
+            value_error(ctx, codes::DASHBOARDS_UNDEFINED_VARIABLE, span, err);
             found = true;
         }
         found
@@ -307,14 +303,14 @@ impl<'a> DashboardCheck<'a> {
         let selectors = match stream_selectors(text) {
             Ok(selectors) => selectors,
             Err(err) => {
-                value_error(ctx, "monocle::dashboards::invalid_logql", span, err);
+                value_error(ctx, codes::DASHBOARDS_INVALID_LOGQL, span, err);
                 return;
             }
         };
         if selectors.is_empty() {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::dashboards::invalid_logql",
+                    codes::DASHBOARDS_INVALID_LOGQL,
                     "a LogQL query needs a stream selector",
                 )
                 .at(span)
@@ -337,7 +333,7 @@ impl<'a> DashboardCheck<'a> {
                     .to_owned(),
             };
             value_error(ctx,
-                "monocle::dashboards::invalid_logql",
+                codes::DASHBOARDS_INVALID_LOGQL,
                 span,
                 ValueError::new(
                     start,
@@ -358,7 +354,7 @@ impl<'a> DashboardCheck<'a> {
         if panel.type_ == PanelType::Logs && !is_log_query {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::dashboards::logql_kind",
+                    codes::DASHBOARDS_LOGQL_KIND,
                     format!("logs panel `{}` needs a log query, found a metric query", panel.title),
                 )
                 .at(span)
@@ -367,7 +363,7 @@ impl<'a> DashboardCheck<'a> {
         } else if wants_metric && is_log_query {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::dashboards::logql_kind",
+                    codes::DASHBOARDS_LOGQL_KIND,
                     format!(
                         "panel `{}` draws numbers but its LogQL query returns log lines",
                         panel.title

@@ -2,6 +2,7 @@
 //! real cluster: storage that outlives a restart, valid account, Secret and
 //! label names, and labels that an existing Prometheus selects by.
 
+use crate::diagnostic::codes;
 use std::collections::BTreeSet;
 
 use super::{Ctx, Spec};
@@ -37,7 +38,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             && let Err(e) = check_dns1123_subdomain(secret)
         {
             ctx.value_error(
-                "monocle::names::invalid_dns_name",
+                codes::NAMES_INVALID_DNS_NAME,
                 am.span(&["config_secret"]),
                 e,
             );
@@ -53,18 +54,14 @@ fn settings(ctx: &mut Ctx, p: &Prometheus, span: impl Fn(&[&str]) -> Span) {
     if let Some(account) = &p.service_account
         && let Err(e) = check_dns1123_subdomain(account)
     {
-        ctx.value_error(
-            "monocle::names::invalid_dns_name",
-            span(&["service_account"]),
-            e,
-        );
+        ctx.value_error(codes::NAMES_INVALID_DNS_NAME, span(&["service_account"]), e);
     }
     for (key, value) in p.rule_labels.iter().flatten() {
         let at = span(&["rule_labels", key]);
         if OWN_LABELS.contains(&key.as_str()) {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::prometheus::own_rule_label",
+                    codes::PROMETHEUS_OWN_RULE_LABEL,
                     format!("`{key}` is a label monocle sets on its objects itself"),
                 )
                 .at(at)
@@ -74,21 +71,21 @@ fn settings(ctx: &mut Ctx, p: &Prometheus, span: impl Fn(&[&str]) -> Span) {
             continue;
         }
         if let Err(e) = check_k8s_label_key(key) {
-            ctx.value_error("monocle::names::invalid_label_key", at, e);
+            ctx.value_error(codes::NAMES_INVALID_LABEL_KEY, at, e);
         } else if let Err(e) = check_k8s_label_value(value) {
-            ctx.value_error("monocle::names::invalid_label_value", at, e);
+            ctx.value_error(codes::NAMES_INVALID_LABEL_VALUE, at, e);
         }
     }
 }
 
 fn storage_values(ctx: &mut Ctx, storage: &Storage, span: impl Fn(&[&str]) -> Span) {
     if let Err(e) = crate::units::check_memory_quantity(storage.size.as_str()) {
-        ctx.value_error("monocle::units::invalid_quantity", span(&["size"]), e);
+        ctx.value_error(codes::UNITS_INVALID_QUANTITY, span(&["size"]), e);
     }
     if let Some(class) = &storage.class
         && let Err(e) = check_dns1123_subdomain(class)
     {
-        ctx.value_error("monocle::names::invalid_dns_name", span(&["class"]), e);
+        ctx.value_error(codes::NAMES_INVALID_DNS_NAME, span(&["class"]), e);
     }
 }
 
@@ -124,7 +121,7 @@ fn ephemeral_retention(spec: &Spec, ctx: &mut Ctx) {
         }
         ctx.push(
             Diagnostic::warning(
-                "monocle::prometheus::no_storage",
+                codes::PROMETHEUS_NO_STORAGE,
                 format!(
                     "retention `{}` without `storage`: Prometheus keeps its data in an emptyDir and loses it on every restart",
                     retention.as_str()

@@ -3,6 +3,7 @@
 
 use super::merged::{Item, Spec};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::codes;
 use crate::spec::SpecFile;
 use crate::syntax::{Node, NodeKind};
 
@@ -109,7 +110,7 @@ fn duplicate_section(
         format!("`{key}` may appear in one file only; merge the two")
     };
     Diagnostic::error(
-        "monocle::spec::duplicate_section",
+        codes::SPEC_DUPLICATE_SECTION,
         format!("section `{key}` is written in more than one file"),
     )
     .at(again)

@@ -24,6 +24,7 @@ mod templates;
 mod values;
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::codes;
 use crate::source::{SourceId, Sources, Span};
 use crate::spec::SpecFile;
 use crate::syntax::{self, Node, NodeKind};
@@ -65,7 +66,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     if spec.clusters.is_empty() {
         ctx.diags.push(
             Diagnostic::error(
-                "monocle::spec::no_clusters",
+                codes::SPEC_NO_CLUSTERS,
                 "the spec declares no clusters, so nothing would be generated",
             )
             .at(Span::new(SourceId(0), 0, 0))
@@ -111,7 +112,7 @@ fn read_file(
 ) -> Option<ParsedFile> {
     if text.trim().is_empty() || is_only_comments(text, is_kdl) {
         diags.push(
-            Diagnostic::error("monocle::load::empty_file", "this spec file is empty")
+            Diagnostic::error(codes::LOAD_EMPTY_FILE, "this spec file is empty")
                 .at(Span::new(id, 0, 0))
                 .help("start the file with `version: 1`, or remove it"),
         );
@@ -132,7 +133,7 @@ fn read_file(
     if !matches!(node.kind, NodeKind::Map(_)) {
         diags.push(
             Diagnostic::error(
-                "monocle::schema::wrong_type",
+                codes::SCHEMA_WRONG_TYPE,
                 format!(
                     "a spec file must be a map of sections, found {}",
                     node.type_name()
@@ -152,11 +153,8 @@ fn read_file(
         Ok(spec) => spec,
         Err(err) => {
             diags.push(
-                Diagnostic::error(
-                    "monocle::schema::invalid_value",
-                    format!("invalid value: {err}"),
-                )
-                .at(node.blame_span()),
+                Diagnostic::error(codes::SCHEMA_INVALID_VALUE, format!("invalid value: {err}"))
+                    .at(node.blame_span()),
             );
             return None;
         }
@@ -167,7 +165,7 @@ fn read_file(
             .map_or(node.blame_span(), Node::blame_span);
         diags.push(
             Diagnostic::error(
-                "monocle::spec::unsupported_version",
+                codes::SPEC_UNSUPPORTED_VERSION,
                 format!("spec language version {} is not supported", spec.version),
             )
             .at(span)

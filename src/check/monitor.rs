@@ -3,6 +3,7 @@
 //! with the same maths as the capacity report ([`crate::capacity`]).
 //! Monitor names (unique, DNS labels) are checked with the other names.
 
+use crate::diagnostic::codes;
 use std::collections::BTreeSet;
 
 use super::{Ctx, Spec};
@@ -29,7 +30,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             timing_ok = false;
             ctx.push(
                 Diagnostic::error(
-                    "monocle::monitor::timeout_too_long",
+                    codes::MONITOR_TIMEOUT_TOO_LONG,
                     format!(
                         "check timeout `{}` must be shorter than the check interval `{}`",
                         m.check_timeout.as_str(),
@@ -42,7 +43,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             timing_ok = false;
             ctx.push(
                 Diagnostic::error(
-                    "monocle::monitor::zero_timeout",
+                    codes::MONITOR_ZERO_TIMEOUT,
                     "a check timeout of zero would fail every check",
                 )
                 .at(item.span(&["check_timeout"]))
@@ -71,7 +72,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     if !valid_bucket_count(buckets) {
         ctx.push(
             Diagnostic::error(
-                "monocle::monitor::invalid_buckets",
+                codes::MONITOR_INVALID_BUCKETS,
                 format!("bucket count {buckets} is not a power of two between 1 and {MAX_BUCKETS}"),
             )
             .at(item.span(&["buckets"]))
@@ -84,7 +85,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     if monitors == 0 {
         ctx.push(
             Diagnostic::error(
-                "monocle::monitor::no_monitors",
+                codes::MONITOR_NO_MONITORS,
                 "the monitor daemon needs at least one monitor",
             )
             .at(item.span(&["monitors"])),
@@ -92,7 +93,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     } else if valid_bucket_count(buckets) && monitors > buckets {
         ctx.push(
             Diagnostic::warning(
-                "monocle::monitor::idle_monitors",
+                codes::MONITOR_IDLE_MONITORS,
                 format!(
                     "{monitors} monitors share {buckets} bucket(s): {} of them will own no bucket",
                     monitors - buckets
@@ -107,7 +108,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     if m.expected_clusters < clusters {
         ctx.push(
             Diagnostic::warning(
-                "monocle::monitor::expected_clusters_too_low",
+                codes::MONITOR_EXPECTED_CLUSTERS_TOO_LOW,
                 format!(
                     "`expected_clusters` is {}, but the spec already has {clusters} clusters",
                     m.expected_clusters
@@ -125,7 +126,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         if cluster.value.name == folder {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::monitor::reserved_cluster_name",
+                    codes::MONITOR_RESERVED_CLUSTER_NAME,
                     format!(
                         "a cluster named `{folder}` would share `{folder}/` with the monitor daemon's bucket config"
                     ),
@@ -175,7 +176,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     };
     ctx.push(
         Diagnostic::error(
-            "monocle::monitor::over_budget",
+            codes::MONITOR_OVER_BUDGET,
             format!(
                 "the busiest monitor needs {}, over its {} memory budget: {} cached clusters × {} = {} + {} workers × {} = {}",
                 capacity::bytes(busiest.memory_bytes),
@@ -201,13 +202,13 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
 /// Parses a duration, reporting a bad one at its exact characters.
 fn duration(ctx: &mut Ctx, text: &str, span: Span) -> Option<Duration> {
     Duration::parse(text)
-        .map_err(|e| ctx.value_error("monocle::units::invalid_duration", span, e))
+        .map_err(|e| ctx.value_error(codes::UNITS_INVALID_DURATION, span, e))
         .ok()
 }
 
 /// Parses a size, reporting a bad one at its exact characters.
 fn size(ctx: &mut Ctx, text: &str, span: Span) -> Option<Size> {
     Size::parse(text)
-        .map_err(|e| ctx.value_error("monocle::units::invalid_size", span, e))
+        .map_err(|e| ctx.value_error(codes::UNITS_INVALID_SIZE, span, e))
         .ok()
 }

@@ -1,6 +1,7 @@
 //! Names: DNS-1123 where a name becomes a Kubernetes object or file name,
 //! Prometheus label and alert names, and duplicates across all files.
 
+use crate::diagnostic::codes;
 use std::collections::BTreeMap;
 
 use super::{Ctx, Item, Spec};
@@ -24,14 +25,14 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         for (key, value) in &cluster.value.labels {
             if let Err(e) = check_k8s_label_key(key) {
                 ctx.value_error(
-                    "monocle::names::invalid_label_key",
+                    codes::NAMES_INVALID_LABEL_KEY,
                     cluster.key_span(&["labels"], key),
                     e,
                 );
             }
             if let Err(e) = check_k8s_label_value(value) {
                 ctx.value_error(
-                    "monocle::names::invalid_label_value",
+                    codes::NAMES_INVALID_LABEL_VALUE,
                     cluster.span(&["labels", key]),
                     e,
                 );
@@ -119,11 +120,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     );
     for alert in &spec.alerts {
         if let Err(e) = check_alert_name(&alert.value.name) {
-            ctx.value_error(
-                "monocle::names::invalid_alert_name",
-                alert.span(&["name"]),
-                e,
-            );
+            ctx.value_error(codes::NAMES_INVALID_ALERT_NAME, alert.span(&["name"]), e);
         }
         label_keys(ctx, alert, alert.value.labels.keys());
     }
@@ -153,11 +150,8 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     for receiver in &spec.receivers {
         if receiver.value.name.trim().is_empty() {
             ctx.push(
-                Diagnostic::error(
-                    "monocle::names::empty_name",
-                    "a receiver needs a non-empty name",
-                )
-                .at(receiver.span(&["name"])),
+                Diagnostic::error(codes::NAMES_EMPTY_NAME, "a receiver needs a non-empty name")
+                    .at(receiver.span(&["name"])),
             );
         }
     }
@@ -175,7 +169,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         if uid.len() > 40 {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::names::uid_too_long",
+                    codes::NAMES_UID_TOO_LONG,
                     format!("dashboard uid `{uid}` is longer than Grafana's 40 characters"),
                 )
                 .at(dashboard.span(&["uid"]))
@@ -254,7 +248,7 @@ fn label_keys<'a, T>(ctx: &mut Ctx, item: &Item<T>, keys: impl Iterator<Item = &
     for key in keys {
         let span = item.key_span(&["labels"], key);
         if let Err(e) = check_label_name(key) {
-            ctx.value_error("monocle::names::invalid_label_name", span, e);
+            ctx.value_error(codes::NAMES_INVALID_LABEL_NAME, span, e);
         }
     }
 }
@@ -265,11 +259,11 @@ fn dns_label(ctx: &mut Ctx, what: &str, name: &str, span: Span) {
             message: format!("invalid {what} `{name}`: {}", e.message),
             ..e
         };
-        ctx.value_error("monocle::names::invalid_dns_name", span, e);
+        ctx.value_error(codes::NAMES_INVALID_DNS_NAME, span, e);
     } else if is_windows_reserved(name) {
         ctx.push(
             Diagnostic::error(
-                "monocle::names::reserved_file_name",
+                codes::NAMES_RESERVED_FILE_NAME,
                 format!("{what} `{name}` would name a generated file or folder, and Windows reserves `{name}`"),
             )
             .at(span)
@@ -289,7 +283,7 @@ fn is_windows_reserved(name: &str) -> bool {
 
 fn label_name(ctx: &mut Ctx, name: &str, span: Span) {
     if let Err(e) = check_label_name(name) {
-        ctx.value_error("monocle::names::invalid_label_name", span, e);
+        ctx.value_error(codes::NAMES_INVALID_LABEL_NAME, span, e);
     }
 }
 
@@ -299,16 +293,13 @@ fn duplicates(ctx: &mut Ctx, what: &str, entries: impl Iterator<Item = (String, 
     for (name, span) in entries {
         match seen.get(&name) {
             Some(first) => ctx.push(
-                Diagnostic::error(
-                    "monocle::names::duplicate",
-                    format!("duplicate {what} `{name}`"),
-                )
-                .at(span)
-                .label("defined again here")
-                .related(*first, "first defined here")
-                .help(format!(
-                    "rename one of them; each {what} name must be unique across all spec files"
-                )),
+                Diagnostic::error(codes::NAMES_DUPLICATE, format!("duplicate {what} `{name}`"))
+                    .at(span)
+                    .label("defined again here")
+                    .related(*first, "first defined here")
+                    .help(format!(
+                        "rename one of them; each {what} name must be unique across all spec files"
+                    )),
             ),
             None => {
                 seen.insert(name, span);
@@ -347,7 +338,7 @@ fn slo_alert_names(spec: &Spec, ctx: &mut Ctx) {
         );
         ctx.push(
             Diagnostic::error(
-                "monocle::names::duplicate_slo_alert",
+                codes::NAMES_DUPLICATE_SLO_ALERT,
                 format!(
                     "SLO `{}` of service `{}` would name its alerts `{name}`, like SLO `{}` of service `{}`",
                     slo.value.name, slo.value.service, first.value.name, first.value.service

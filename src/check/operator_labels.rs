@@ -4,6 +4,7 @@
 //! `exported_<name>` unless the endpoint sets `honor_labels`, so a query of
 //! the service that selects on the application's value selects nothing.
 
+use crate::diagnostic::codes;
 use promql_parser::label::{MatchOp, Matcher};
 use promql_parser::parser::Expr;
 
@@ -38,7 +39,7 @@ pub fn check(ctx: &mut Ctx, spec: &Spec, service: &str, expr: &Expr, span: Span)
             .join(", ");
         ctx.push(
             Diagnostic::warning(
-                "monocle::promql::operator_label",
+                codes::PROMQL_OPERATOR_LABEL,
                 format!(
                     "`{}` is set by the Prometheus Operator to {shown} on service `{service}`, so `{m}` selects nothing",
                     m.name

@@ -4,6 +4,7 @@
 
 use super::{Ctx, Spec};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::codes;
 use crate::source::Span;
 use promql_parser::parser::Expr;
 
@@ -27,7 +28,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             let span = slo.span(&["sli", field]);
             if !text.contains("{{window}}") {
                 ctx.push(
-                    Diagnostic::error("monocle::slo::missing_window", format!("the `{field}` query has no `{{{{window}}}}` placeholder"))
+                    Diagnostic::error(codes::SLO_MISSING_WINDOW, format!("the `{field}` query has no `{{{{window}}}}` placeholder"))
                         .at(span)
                         .label("range is fixed")
                         .help("write the range as `[{{window}}]`, e.g. `sum(rate(requests_total[{{window}}]))`; monocle fills in 5m ... 30d"),
@@ -50,7 +51,7 @@ fn latency(ctx: &mut Ctx, spec: &Spec) {
         };
         if let Err(e) = crate::names::check_alert_name(&latency.metric) {
             ctx.value_error(
-                "monocle::promql::invalid_metric",
+                codes::PROMQL_INVALID_METRIC,
                 slo.span(&["sli", "latency", "metric"]),
                 e,
             );
@@ -65,7 +66,7 @@ fn latency(ctx: &mut Ctx, spec: &Spec) {
             }
             if parsed.is_err() {
                 ctx.push(
-                    Diagnostic::error("monocle::promql::invalid_selector", format!("`{selector}` is not a list of PromQL label matchers"))
+                    Diagnostic::error(codes::PROMQL_INVALID_SELECTOR, format!("`{selector}` is not a list of PromQL label matchers"))
                         .at(slo.span(&["sli", "latency", "selector"]))
                         .label("does not parse as matchers")
                         .help("write matchers as in `{...}`, e.g. `endpoint!=\"/healthz\", method=\"GET\"`"),
@@ -87,12 +88,9 @@ pub fn expr(ctx: &mut Ctx, text: &str, span: Span) -> Option<Expr> {
                 .trim()
                 .to_owned();
             ctx.push(
-                Diagnostic::error(
-                    "monocle::promql::invalid",
-                    format!("invalid PromQL: {first}"),
-                )
-                .at(span)
-                .label("this expression does not parse"),
+                Diagnostic::error(codes::PROMQL_INVALID, format!("invalid PromQL: {first}"))
+                    .at(span)
+                    .label("this expression does not parse"),
             );
             None
         }

@@ -2,6 +2,7 @@
 //! services, routes and routing tests → receivers (also per cluster, since
 //! a receiver can be deselected where its route is not).
 
+use crate::diagnostic::codes;
 use std::collections::BTreeSet;
 
 use super::selectors::{cluster_labels, routes};
@@ -50,13 +51,13 @@ fn shards(spec: &Spec, ctx: &mut Ctx) {
     for service in &spec.services {
         match &service.value.shard {
             Some(shard) if shards.is_empty() => ctx.push(
-                Diagnostic::error("monocle::refs::unknown_shard", format!("shard `{shard}` is not defined: `prometheus.shards` is empty"))
+                Diagnostic::error(codes::REFS_UNKNOWN_SHARD, format!("shard `{shard}` is not defined: `prometheus.shards` is empty"))
                     .at(service.span(&["shard"]))
                     .help("define the shard under `prometheus: {shards: [{name: ...}]}` or remove `shard`"),
             ),
             Some(shard) => reference(ctx, "shard", shard, &shards, service.span(&["shard"])),
             None if shards.len() > 1 => ctx.push(
-                Diagnostic::error("monocle::refs::missing_shard", format!("service `{}` must name its shard", service.value.name))
+                Diagnostic::error(codes::REFS_MISSING_SHARD, format!("service `{}` must name its shard", service.value.name))
                     .at(service.span(&["name"]))
                     .help(format!("add `shard:` with one of {}", quote(&shards))),
             ),
@@ -77,7 +78,7 @@ fn receivers(spec: &Spec, ctx: &mut Ctx) {
             && slack.webhook_url_file.is_some() == slack.webhook_secret.is_some()
         {
             ctx.push(
-                Diagnostic::error("monocle::routing::slack_webhook", format!("slack receiver `{}` needs exactly one of `webhook_url_file` and `webhook_secret`", r.name))
+                Diagnostic::error(codes::ROUTING_SLACK_WEBHOOK, format!("slack receiver `{}` needs exactly one of `webhook_url_file` and `webhook_secret`", r.name))
                     .at(receiver.span(&["slack"]))
                     .help("point at a mounted file (`webhook_url_file`) or a Kubernetes Secret (`webhook_secret: {name, key}`)"),
             );
@@ -86,7 +87,7 @@ fn receivers(spec: &Spec, ctx: &mut Ctx) {
             && pd.routing_key_file.is_some() == pd.routing_key_secret.is_some()
         {
             ctx.push(
-                Diagnostic::error("monocle::routing::pagerduty_key", format!("pagerduty receiver `{}` needs exactly one of `routing_key_file` and `routing_key_secret`", r.name))
+                Diagnostic::error(codes::ROUTING_PAGERDUTY_KEY, format!("pagerduty receiver `{}` needs exactly one of `routing_key_file` and `routing_key_secret`", r.name))
                     .at(receiver.span(&["pagerduty"]))
                     .help("point at a mounted file (`routing_key_file`) or a Kubernetes Secret (`routing_key_secret: {name, key}`)"),
             );
@@ -96,7 +97,7 @@ fn receivers(spec: &Spec, ctx: &mut Ctx) {
         if !spec.receivers.is_empty() {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::routing::no_route",
+                    codes::ROUTING_NO_ROUTE,
                     "receivers are defined but `routing.route` is missing",
                 )
                 .at(spec.receivers[0].span(&["name"]))
@@ -108,7 +109,7 @@ fn receivers(spec: &Spec, ctx: &mut Ctx) {
     if root.value.receiver.is_none() {
         ctx.push(
             Diagnostic::error(
-                "monocle::routing::root_receiver",
+                codes::ROUTING_ROOT_RECEIVER,
                 "the root route needs a `receiver`: alerts that match no child route go there",
             )
             .at(root.span(&[]))
@@ -166,7 +167,7 @@ fn receivers(spec: &Spec, ctx: &mut Ctx) {
                 at.push("receiver");
                 ctx.push(
                     Diagnostic::error(
-                        "monocle::routing::deselected_receiver",
+                        codes::ROUTING_DESELECTED_RECEIVER,
                         format!("in cluster `{}` this route sends to receiver `{receiver}`, which is not selected for that cluster", cluster.value.name),
                     )
                     .at(root.span(&at))
@@ -191,9 +192,9 @@ fn reference(ctx: &mut Ctx, what: &str, name: &str, known: &[&str], span: Span) 
     ctx.push(
         Diagnostic::error(
             match what {
-                "service" => "monocle::refs::unknown_service",
-                "shard" => "monocle::refs::unknown_shard",
-                _ => "monocle::refs::unknown_receiver",
+                "service" => codes::REFS_UNKNOWN_SERVICE,
+                "shard" => codes::REFS_UNKNOWN_SHARD,
+                _ => codes::REFS_UNKNOWN_RECEIVER,
             },
             format!("unknown {what} `{name}`"),
         )

@@ -4,6 +4,7 @@
 //! no look-around), so a pattern it rejects would be rejected at runtime
 //! too.
 
+use crate::diagnostic::codes;
 use regex::Regex;
 
 use super::{Ctx, Spec};
@@ -36,7 +37,7 @@ pub(super) fn compile(ctx: &mut Ctx, pattern: &str, span: Span) -> Option<Regex>
                 .to_owned();
             ctx.push(
                 Diagnostic::error(
-                    "monocle::regex::invalid",
+                    codes::REGEX_INVALID,
                     format!("invalid regular expression: {reason}"),
                 )
                 .at(span)

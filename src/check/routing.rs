@@ -3,6 +3,7 @@
 //! label names Alertmanager validates, routing tests evaluated per cluster,
 //! routes that can never match, and unused receivers.
 
+use crate::diagnostic::codes;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::selectors::{cluster_labels, routes};
@@ -102,7 +103,7 @@ fn route_fields(root: &Item<Route>, ctx: &mut Ctx) -> Option<BTreeMap<Vec<String
                 let segs: Vec<&str> = p.iter().map(String::as_str).collect();
                 ctx.push(
                     Diagnostic::error(
-                        "monocle::routing::zero_interval",
+                        codes::ROUTING_ZERO_INTERVAL,
                         format!("`{field}` cannot be zero: Alertmanager refuses the config"),
                     )
                     .at(root.span(&segs))
@@ -233,7 +234,7 @@ fn matchers(ctx: &mut Ctx, text: &str, span: Span) -> Option<Vec<Matcher>> {
     match parse_matchers(text) {
         Ok(ms) => Some(ms),
         Err(err) => {
-            ctx.value_error("monocle::routing::invalid_matcher", span, err);
+            ctx.value_error(codes::ROUTING_INVALID_MATCHER, span, err);
             None
         }
     }
@@ -242,7 +243,7 @@ fn matchers(ctx: &mut Ctx, text: &str, span: Span) -> Option<Vec<Matcher>> {
 /// Alertmanager checks label names in `group_by`, `equal` and alerts.
 fn label_name(ctx: &mut Ctx, name: &str, span: Span) {
     if let Err(err) = check_label_name(name) {
-        ctx.value_error("monocle::routing::invalid_label_name", span, err);
+        ctx.value_error(codes::ROUTING_INVALID_LABEL_NAME, span, err);
     }
 }
 
@@ -260,7 +261,7 @@ fn group_by(ctx: &mut Ctx, root: &Item<Route>, path: &[String], group_by: Option
             if labels.len() > 1 {
                 ctx.push(
                     Diagnostic::error(
-                        "monocle::routing::invalid_group_by",
+                        codes::ROUTING_INVALID_GROUP_BY,
                         "`...` groups by all labels and must be the only entry of `group_by`",
                     )
                     .at(span(n))
@@ -273,7 +274,7 @@ fn group_by(ctx: &mut Ctx, root: &Item<Route>, path: &[String], group_by: Option
         if !seen.insert(label.as_str()) {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::routing::invalid_group_by",
+                    codes::ROUTING_INVALID_GROUP_BY,
                     format!("label `{label}` appears twice in `group_by`"),
                 )
                 .at(span(n))
@@ -289,7 +290,7 @@ fn root_route(root: &Item<Route>, ctx: &mut Ctx) {
     if !root.value.matchers.is_empty() {
         ctx.push(
             Diagnostic::error(
-                "monocle::routing::root_matchers",
+                codes::ROUTING_ROOT_MATCHERS,
                 "the root route cannot have `matchers`: every alert enters the tree there",
             )
             .at(list_span(root, &["matchers"]))
@@ -300,7 +301,7 @@ fn root_route(root: &Item<Route>, ctx: &mut Ctx) {
     if root.value.clusters.is_some() {
         ctx.push(
             Diagnostic::error(
-                "monocle::routing::root_clusters",
+                codes::ROUTING_ROOT_CLUSTERS,
                 "the root route cannot have `clusters`: every cluster's Alertmanager needs it",
             )
             .at(root.span(&["clusters"]))
@@ -324,7 +325,7 @@ fn no_route(spec: &Spec, ctx: &mut Ctx) {
     };
     ctx.push(
         Diagnostic::error(
-            "monocle::routing::no_route",
+            codes::ROUTING_NO_ROUTE,
             "routing tests and inhibition rules need `routing.route` and receivers",
         )
         .at(span)
@@ -395,7 +396,7 @@ fn tests(spec: &Spec, root: &Item<Route>, clusters: &[Cluster], trees: &[Node], 
                 list(&t.expect)
             };
             let mut diag = Diagnostic::error(
-                "monocle::routing::test_failed",
+                codes::ROUTING_TEST_FAILED,
                 format!(
                     "routing test fails in {where_}: expected {expected}, got {}",
                     list(&got)
@@ -539,7 +540,7 @@ fn unreachable_routes(root: &Item<Route>, clusters: &[Cluster], trees: &[Node], 
         let diag = match reason {
             Unreachable::Shadowed(by, described) => {
                 Diagnostic::warning(
-                    "monocle::routing::unreachable_route",
+                    codes::ROUTING_UNREACHABLE_ROUTE,
                     format!(
                         "this route can never match{where_}: the earlier sibling {described} takes every alert it would match and has no `continue`"
                     ),
@@ -550,7 +551,7 @@ fn unreachable_routes(root: &Item<Route>, clusters: &[Cluster], trees: &[Node], 
                 .help("move this route above the other one, make its matchers disjoint, or add `continue: true` to the earlier route")
             }
             Unreachable::Contradiction => Diagnostic::warning(
-                "monocle::routing::unreachable_route",
+                codes::ROUTING_UNREACHABLE_ROUTE,
                 format!("this route can never match{where_}: its matchers contradict each other"),
             )
             .at(span_of(&path))
@@ -619,7 +620,7 @@ fn unused_receivers(
         if !referenced.contains(name) {
             ctx.push(
                 Diagnostic::warning(
-                    "monocle::routing::unused_receiver",
+                    codes::ROUTING_UNUSED_RECEIVER,
                     format!("receiver `{name}` is not used by any route"),
                 )
                 .at(receiver.span(&["name"]))
@@ -645,7 +646,7 @@ fn unused_receivers(
         };
         ctx.push(
             Diagnostic::warning(
-                "monocle::routing::unused_receiver",
+                codes::ROUTING_UNUSED_RECEIVER,
                 format!(
                     "receiver `{name}` is selected for {where_}, but no route there sends to it"
                 ),
@@ -719,7 +720,7 @@ fn inline_secrets(receiver: &Item<Receiver>, ctx: &mut Ctx) {
             Secret::PagerDutyKey => ("a PagerDuty routing key", PAGERDUTY_HELP),
         };
         ctx.value_error(
-            "monocle::routing::inline_secret",
+            codes::ROUTING_INLINE_SECRET,
             receiver.span(path),
             ValueError::new(
                 start,

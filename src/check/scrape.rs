@@ -5,6 +5,7 @@
 
 use super::{Ctx, Item, Spec};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::codes;
 use crate::names::check_label_name;
 use crate::source::Span;
 use crate::spec::{Relabel, RelabelAction, Service};
@@ -35,7 +36,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             {
                 ctx.push(
                     Diagnostic::error(
-                        "monocle::services::scrape_timeout_too_long",
+                        codes::SERVICES_SCRAPE_TIMEOUT_TOO_LONG,
                         "the scrape timeout is longer than the scrape interval",
                     )
                     .at(at(&["scrape_timeout"]))
@@ -50,7 +51,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 if key.trim().is_empty() || values.is_empty() {
                     ctx.push(
                         Diagnostic::error(
-                            "monocle::services::invalid_params",
+                            codes::SERVICES_INVALID_PARAMS,
                             format!("scrape parameter `{key}` needs a name and at least one value"),
                         )
                         .at(at(&["params", key]))
@@ -77,7 +78,7 @@ fn sample_limit(ctx: &mut Ctx, service: &Item<Service>) {
     if service.value.sample_limit == Some(0) {
         ctx.push(
             Diagnostic::warning(
-                "monocle::cardinality::sample_limit_zero",
+                codes::CARDINALITY_SAMPLE_LIMIT_ZERO,
                 format!(
                     "`sample_limit: 0` sets no limit at all on service `{}`",
                     service.value.name
@@ -100,14 +101,14 @@ fn job_label(ctx: &mut Ctx, service: &Item<Service>) {
         };
         let span = service.span(&["endpoints", &i.to_string(), "job_label"]);
         if let Err(e) = crate::names::check_k8s_label_key(label) {
-            ctx.value_error("monocle::services::invalid_job_label", span, e);
+            ctx.value_error(codes::SERVICES_INVALID_JOB_LABEL, span, e);
             continue;
         }
         match first {
             None => first = Some((label, span)),
             Some((name, at)) if name != label => ctx.push(
                 Diagnostic::error(
-                    "monocle::services::job_label_conflict",
+                    codes::SERVICES_JOB_LABEL_CONFLICT,
                     format!(
                         "endpoints of service `{}` name different job labels",
                         service.value.name
@@ -130,7 +131,7 @@ fn relabel(ctx: &mut Ctx, step: &Relabel, span: impl Fn(&[&str]) -> Span) {
     for (k, label) in step.source_labels.iter().enumerate() {
         if let Err(e) = check_label_name(label) {
             ctx.value_error(
-                "monocle::relabel::invalid_label",
+                codes::RELABEL_INVALID_LABEL,
                 span(&["source_labels", &k.to_string()]),
                 e,
             );
@@ -152,7 +153,7 @@ fn relabel(ctx: &mut Ctx, step: &Relabel, span: impl Fn(&[&str]) -> Span) {
     match &step.target_label {
         None if needs_target => ctx.push(
             Diagnostic::error(
-                "monocle::relabel::missing_target",
+                codes::RELABEL_MISSING_TARGET,
                 format!("a `{name}` relabel step needs a `target_label`"),
             )
             .at(span(&[]))
@@ -164,7 +165,7 @@ fn relabel(ctx: &mut Ctx, step: &Relabel, span: impl Fn(&[&str]) -> Span) {
             if let Err(e) = check_label_name(&plain) {
                 ctx.push(
                     Diagnostic::error(
-                        "monocle::relabel::invalid_label",
+                        codes::RELABEL_INVALID_LABEL,
                         format!("`{target}` is not a valid label name: {}", e.message),
                     )
                     .at(span(&["target_label"]))
@@ -174,11 +175,7 @@ fn relabel(ctx: &mut Ctx, step: &Relabel, span: impl Fn(&[&str]) -> Span) {
         }
         Some(target) if needs_target => {
             if let Err(e) = check_label_name(target) {
-                ctx.value_error(
-                    "monocle::relabel::invalid_label",
-                    span(&["target_label"]),
-                    e,
-                );
+                ctx.value_error(codes::RELABEL_INVALID_LABEL, span(&["target_label"]), e);
             }
         }
         _ => {}
@@ -186,7 +183,7 @@ fn relabel(ctx: &mut Ctx, step: &Relabel, span: impl Fn(&[&str]) -> Span) {
     if action == RelabelAction::Hashmod && step.modulus.unwrap_or(0) == 0 {
         ctx.push(
             Diagnostic::error(
-                "monocle::relabel::missing_modulus",
+                codes::RELABEL_MISSING_MODULUS,
                 "a `hashmod` relabel step needs a `modulus` above zero",
             )
             .at(span(&[]))
@@ -215,7 +212,7 @@ fn relabel(ctx: &mut Ctx, step: &Relabel, span: impl Fn(&[&str]) -> Span) {
         if *set {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::relabel::unused_field",
+                    codes::RELABEL_UNUSED_FIELD,
                     format!("`{field}` has no effect in a `{name}` relabel step"),
                 )
                 .at(span(&[field]))

@@ -8,6 +8,7 @@
 //! token formats, and values of free-form map keys named like a password.
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::codes;
 use crate::syntax::{Node, NodeKind};
 
 use super::Ctx;
@@ -42,7 +43,7 @@ fn walk<'a>(node: &'a Node, path: &mut Vec<&'a str>, ctx: &mut Ctx) {
             if let Some((start, end, what)) = find(value) {
                 ctx.push(
                     Diagnostic::error(
-                        "monocle::secrets::inline_secret",
+                        codes::SECRETS_INLINE_SECRET,
                         format!("this looks like {what}: generated files are committed to git, so secrets are never written into the spec"),
                     )
                     .at(ctx.inner_span(node.span, start, end))
@@ -75,7 +76,7 @@ fn walk<'a>(node: &'a Node, path: &mut Vec<&'a str>, ctx: &mut Ctx) {
                 if secret_key && has_value {
                     ctx.push(
                         Diagnostic::error(
-                            "monocle::secrets::inline_secret",
+                            codes::SECRETS_INLINE_SECRET,
                             format!("`{}` looks like a secret: generated files are committed to git, so secrets are never written into the spec", key.name),
                         )
                         .at(key.span)

@@ -1,6 +1,7 @@
 //! Label selectors: a service's Kubernetes selector and the `clusters`
 //! selector any item may carry.
 
+use crate::diagnostic::codes;
 use std::collections::BTreeMap;
 
 use super::{Ctx, Spec};
@@ -35,14 +36,14 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             Ok(selector) => {
                 if !clusters.is_empty() && !clusters.iter().any(|c| selector.matches(c)) {
                     ctx.push(
-                        Diagnostic::warning("monocle::selector::matches_nothing", format!("cluster selector `{}` matches no cluster", text.as_str()))
+                        Diagnostic::warning(codes::SELECTOR_MATCHES_NOTHING, format!("cluster selector `{}` matches no cluster", text.as_str()))
                             .at(span)
                             .label("selects nothing")
                             .help("clusters are selected by `name`, `environment`, `region` and their `labels`"),
                     );
                 }
             }
-            Err(e) => ctx.value_error("monocle::selector::invalid", span, e),
+            Err(e) => ctx.value_error(codes::SELECTOR_INVALID, span, e),
         }
     };
     for s in &spec.services {
@@ -50,12 +51,12 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         let text = s.value.selector.as_str();
         if text.trim().is_empty() {
             ctx.push(
-                Diagnostic::error("monocle::selector::empty", format!("service `{}` has an empty selector, which would scrape every object in its namespace", s.value.name))
+                Diagnostic::error(codes::SELECTOR_EMPTY, format!("service `{}` has an empty selector, which would scrape every object in its namespace", s.value.name))
                     .at(s.span(&["selector"]))
                     .help("select the workload's objects, e.g. `app.kubernetes.io/name=my-app`"),
             );
         } else if let Err(e) = Selector::parse(text) {
-            ctx.value_error("monocle::selector::invalid", s.span(&["selector"]), e);
+            ctx.value_error(codes::SELECTOR_INVALID, s.span(&["selector"]), e);
         }
     }
     // An item of a service is emitted only where its service is scraped:
@@ -92,7 +93,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             .map_or("all clusters".to_owned(), |c| format!("`{}`", c.as_str()));
         ctx.push(
                 Diagnostic::error(
-                    "monocle::selector::outside_service",
+                    codes::SELECTOR_OUTSIDE_SERVICE,
                     format!(
                         "{what} selects none of the clusters service `{service}` is scraped in, so it would produce no rule anywhere"
                     ),

@@ -3,6 +3,7 @@
 //! values. Each schema error is mapped from its instance path back to the
 //! span of the offending key or value, so the CLI and the editor agree.
 
+use crate::diagnostic::codes;
 use std::sync::OnceLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -47,7 +48,7 @@ pub fn check(root: &Node) -> Vec<Diagnostic> {
     // an unknown key next to it already suggests `severity`.
     let suggested: Vec<(Option<Span>, String)> = diags
         .iter()
-        .filter(|d| d.code == "monocle::schema::unknown_key")
+        .filter(|d| d.code == codes::SCHEMA_UNKNOWN_KEY)
         .filter_map(|d| {
             Some((
                 d.span,
@@ -60,7 +61,7 @@ pub fn check(root: &Node) -> Vec<Diagnostic> {
         })
         .collect();
     diags.retain(|d| {
-        d.code != "monocle::schema::missing_key"
+        d.code != codes::SCHEMA_MISSING_KEY
             || !suggested.iter().any(|(span, key)| {
                 span.map(|s| s.source) == d.span.map(|s| s.source)
                     && d.message.contains(&format!("`{key}`"))
@@ -109,7 +110,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                     };
                     diags.push(
                         Diagnostic::error(
-                            "monocle::routing::inline_secret",
+                            codes::ROUTING_INLINE_SECRET,
                             format!("`{key}` would put a secret into generated files, which are committed to git"),
                         )
                         .at(span)
@@ -130,7 +131,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                 };
                 diags.push(
                     Diagnostic::error(
-                        "monocle::schema::unknown_key",
+                        codes::SCHEMA_UNKNOWN_KEY,
                         format!("unknown key `{key}` in {place}"),
                     )
                     .at(span)
@@ -143,7 +144,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
             let name = property.as_str().unwrap_or_default();
             diags.push(
                 Diagnostic::error(
-                    "monocle::schema::missing_key",
+                    codes::SCHEMA_MISSING_KEY,
                     format!("missing required key `{name}` in {place}"),
                 )
                 .at(blame)
@@ -162,7 +163,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
             };
             diags.push(
                 Diagnostic::error(
-                    "monocle::schema::wrong_type",
+                    codes::SCHEMA_WRONG_TYPE,
                     format!("`{field}` must be {expected}, found {}", node.type_name()),
                 )
                 .at(blame)
@@ -185,7 +186,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
             };
             diags.push(
                 Diagnostic::error(
-                    "monocle::schema::invalid_value",
+                    codes::SCHEMA_INVALID_VALUE,
                     format!(
                         "`{found}` is not a valid `{field}`; expected one of {}",
                         quote_list(&allowed)
@@ -213,7 +214,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                 }
                 _ => diags.push(
                     Diagnostic::error(
-                        "monocle::schema::wrong_type",
+                        codes::SCHEMA_WRONG_TYPE,
                         format!("`{field}` has the wrong shape: found {}", node.type_name()),
                     )
                     .at(blame)
@@ -228,7 +229,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
         | ValidationErrorKind::ExclusiveMinimum { limit } => {
             diags.push(
                 Diagnostic::error(
-                    "monocle::schema::invalid_value",
+                    codes::SCHEMA_INVALID_VALUE,
                     format!("`{field}` must be at least {limit}"),
                 )
                 .at(blame)
@@ -239,7 +240,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
         | ValidationErrorKind::ExclusiveMaximum { limit } => {
             diags.push(
                 Diagnostic::error(
-                    "monocle::schema::invalid_value",
+                    codes::SCHEMA_INVALID_VALUE,
                     format!("`{field}` must be at most {limit}"),
                 )
                 .at(blame)
@@ -249,7 +250,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
         _ => {
             diags.push(
                 Diagnostic::error(
-                    "monocle::schema::invalid_value",
+                    codes::SCHEMA_INVALID_VALUE,
                     format!("invalid `{field}`: {error}"),
                 )
                 .at(blame),

@@ -2,6 +2,7 @@
 //! (`{{ $labels.cluster }}`, `{{ $value }}`). An unbalanced `{{` or `}}`
 //! would make Prometheus reject the whole rule group, so it is caught here.
 
+use crate::diagnostic::codes;
 use promql_parser::parser::Expr;
 
 use super::result_labels::result_labels;
@@ -21,13 +22,13 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             if let Some(text) = value
                 && let Err(e) = check_template(text)
             {
-                ctx.value_error("monocle::alerts::invalid_template", alert.span(&[field]), e);
+                ctx.value_error(codes::ALERTS_INVALID_TEMPLATE, alert.span(&[field]), e);
             }
         }
         for (key, value) in &a.labels {
             if let Err(e) = check_template(value) {
                 ctx.value_error(
-                    "monocle::alerts::invalid_template",
+                    codes::ALERTS_INVALID_TEMPLATE,
                     alert.span(&["labels", key]),
                     e,
                 );
@@ -87,7 +88,7 @@ pub fn labels(ctx: &mut Ctx, spec: &Spec, alert: &Item<Alert>, expr: &Expr) {
                     )
                 };
                 Diagnostic::error(
-                    "monocle::alerts::template_label_missing",
+                    codes::ALERTS_TEMPLATE_LABEL_MISSING,
                     format!("`$labels.{label}` is always empty: {kept}"),
                 )
                 .at(span)
@@ -104,7 +105,7 @@ pub fn labels(ctx: &mut Ctx, spec: &Spec, alert: &Item<Alert>, expr: &Expr) {
                     )
                 };
                 Diagnostic::warning(
-                    "monocle::alerts::template_external_label",
+                    codes::ALERTS_TEMPLATE_EXTERNAL_LABEL,
                     format!("`$labels.{label}` is empty when the rule runs: {why}"),
                 )
                 .at(span)

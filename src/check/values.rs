@@ -3,6 +3,7 @@
 
 use super::{Ctx, Item, Spec};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::codes;
 use crate::source::Span;
 use crate::spec::{DurationText, PanelType, Prometheus};
 use crate::units::{Duration, check_cpu_quantity, check_memory_quantity};
@@ -22,7 +23,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         if service.value.endpoints.is_empty() {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::services::no_endpoints",
+                    codes::SERVICES_NO_ENDPOINTS,
                     format!(
                         "service `{}` has no endpoints to scrape",
                         service.value.name
@@ -64,7 +65,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                     {
                         ctx.push(
                             Diagnostic::error(
-                                "monocle::services::pod_tls_file",
+                                codes::SERVICES_POD_TLS_FILE,
                                 format!("`{file}` is not a key of a mounted Secret"),
                             )
                             .at(service.span(&["endpoints", &i, "tls", field]))
@@ -82,7 +83,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             {
                 ctx.push(
                     Diagnostic::error(
-                        "monocle::services::invalid_path",
+                        codes::SERVICES_INVALID_PATH,
                         format!("scrape path `{path}` must start with `/`"),
                     )
                     .at(service.span(&["endpoints", &i, "path"]))
@@ -98,7 +99,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::alerts::invalid_runbook",
+                    codes::ALERTS_INVALID_RUNBOOK,
                     format!("`runbook` is not an HTTP URL: {problem}"),
                 )
                 .at(alert.span(&["runbook"]))
@@ -168,7 +169,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::dashboards::invalid_folder",
+                    codes::DASHBOARDS_INVALID_FOLDER,
                     format!("folder `{}` {problem}", folder.escape_debug()),
                 )
                 .at(dashboard.span(&["folder"]))
@@ -188,7 +189,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 {
                     ctx.push(
                         Diagnostic::error(
-                            "monocle::dashboards::invalid_width",
+                            codes::DASHBOARDS_INVALID_WIDTH,
                             format!("panel width {width} is outside the 24-column grid"),
                         )
                         .at(at("width"))
@@ -209,7 +210,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                         )
                     };
                     ctx.push(
-                        Diagnostic::error("monocle::dashboards::panel_query", message)
+                        Diagnostic::error(codes::DASHBOARDS_PANEL_QUERY, message)
                             .at(at("title"))
                             .help("give a panel exactly one of `expr`, `queries` (PromQL) or `logql` (Loki)"),
                     );
@@ -230,7 +231,7 @@ fn prometheus(ctx: &mut Ctx, p: &Prometheus, span: impl Fn(&[&str]) -> Span) {
         if let Err(problem) = super::alloy::check_url(&rw.url) {
             ctx.push(
                 Diagnostic::error(
-                    "monocle::prometheus::invalid_url",
+                    codes::PROMETHEUS_INVALID_URL,
                     format!("remote write `url` is not an HTTP URL: {problem}"),
                 )
                 .at(span(&["remote_write", &i.to_string(), "url"]))
@@ -244,7 +245,7 @@ fn prometheus(ctx: &mut Ctx, p: &Prometheus, span: impl Fn(&[&str]) -> Span) {
             && let Err(e) = check_cpu_quantity(cpu)
         {
             ctx.value_error(
-                "monocle::units::invalid_quantity",
+                codes::UNITS_INVALID_QUANTITY,
                 span(&["resources", "cpu"]),
                 e,
             );
@@ -253,7 +254,7 @@ fn prometheus(ctx: &mut Ctx, p: &Prometheus, span: impl Fn(&[&str]) -> Span) {
             && let Err(e) = check_memory_quantity(memory.as_str())
         {
             ctx.value_error(
-                "monocle::units::invalid_quantity",
+                codes::UNITS_INVALID_QUANTITY,
                 span(&["resources", "memory"]),
                 e,
             );
@@ -266,7 +267,7 @@ fn slo_values(ctx: &mut Ctx, slo: &Item<crate::spec::Slo>) {
     if !(s.objective > 0.0 && s.objective < 100.0) {
         ctx.push(
             Diagnostic::error(
-                "monocle::slo::invalid_objective",
+                codes::SLO_INVALID_OBJECTIVE,
                 format!(
                     "objective {} is not a percentage between 0 and 100 (exclusive)",
                     s.objective
@@ -280,7 +281,7 @@ fn slo_values(ctx: &mut Ctx, slo: &Item<crate::spec::Slo>) {
     let events = s.sli.errors.is_some() || s.sli.total.is_some();
     match (&s.sli.latency, events) {
         (Some(_), true) | (None, false) => ctx.push(
-            Diagnostic::error("monocle::slo::invalid_sli", format!("SLO `{}` needs exactly one SLI: `errors` with `total`, or `latency`", s.name))
+            Diagnostic::error(codes::SLO_INVALID_SLI, format!("SLO `{}` needs exactly one SLI: `errors` with `total`, or `latency`", s.name))
                 .at(slo.span(&["sli"]))
                 .help("write either `sli: {errors: ..., total: ...}` or `sli: {latency: {metric, threshold}}`"),
         ),
@@ -288,7 +289,7 @@ fn slo_values(ctx: &mut Ctx, slo: &Item<crate::spec::Slo>) {
             for (field, value) in [("errors", &s.sli.errors), ("total", &s.sli.total)] {
                 if value.is_none() {
                     ctx.push(
-                        Diagnostic::error("monocle::slo::invalid_sli", format!("SLO `{}` has an events SLI without `{field}`", s.name))
+                        Diagnostic::error(codes::SLO_INVALID_SLI, format!("SLO `{}` has an events SLI without `{field}`", s.name))
                             .at(slo.span(&["sli"]))
                             .help(format!("add `{field}:` with a PromQL rate using `[{{{{window}}}}]`")),
                     );
@@ -311,7 +312,7 @@ pub(super) fn positive(
     if d.millis == 0 {
         ctx.push(
             Diagnostic::error(
-                "monocle::units::zero_duration",
+                codes::UNITS_ZERO_DURATION,
                 "this duration must be longer than zero",
             )
             .at(span)
@@ -378,7 +379,7 @@ fn secret_file(ctx: &mut Ctx, path: &str, dir: &str, span: Span) {
     if let Some(problem) = problem {
         ctx.push(
             Diagnostic::error(
-                "monocle::secrets::invalid_secret_file",
+                codes::SECRETS_INVALID_SECRET_FILE,
                 format!("secret file `{}` {problem}", path.escape_debug()),
             )
             .at(span)
@@ -397,12 +398,12 @@ pub(super) fn secret_ref(
     span: impl Fn(&str) -> Span,
 ) {
     if let Err(e) = crate::names::check_dns1123_subdomain(&secret.name) {
-        ctx.value_error("monocle::secrets::invalid_secret_name", span("name"), e);
+        ctx.value_error(codes::SECRETS_INVALID_SECRET_NAME, span("name"), e);
     }
     if let Some(problem) = secret_key_problem(&secret.key) {
         ctx.push(
             Diagnostic::error(
-                "monocle::secrets::invalid_secret_name",
+                codes::SECRETS_INVALID_SECRET_NAME,
                 format!("Secret key `{}` {problem}", secret.key.escape_debug()),
             )
             .at(span("key"))
@@ -434,7 +435,7 @@ pub(super) fn duration(
     match Duration::parse(text.as_str()) {
         Ok(d) => Some(d),
         Err(e) => {
-            ctx.value_error("monocle::units::invalid_duration", span, e);
+            ctx.value_error(codes::UNITS_INVALID_DURATION, span, e);
             None
         }
     }

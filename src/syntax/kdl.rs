@@ -13,6 +13,7 @@
 //! Shapes the schema does not explain are passed through as-is, so the
 //! schema check reports them (with "did you mean") like it does for YAML.
 
+use crate::diagnostic::codes;
 use kdl::{KdlDocument, KdlEntry, KdlNode, KdlValue};
 use serde_json::Value;
 
@@ -32,7 +33,7 @@ pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     if let Some(offset) = too_deep(text) {
         return Err(vec![
             Diagnostic::error(
-                "monocle::kdl::too_deep",
+                codes::KDL_TOO_DEEP,
                 format!("nodes are nested more than {MAX_DEPTH} levels deep"),
             )
             .at(Span::new(source, offset, offset + 1))
@@ -50,7 +51,7 @@ pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
                     let end = floor_boundary(text, d.span.offset() + d.span.len());
                     let message = d.message.clone().unwrap_or_else(|| "invalid KDL".into());
                     Diagnostic::error(
-                        "monocle::kdl::syntax",
+                        codes::KDL_SYNTAX,
                         format!("invalid KDL: {}", message.trim_end_matches('.')),
                     )
                     .at(Span::new(source, start, end))
@@ -73,7 +74,7 @@ pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
             }
             if diags.is_empty() {
                 diags.push(
-                    Diagnostic::error("monocle::kdl::syntax", "invalid KDL document")
+                    Diagnostic::error(codes::KDL_SYNTAX, "invalid KDL document")
                         .at(Span::new(source, 0, 0)),
                 );
             }
@@ -164,7 +165,7 @@ impl Reader<'_> {
                 Err(_) => {
                     self.errors.push(
                         Diagnostic::error(
-                            "monocle::kdl::number_too_large",
+                            codes::KDL_NUMBER_TOO_LARGE,
                             format!("integer {i} is too large"),
                         )
                         .at(span),
@@ -240,7 +241,7 @@ impl Reader<'_> {
             }
             self.errors.push(
                 Diagnostic::error(
-                    "monocle::kdl::duplicate_key",
+                    codes::KDL_DUPLICATE_KEY,
                     format!("duplicate key `{}`", key.name),
                 )
                 .at(key.span)
@@ -281,7 +282,7 @@ impl Reader<'_> {
                 for child in children.iter().filter(|c| c.name().value() != expected) {
                     self.errors.push(
                         Diagnostic::error(
-                            "monocle::kdl::unexpected_node",
+                            codes::KDL_UNEXPECTED_NODE,
                             format!(
                                 "`{}` holds `{expected}` items, not `{}`",
                                 node.name().value(),
@@ -313,7 +314,7 @@ impl Reader<'_> {
         if let Some(extra) = args.first() {
             self.errors.push(
                 Diagnostic::error(
-                    "monocle::kdl::unexpected_argument",
+                    codes::KDL_UNEXPECTED_ARGUMENT,
                     format!("`{}` takes no arguments here", node.name().value()),
                 )
                 .at(self.value_span(extra))
@@ -364,7 +365,7 @@ impl Reader<'_> {
                 }
                 _ => self.errors.push(
                     Diagnostic::error(
-                        "monocle::kdl::unexpected_argument",
+                        codes::KDL_UNEXPECTED_ARGUMENT,
                         format!(
                             "`{}` takes at most one argument (its {})",
                             node.name().value(),

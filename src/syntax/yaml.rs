@@ -1,6 +1,7 @@
 //! YAML → [`Node`] with spans, through serde-saphyr (serde_yaml is archived
 //! upstream and keeps no spans on values).
 
+use crate::diagnostic::codes;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -30,11 +31,11 @@ pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
                 .unwrap_or_else(|| Span::new(source, 0, 0));
             let message = clean_message(&err);
             let code = if message.starts_with("duplicate key") {
-                "monocle::yaml::duplicate_key"
+                codes::YAML_DUPLICATE_KEY
             } else if message.starts_with("the YAML is") {
-                "monocle::yaml::limit"
+                codes::YAML_LIMIT
             } else {
-                "monocle::yaml::syntax"
+                codes::YAML_SYNTAX
             };
             Err(vec![
                 Diagnostic::error(code, message).at(span).label("here"),

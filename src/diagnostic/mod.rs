@@ -2,6 +2,8 @@
 //! with a stable code (`monocle::<area>::<name>`) and the span they blame.
 //! Rendering lives in `render.rs`.
 
+pub mod codes;
+
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,0 +1,265 @@
+//! The registry of diagnostic codes: every code monocle reports, with the
+//! one-line explanation `docs/diagnostics.md` lists. Diagnostics name their
+//! code by these constants only (a test refuses a code written anywhere
+//! else), and the error-corpus test walks [`ALL`] to require a case per code.
+
+macro_rules! registry {
+    ($($name:ident = $code:literal, $explain:literal;)*) => {
+        $(#[doc = $explain] pub const $name: &str = $code;)*
+        /// Every code with its explanation, grouped by area.
+        pub const ALL: &[(&str, &str)] = &[$(($code, $explain)),*];
+    };
+}
+
+registry! {
+    ALERTS_INVALID_RUNBOOK = "monocle::alerts::invalid_runbook",
+        "An alert's `runbook` is not an http(s) URL.";
+    ALERTS_INVALID_TEMPLATE = "monocle::alerts::invalid_template",
+        "An alert annotation or label is not a valid Go template (unbalanced `{{ }}`); Prometheus would reject the rule group.";
+    ALERTS_TEMPLATE_EXTERNAL_LABEL = "monocle::alerts::template_external_label",
+        "A template reads `$labels.cluster` (or another external label), which is empty while the rule runs; use `$externalLabels`.";
+    ALERTS_TEMPLATE_LABEL_MISSING = "monocle::alerts::template_label_missing",
+        "A template reads `$labels.X` but the expression's result can never carry `X` (aggregated away, `without`, `on`).";
+    ALLOY_INVALID_URL = "monocle::alloy::invalid_url",
+        "An Alloy URL (`loki_url`, `metrics_url`) is not an http(s) URL.";
+    ALLOY_MISSING_LOKI_URL = "monocle::alloy::missing_loki_url",
+        "Log pipelines are defined but `alloy.loki_url` is missing.";
+    ALLOY_MISSING_METRICS_URL = "monocle::alloy::missing_metrics_url",
+        "`alloy.scrape: servicemonitors` needs `metrics_url` to remote-write to.";
+    ALLOY_MISSING_REGEX = "monocle::alloy::missing_regex",
+        "A log pipeline with `format: regex` has no `regex`.";
+    ALLOY_NO_LEVEL_FIELD = "monocle::alloy::no_level_field",
+        "`drop_levels` is set but the pipeline's format extracts no `level` field.";
+    ALLOY_REGEX_NOT_RE2 = "monocle::alloy::regex_not_re2",
+        "A log regex uses syntax RE2 (Alloy's regex engine) does not have.";
+    ALLOY_REGEX_WITHOUT_GROUPS = "monocle::alloy::regex_without_groups",
+        "A log regex has no named groups, so it extracts nothing.";
+    ALLOY_RESERVED_LABEL = "monocle::alloy::reserved_label",
+        "A log pipeline promotes a label monocle sets itself on every line.";
+    ALLOY_UNKNOWN_FIELD = "monocle::alloy::unknown_field",
+        "A log pipeline promotes a field its format does not extract.";
+    ALLOY_UNUSED_REGEX = "monocle::alloy::unused_regex",
+        "(warning) `regex` is set on a pipeline whose format is not `regex`.";
+    CARDINALITY_DROPPED_LABEL = "monocle::cardinality::dropped_label",
+        "(warning) A query aggregates `by` a label its service drops at scrape time.";
+    CARDINALITY_NO_SAMPLE_LIMIT = "monocle::cardinality::no_sample_limit",
+        "(warning) A service has no `sample_limit`; one bad deploy can flood Prometheus.";
+    CARDINALITY_SAMPLE_LIMIT_ZERO = "monocle::cardinality::sample_limit_zero",
+        "(warning) `sample_limit: 0` means no limit at all.";
+    DASHBOARDS_INVALID_COLOR = "monocle::dashboards::invalid_color",
+        "A colour is neither a Grafana colour name nor a hex colour.";
+    DASHBOARDS_INVALID_FOLDER = "monocle::dashboards::invalid_folder",
+        "A dashboard `folder` is empty, absolute, or leaves the dashboards folder.";
+    DASHBOARDS_INVALID_HEIGHT = "monocle::dashboards::invalid_height",
+        "A panel height is zero.";
+    DASHBOARDS_INVALID_LOGQL = "monocle::dashboards::invalid_logql",
+        "A LogQL query does not parse.";
+    DASHBOARDS_INVALID_VARIABLE_QUERY = "monocle::dashboards::invalid_variable_query",
+        "A dashboard variable's query is not a valid `label_values(...)`/`query_result(...)` query.";
+    DASHBOARDS_INVALID_WIDTH = "monocle::dashboards::invalid_width",
+        "A panel width is outside Grafana's 24-column grid.";
+    DASHBOARDS_LOGQL_KIND = "monocle::dashboards::logql_kind",
+        "A logs panel has a metric LogQL query (or the reverse).";
+    DASHBOARDS_PANEL_CONTENT = "monocle::dashboards::panel_content",
+        "A text panel has no `content`.";
+    DASHBOARDS_PANEL_DATASOURCE = "monocle::dashboards::panel_datasource",
+        "A panel's query language does not fit its type (PromQL in a logs panel).";
+    DASHBOARDS_PANEL_QUERY = "monocle::dashboards::panel_query",
+        "A panel needs a query and has none, or has both `expr` and `queries`.";
+    DASHBOARDS_RESERVED_UID = "monocle::dashboards::reserved_uid",
+        "A dashboard uid is the uid of a generated SLO dashboard.";
+    DASHBOARDS_RESERVED_VARIABLE = "monocle::dashboards::reserved_variable",
+        "A variable name is one of Grafana's built-in variables.";
+    DASHBOARDS_THRESHOLDS_ORDER = "monocle::dashboards::thresholds_order",
+        "Thresholds are not in ascending order.";
+    DASHBOARDS_UNDEFINED_VARIABLE = "monocle::dashboards::undefined_variable",
+        "A query uses `$var` that the dashboard does not define.";
+    KDL_DUPLICATE_KEY = "monocle::kdl::duplicate_key",
+        "A KDL property or child is written twice.";
+    KDL_NUMBER_TOO_LARGE = "monocle::kdl::number_too_large",
+        "A KDL integer does not fit a signed 64-bit integer.";
+    KDL_SYNTAX = "monocle::kdl::syntax",
+        "The file is not valid KDL.";
+    KDL_TOO_DEEP = "monocle::kdl::too_deep",
+        "KDL nodes are nested past the limit.";
+    KDL_UNEXPECTED_ARGUMENT = "monocle::kdl::unexpected_argument",
+        "A KDL node has an argument where none is taken.";
+    KDL_UNEXPECTED_NODE = "monocle::kdl::unexpected_node",
+        "A KDL list wrapper holds an item of the wrong name.";
+    LOAD_EMPTY_FILE = "monocle::load::empty_file",
+        "A spec file is empty or only comments.";
+    LOAD_IGNORED_FILE = "monocle::load::ignored_file",
+        "(warning) A spec-like file is skipped (hidden, or an extension monocle does not read).";
+    LOAD_NO_SPEC_FILES = "monocle::load::no_spec_files",
+        "The spec folder holds no `.yaml`, `.yml` or `.kdl` files.";
+    LOAD_NOT_A_FILE = "monocle::load::not_a_file",
+        "A spec path is a FIFO, socket or device; it is not read.";
+    LOAD_NOT_UTF8 = "monocle::load::not_utf8",
+        "A spec file is not UTF-8 text.";
+    LOAD_SYMLINK_OUTSIDE = "monocle::load::symlink_outside",
+        "A symlink in the spec folder leads outside it; it is not read.";
+    LOAD_TOO_LARGE = "monocle::load::too_large",
+        "A spec file, or the whole spec, is over the size limit.";
+    LOAD_TOO_MANY_FILES = "monocle::load::too_many_files",
+        "The spec folder holds more files than the limit.";
+    MONITOR_EXPECTED_CLUSTERS_TOO_LOW = "monocle::monitor::expected_clusters_too_low",
+        "(warning) `expected_clusters` is below the clusters the spec already has.";
+    MONITOR_IDLE_MONITORS = "monocle::monitor::idle_monitors",
+        "(warning) More monitors than buckets: some own nothing.";
+    MONITOR_INVALID_BUCKETS = "monocle::monitor::invalid_buckets",
+        "The bucket count is not a power of two within the limit.";
+    MONITOR_NO_MONITORS = "monocle::monitor::no_monitors",
+        "The monitor daemon section lists no monitors.";
+    MONITOR_OVER_BUDGET = "monocle::monitor::over_budget",
+        "The busiest monitor needs more memory than its budget.";
+    MONITOR_RESERVED_CLUSTER_NAME = "monocle::monitor::reserved_cluster_name",
+        "A cluster is named like the monitor daemon's output folder.";
+    MONITOR_TIMEOUT_TOO_LONG = "monocle::monitor::timeout_too_long",
+        "The monitor's check timeout is not shorter than its interval.";
+    MONITOR_ZERO_TIMEOUT = "monocle::monitor::zero_timeout",
+        "The monitor's check timeout is zero.";
+    NAMES_DUPLICATE = "monocle::names::duplicate",
+        "Two items of one kind share a name (across all spec files).";
+    NAMES_DUPLICATE_SLO_ALERT = "monocle::names::duplicate_slo_alert",
+        "Two SLOs would name their burn-rate alerts alike.";
+    NAMES_EMPTY_NAME = "monocle::names::empty_name",
+        "A name is empty.";
+    NAMES_INVALID_ALERT_NAME = "monocle::names::invalid_alert_name",
+        "An alert name is not a valid Prometheus metric-style name.";
+    NAMES_INVALID_DNS_NAME = "monocle::names::invalid_dns_name",
+        "A name that becomes a Kubernetes object or file is not a DNS-1123 name.";
+    NAMES_INVALID_LABEL_KEY = "monocle::names::invalid_label_key",
+        "A Kubernetes label key is invalid.";
+    NAMES_INVALID_LABEL_NAME = "monocle::names::invalid_label_name",
+        "A Prometheus label name is invalid.";
+    NAMES_INVALID_LABEL_VALUE = "monocle::names::invalid_label_value",
+        "A Kubernetes label value is invalid.";
+    NAMES_RESERVED_FILE_NAME = "monocle::names::reserved_file_name",
+        "A name that becomes a file or folder is reserved on Windows (`con`, `nul`, `aux`, `com1`, ...).";
+    NAMES_UID_TOO_LONG = "monocle::names::uid_too_long",
+        "A dashboard uid is longer than Grafana's 40 characters.";
+    PROMETHEUS_INVALID_URL = "monocle::prometheus::invalid_url",
+        "A remote-write URL is not an http(s) URL.";
+    PROMETHEUS_NO_STORAGE = "monocle::prometheus::no_storage",
+        "(warning) A retention over 1d without `storage`: the data is lost on every restart.";
+    PROMETHEUS_OWN_RULE_LABEL = "monocle::prometheus::own_rule_label",
+        "`rule_labels` would overwrite a label monocle sets on its objects.";
+    PROMQL_INVALID = "monocle::promql::invalid",
+        "A PromQL expression does not parse.";
+    PROMQL_INVALID_METRIC = "monocle::promql::invalid_metric",
+        "A metric name (latency SLI `metric`) is invalid.";
+    PROMQL_INVALID_SELECTOR = "monocle::promql::invalid_selector",
+        "A latency SLI `selector` is not a list of PromQL label matchers.";
+    PROMQL_OPERATOR_LABEL = "monocle::promql::operator_label",
+        "(warning) A query selects `endpoint`/`namespace` with a value the Prometheus Operator never sets on that service's series.";
+    REFS_MISSING_SHARD = "monocle::refs::missing_shard",
+        "A service must name its shard when there are several.";
+    REFS_UNKNOWN_RECEIVER = "monocle::refs::unknown_receiver",
+        "A route or test names a receiver that is not defined.";
+    REFS_UNKNOWN_SERVICE = "monocle::refs::unknown_service",
+        "An alert, SLO or other item names a service that is not defined.";
+    REFS_UNKNOWN_SHARD = "monocle::refs::unknown_shard",
+        "A service names a shard that is not defined.";
+    REGEX_INVALID = "monocle::regex::invalid",
+        "A regular expression does not compile as RE2.";
+    RELABEL_INVALID_LABEL = "monocle::relabel::invalid_label",
+        "A relabel step names an invalid label.";
+    RELABEL_MISSING_MODULUS = "monocle::relabel::missing_modulus",
+        "A `hashmod` relabel step has no `modulus`.";
+    RELABEL_MISSING_TARGET = "monocle::relabel::missing_target",
+        "A relabel step whose action writes a label has no `target_label`.";
+    RELABEL_UNUSED_FIELD = "monocle::relabel::unused_field",
+        "A relabel step sets a field its action ignores.";
+    ROUTING_DESELECTED_RECEIVER = "monocle::routing::deselected_receiver",
+        "A route sends to a receiver that is not selected for one of the route's clusters.";
+    ROUTING_INLINE_SECRET = "monocle::routing::inline_secret",
+        "A receiver field would put a secret into the generated files.";
+    ROUTING_INVALID_GROUP_BY = "monocle::routing::invalid_group_by",
+        "`group_by` mixes `...` with label names, or names an invalid label.";
+    ROUTING_INVALID_LABEL_NAME = "monocle::routing::invalid_label_name",
+        "A routing label name is invalid.";
+    ROUTING_INVALID_MATCHER = "monocle::routing::invalid_matcher",
+        "An Alertmanager matcher does not parse.";
+    ROUTING_NO_ROUTE = "monocle::routing::no_route",
+        "Receivers are defined but there is no `routing.route`.";
+    ROUTING_PAGERDUTY_KEY = "monocle::routing::pagerduty_key",
+        "A PagerDuty receiver needs exactly one of `routing_key_file` and `routing_key_secret`.";
+    ROUTING_ROOT_CLUSTERS = "monocle::routing::root_clusters",
+        "The root route has `clusters`.";
+    ROUTING_ROOT_MATCHERS = "monocle::routing::root_matchers",
+        "The root route has `matchers`.";
+    ROUTING_ROOT_RECEIVER = "monocle::routing::root_receiver",
+        "The root route has no `receiver`.";
+    ROUTING_SLACK_WEBHOOK = "monocle::routing::slack_webhook",
+        "A Slack receiver needs exactly one of `webhook_url_file` and `webhook_secret`.";
+    ROUTING_TEST_FAILED = "monocle::routing::test_failed",
+        "A routing test's alert reaches other receivers than it expects.";
+    ROUTING_UNREACHABLE_ROUTE = "monocle::routing::unreachable_route",
+        "(warning) An earlier sibling route takes every alert this route would match.";
+    ROUTING_UNUSED_RECEIVER = "monocle::routing::unused_receiver",
+        "(warning) A receiver no route uses.";
+    ROUTING_ZERO_INTERVAL = "monocle::routing::zero_interval",
+        "A route interval is zero.";
+    SCHEMA_INVALID_VALUE = "monocle::schema::invalid_value",
+        "A value is not one of the allowed values, or out of range.";
+    SCHEMA_MISSING_KEY = "monocle::schema::missing_key",
+        "A required key is missing.";
+    SCHEMA_UNKNOWN_KEY = "monocle::schema::unknown_key",
+        "A key the language does not have (with a did-you-mean).";
+    SCHEMA_WRONG_TYPE = "monocle::schema::wrong_type",
+        "A value has the wrong type (string, number, list, map).";
+    SECRETS_INLINE_SECRET = "monocle::secrets::inline_secret",
+        "A value looks like a secret (token, key, password, credentials in a URL).";
+    SECRETS_INVALID_SECRET_FILE = "monocle::secrets::invalid_secret_file",
+        "A secret file path is relative, has `.`/`..` parts, or is not `<secret>/<key>` under a mounted folder.";
+    SECRETS_INVALID_SECRET_NAME = "monocle::secrets::invalid_secret_name",
+        "A Secret reference's name or key is invalid.";
+    SELECTOR_EMPTY = "monocle::selector::empty",
+        "A service's selector is empty and would scrape everything in its namespace.";
+    SELECTOR_INVALID = "monocle::selector::invalid",
+        "A label selector does not parse.";
+    SELECTOR_MATCHES_NOTHING = "monocle::selector::matches_nothing",
+        "(warning) A `clusters` selector matches no cluster.";
+    SELECTOR_OUTSIDE_SERVICE = "monocle::selector::outside_service",
+        "An alert's or SLO's `clusters` selects none of its service's clusters: the rule would exist nowhere.";
+    SERVICES_INVALID_JOB_LABEL = "monocle::services::invalid_job_label",
+        "An endpoint's `job_label` is not a valid Kubernetes label key.";
+    SERVICES_INVALID_PARAMS = "monocle::services::invalid_params",
+        "A scrape parameter has no name or no value.";
+    SERVICES_INVALID_PATH = "monocle::services::invalid_path",
+        "A scrape path does not start with `/`.";
+    SERVICES_JOB_LABEL_CONFLICT = "monocle::services::job_label_conflict",
+        "The endpoints of one service name different job labels.";
+    SERVICES_NO_ENDPOINTS = "monocle::services::no_endpoints",
+        "A service has no endpoints.";
+    SERVICES_POD_TLS_FILE = "monocle::services::pod_tls_file",
+        "A PodMonitor TLS file is not a key of a mounted Secret.";
+    SERVICES_SCRAPE_TIMEOUT_TOO_LONG = "monocle::services::scrape_timeout_too_long",
+        "A scrape timeout is longer than the scrape interval.";
+    SLO_INVALID_OBJECTIVE = "monocle::slo::invalid_objective",
+        "An SLO objective is not a percentage strictly between 0 and 100.";
+    SLO_INVALID_SLI = "monocle::slo::invalid_sli",
+        "An SLO does not have exactly one SLI kind.";
+    SLO_MISSING_WINDOW = "monocle::slo::missing_window",
+        "An SLI query has no `{{window}}` placeholder.";
+    SPEC_DUPLICATE_SECTION = "monocle::spec::duplicate_section",
+        "A single section (`prometheus`, `routing.route`, ...) is written in more than one file.";
+    SPEC_NO_CLUSTERS = "monocle::spec::no_clusters",
+        "The spec declares no clusters.";
+    SPEC_UNSUPPORTED_VERSION = "monocle::spec::unsupported_version",
+        "A file declares a language version other than 1.";
+    UNITS_INVALID_DURATION = "monocle::units::invalid_duration",
+        "A duration does not parse (with a did-you-mean for the unit).";
+    UNITS_INVALID_QUANTITY = "monocle::units::invalid_quantity",
+        "A Kubernetes quantity (CPU, memory, storage) is invalid.";
+    UNITS_INVALID_SIZE = "monocle::units::invalid_size",
+        "A byte size does not parse.";
+    UNITS_ZERO_DURATION = "monocle::units::zero_duration",
+        "An interval, timeout or window is zero.";
+    YAML_DUPLICATE_KEY = "monocle::yaml::duplicate_key",
+        "A YAML map has the same key twice.";
+    YAML_LIMIT = "monocle::yaml::limit",
+        "A YAML file is past a parser limit (nesting, nodes, aliases).";
+    YAML_SYNTAX = "monocle::yaml::syntax",
+        "The file is not valid YAML.";
+}
