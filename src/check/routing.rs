@@ -711,13 +711,20 @@ fn inline_secrets(receiver: &Item<Receiver>, ctx: &mut Ctx) {
         }
     }
     for (path, value) in fields {
-        let Some((start, end, kind)) = find_secret(value) else {
-            continue;
-        };
-        let (what, help) = match kind {
-            Secret::SlackWebhook => ("a Slack webhook URL", SLACK_HELP),
-            Secret::SlackToken => ("a Slack token", SLACK_HELP),
-            Secret::PagerDutyKey => ("a PagerDuty routing key", PAGERDUTY_HELP),
+        // Receiver fields are not scanned by `secrets.rs`: its classes too.
+        let (start, end, what, help) = match find_secret(value) {
+            Some((start, end, kind)) => {
+                let (what, help) = match kind {
+                    Secret::SlackWebhook => ("a Slack webhook URL", SLACK_HELP),
+                    Secret::SlackToken => ("a Slack token", SLACK_HELP),
+                    Secret::PagerDutyKey => ("a PagerDuty routing key", PAGERDUTY_HELP),
+                };
+                (start, end, what, help)
+            }
+            None => match super::secrets::find(value) {
+                Some((start, end, what)) => (start, end, what, super::secrets::HELP),
+                None => continue,
+            },
         };
         ctx.value_error(
             codes::ROUTING_INLINE_SECRET,
@@ -735,8 +742,15 @@ fn inline_secrets(receiver: &Item<Receiver>, ctx: &mut Ctx) {
 const SLACK_HELP: &str = "keep the webhook URL in a Kubernetes Secret and reference it with `webhook_secret: {name, key}`, or in a file mounted into Alertmanager named by `webhook_url_file: /etc/alertmanager/secrets/<secret>/<key>`";
 const PAGERDUTY_HELP: &str = "keep the routing key in a Kubernetes Secret and reference it with `routing_key_secret: {name, key}`, or in a file mounted into Alertmanager named by `routing_key_file: /etc/alertmanager/secrets/<secret>/<key>`";
 
-/// The byte range of the first secret-looking part of `value`.
+/// The byte range of the first secret-looking part of `value`, looked for
+/// in its normalized form (percent-escapes, invisible and fullwidth
+/// characters undone) as every other string is.
 fn find_secret(value: &str) -> Option<(usize, usize, Secret)> {
+    let (text, map) = super::secrets::normalize(value);
+    find_normalized(&text).map(|(start, end, kind)| (map[start], map[end], kind))
+}
+
+fn find_normalized(value: &str) -> Option<(usize, usize, Secret)> {
     let lower = value.to_ascii_lowercase();
     let token_end = |from: usize| {
         value[from..]
