@@ -76,7 +76,7 @@ fn walk<'a>(node: &'a Node, path: &mut Vec<&'a str>, ctx: &mut Ctx) {
                 if !secret_key && let Some((start, end, what)) = find(&key.name) {
                     ctx.push(
                         Diagnostic::error(
-                            "monocle::secrets::inline_secret",
+                            codes::SECRETS_INLINE_SECRET,
                             format!("this key looks like {what}: generated files are committed to git, so secrets are never written into the spec"),
                         )
                         .at(ctx.inner_span(key.span, start, end))
