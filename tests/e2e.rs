@@ -5,8 +5,10 @@
 //! The test compiles `specs/`, takes one production cluster's
 //! PrometheusRules and `alertmanager.yaml`, and rewrites only what a test
 //! must: `for` and the evaluation, scrape and grouping intervals become a
-//! few seconds at most, and every receiver's secret file holds the address of a webhook
-//! sink served by this test (one path per receiver). A tiny exporter, also
+//! few seconds at most, and every receiver's secret file holds the address
+//! of a webhook sink served by this test (one path per receiver; Debian's
+//! Alertmanager 0.25 has no webhook `url_file`, so such a receiver gets the
+//! address as `url`). A tiny exporter, also
 //! served here, feeds series chosen so that some alerts fire and others do
 //! not, and so that a critical alert inhibits its warning twin. The test then
 //! asserts which receivers got which alerts, that the inhibited alert was
