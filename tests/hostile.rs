@@ -1108,3 +1108,45 @@ fn files_read_back_from_the_output_folder_are_bounded() {
     let result = compile(&["check"]);
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
 }
+
+#[test]
+fn spec_text_in_messages_cannot_start_a_line_or_send_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let fleet = std::fs::read_to_string("specs/fleet.yaml").unwrap();
+    // An unknown service whose name ends the message's line and forges
+    // workflow commands, with a terminal escape and a carriage return.
+    let spec = fleet.replacen(
+        "service: velero\n",
+        "service: \"velero\\n::error::forged\\r::add-mask::x\\u001b[2J\\u202e\"\n",
+        1,
+    );
+    assert_ne!(spec, fleet);
+    std::fs::write(dir.path().join("spec.yaml"), spec).unwrap();
+    for format in ["human", "short", "github", "markdown", "json"] {
+        let result = monocle(&["check", "spec.yaml", "--format", format], dir.path());
+        assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+        let all = format!(
+            "{}{}",
+            stderr(&result),
+            String::from_utf8_lossy(&result.stdout)
+        );
+        assert!(
+            all.contains("forged"),
+            "{format}: the name is shown:\n{all}"
+        );
+        for line in all.lines() {
+            assert!(
+                !line.starts_with("::add-mask") && !line.starts_with("::error::forged"),
+                "{format}: a forged line:\n{all}"
+            );
+        }
+        assert!(
+            !all.contains('\u{1b}') && !all.contains('\r'),
+            "{format}: {all:?}"
+        );
+        // JSON carries the text as it is, escaped by JSON's rules.
+        if format != "json" {
+            assert!(!all.contains('\u{202e}'), "{format}: {all:?}");
+        }
+    }
+}

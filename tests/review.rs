@@ -310,3 +310,42 @@ fn fmt_is_idempotent_and_keeps_every_comment_of_fleet_yaml() {
     std::fs::write(d.join("specs/fleet.yaml"), unformatted).unwrap();
     assert_eq!(monocle(&["fmt", "--check"], d).status.code(), Some(1));
 }
+
+#[test]
+fn spec_text_in_a_markdown_review_is_escaped() {
+    // A summary that would hide the rest of the comment, forge a heading on
+    // a line of its own, show an image and a link, and break out of a code
+    // span.
+    let hostile = r#"    summary: "No backup <!-- ![x](https://e.example/x.png) [y](https://e.example) `x` \n# Forged ~~gone~~ <b>bold</b>""#;
+    let dir = repo_with(&edit(
+        "    summary: No successful backup in 24 hours",
+        hostile,
+    ));
+    let out = monocle(
+        &["diff", "--base", "HEAD", "--format", "markdown"],
+        dir.path(),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let summary = text.split("<details>").next().unwrap();
+    assert!(summary.contains("No backup"), "{text}");
+    for forged in ["<!--", "![", "](", "<b>", "~~"] {
+        assert!(!summary.contains(forged), "{forged:?} in:\n{summary}");
+    }
+    assert!(
+        summary.lines().filter(|l| l.starts_with('#')).count() == 1,
+        "only the review's own heading:\n{summary}"
+    );
+    // The file diffs sit in a block no line of theirs can close.
+    let fence = text
+        .lines()
+        .find(|l| l.starts_with("```") && l.ends_with("diff"))
+        .unwrap();
+    let fence = fence.trim_end_matches("diff");
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.trim_start().starts_with(fence))
+            .count(),
+        2,
+        "{text}"
+    );
+}

@@ -62,6 +62,18 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         let s = &service.value;
         dns_label(ctx, "service name", &s.name, service.span(&["name"]));
         dns_label(ctx, "namespace", &s.namespace, service.span(&["namespace"]));
+        // `team` becomes a label of every rule and alert, and text in the
+        // SLO dashboard: a label value's characters only.
+        if let Err(e) = check_k8s_label_value(&s.team) {
+            ctx.value_error(
+                codes::NAMES_INVALID_LABEL_VALUE,
+                service.span(&["team"]),
+                ValueError {
+                    message: format!("invalid team `{}`: {}", s.team, e.message),
+                    ..e
+                },
+            );
+        }
         for (i, label) in s.drop_labels.iter().enumerate() {
             label_name(ctx, label, service.span(&["drop_labels", &i.to_string()]));
         }

@@ -112,8 +112,11 @@ pub fn markdown(summary: &Summary, files: &[FileDiff], stat_only: bool) -> Strin
         "\n<details><summary>Generated files: {} changed</summary>\n\n",
         files.len()
     ));
-    out.push_str(if stat_only { "```text\n" } else { "```diff\n" });
-    out.push_str(&files_text(files, stat_only));
-    out.push_str("```\n\n</details>\n");
+    let text = files_text(files, stat_only);
+    // Longer than any backtick run in the diffs: no line of theirs can
+    // close the block and go on as Markdown.
+    let fence = "`".repeat(crate::render::longest_backtick_run(&text).max(2) + 1);
+    let lang = if stat_only { "text" } else { "diff" };
+    out.push_str(&format!("{fence}{lang}\n{text}{fence}\n\n</details>\n"));
     out
 }

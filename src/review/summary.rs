@@ -178,11 +178,71 @@ pub fn render_markdown(summary: &Summary) -> String {
         for line in lines {
             out.push_str(&format!(
                 "- {} — _{}_\n",
-                line.text,
-                clusters_text(line, &summary.all_clusters)
+                markdown_inline(&line.text),
+                markdown_inline(&clusters_text(line, &summary.all_clusters))
             ));
         }
         out.push('\n');
     }
     out
+}
+
+/// A summary line as Markdown that shows the text and nothing else: spec
+/// text cannot open an HTML comment (`<!--` would hide the rest of the
+/// review), forge a heading, link or image, or end the line. The line's
+/// own `` `name` `` spans stay code spans, each fenced so no backtick in it
+/// can close it; everything else has Markdown and HTML punctuation escaped.
+pub fn markdown_inline(text: &str) -> String {
+    let text = crate::render::escape_text(text);
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut parts = text.split('`');
+    // Between the first and second backtick, the third and fourth, ...: code.
+    let mut in_code = false;
+    let mut pending_code: Option<&str> = None;
+    for part in parts.by_ref() {
+        if in_code {
+            pending_code = Some(part);
+        } else {
+            if let Some(code) = pending_code.take() {
+                out.push_str(&code_span(code));
+            }
+            escape_markdown(part, &mut out);
+        }
+        in_code = !in_code;
+    }
+    // An unclosed span: its backtick is literal text.
+    if let Some(code) = pending_code {
+        out.push_str("\\`");
+        escape_markdown(code, &mut out);
+    }
+    out
+}
+
+fn code_span(s: &str) -> String {
+    let run = crate::render::longest_backtick_run(s);
+    let fence = "`".repeat(run + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') || s.is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+fn escape_markdown(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '*' | '_' | '[' | ']' | '!' | '|' | '#' | '(' | ')' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // The line's own `~ ` (changed) prefix; any other strikes through.
+            '~' if out.is_empty() => out.push(c),
+            '~' => out.push_str("\\~"),
+            c => out.push(c),
+        }
+    }
 }
