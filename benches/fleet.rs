@@ -29,7 +29,7 @@ fn main() {
     println!("# monocle fleet benchmarks\n");
     println!(
         "machine: {} cores; best of the runs; times in ms\n",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     );
     let mut measured = Vec::new();
     for size in [fleet_gen::S, fleet_gen::M, fleet_gen::L] {
@@ -165,7 +165,7 @@ fn bench(size: Size) -> Figures {
         time(|| {
             order
                 .par_iter()
-                .for_each(|&i| drop(emitter.files(&lowering.cluster(i))))
+                .for_each(|&i| drop(emitter.files(&lowering.cluster(i))));
         })
     });
     let emit = lower_emit.saturating_sub(lower);

@@ -134,7 +134,7 @@ pub fn run(cli: Cli) -> u8 {
                 match &buckets {
                     // `--format json` prints the warnings on stdout.
                     Some(buckets) if format == Format::Json => {
-                        eprint!("{}", crate::capacity::table(buckets))
+                        eprint!("{}", crate::capacity::table(buckets));
                     }
                     Some(buckets) => print!("{}", crate::capacity::table(buckets)),
                     None => eprintln!(
@@ -199,7 +199,7 @@ fn stream(
 ) -> Result<write::Report, u8> {
     let then = match mode {
         Mode::Write => "; nothing was written",
-        _ => "",
+        Mode::Check => "",
     };
     let (checked, sources) =
         crate::check_spec(spec).map_err(|err| failure_then(err, format, then))?;

@@ -119,17 +119,12 @@ fn split_entries(
             entries.push(entry);
         } else if !is_content(line) && indent(line) <= base || line.trim().is_empty() {
             pending.push(line.clone());
+        } else if let Some(entry) = entries.last_mut() {
+            entry.append(&mut pending);
+            entry.push(line.clone());
         } else {
-            match entries.last_mut() {
-                Some(entry) => {
-                    entry.append(&mut pending);
-                    entry.push(line.clone());
-                }
-                None => {
-                    prefix.append(&mut pending);
-                    prefix.push(line.clone());
-                }
-            }
+            prefix.append(&mut pending);
+            prefix.push(line.clone());
         }
     }
     match entries.last_mut() {
@@ -177,8 +172,7 @@ fn format_entry(
     entry[key_line] = normalize_quotes(&entry[key_line]);
     let value = entry[key_line].trim_start()[..]
         .split_once(':')
-        .map(|(_, v)| v.trim())
-        .unwrap_or("");
+        .map_or("", |(_, v)| v.trim());
     let nested = value.is_empty() || value.starts_with('#');
     if !nested {
         return entry;

@@ -246,7 +246,7 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
     for file in files {
-        let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        let size = std::fs::metadata(&file).map_or(0, |m| m.len());
         if size > MAX_FILE_BYTES {
             let id = sources.add(file.clone(), origin(path, &file), String::new());
             diags.push(

@@ -530,7 +530,10 @@ mod tests {
         Requirement {
             key: key.to_string(),
             op,
-            values: values.iter().map(|v| v.to_string()).collect(),
+            values: values
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
         }
     }
 

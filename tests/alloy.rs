@@ -41,7 +41,7 @@ fn parse_ok(path: &Path, text: &str) -> File {
             path.display(),
             errors
                 .iter()
-                .map(|e| e.to_string())
+                .map(std::string::ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("\n")
         )
@@ -55,7 +55,7 @@ fn format_ok(path: &Path, text: &str) -> String {
             path.display(),
             errors
                 .iter()
-                .map(|e| e.to_string())
+                .map(std::string::ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("\n")
         )
@@ -307,7 +307,7 @@ fn dangling_references(file: &File) -> Vec<String> {
                 parts.push(l.clone());
                 parts
             }),
-            _ => None,
+            alloy::ast::Stmt::Attribute(_) => None,
         })
         .collect();
     let mut refs = Vec::new();
@@ -321,11 +321,15 @@ fn dangling_references(file: &File) -> Vec<String> {
     }
     fn walk_expr(e: &alloy::ast::Expr, refs: &mut Vec<Vec<String>>) {
         if let Some(parts) = e.as_reference() {
-            refs.push(parts.iter().map(|p| p.to_string()).collect());
+            refs.push(parts.iter().map(std::string::ToString::to_string).collect());
         } else if let Some(items) = e.as_array() {
-            items.iter().for_each(|i| walk_expr(i, refs));
+            for i in items {
+                walk_expr(i, refs);
+            }
         } else if let Some(fields) = e.as_object() {
-            fields.iter().for_each(|(_, v)| walk_expr(v, refs));
+            for (_, v) in fields {
+                walk_expr(v, refs);
+            }
         }
     }
     walk_body(&file.body, &mut refs);
@@ -367,7 +371,10 @@ fn fleet_config_wires_logs_and_metrics() {
         let relabel = file.block("discovery.relabel", Some(label)).unwrap();
         let targets: Vec<String> = relabel
             .blocks("rule")
-            .filter_map(|r| r.get("target_label").and_then(|t| t.as_str()))
+            .filter_map(|r| {
+                r.get("target_label")
+                    .and_then(monocle::alloy::ast::Expr::as_str)
+            })
             .collect();
         assert_eq!(targets, ["namespace", "pod", "container", "app", "cluster"]);
         let cluster_rule = relabel.blocks("rule").last().unwrap();
@@ -558,7 +565,7 @@ impl Rng {
 
 fn random_alloy(rng: &mut Rng) -> monocle::model::alloy::AlloyModel {
     use monocle::model::alloy::*;
-    let pipelines = (0..1 + rng.below(3))
+    let pipelines = (0..=rng.below(3))
         .map(|i| LogPipelineModel {
             name: rng.string(),
             namespaces: rng.strings(3),
@@ -662,12 +669,12 @@ fn check_carries(model: &monocle::model::alloy::AlloyModel, text: &str) {
 
         let mut stages = process.body.iter().filter_map(|s| match s {
             alloy::ast::Stmt::Block(b) => Some(b),
-            _ => None,
+            alloy::ast::Stmt::Attribute(_) => None,
         });
         let parse = stages.next().unwrap();
         match &pipeline.format {
             LogFormatModel::Regex(regex) => {
-                assert_eq!(parse.get("expression").unwrap().as_str().unwrap(), *regex)
+                assert_eq!(parse.get("expression").unwrap().as_str().unwrap(), *regex);
             }
             LogFormatModel::Gin => assert_eq!(
                 parse.get("expression").unwrap().as_str().unwrap(),
@@ -767,9 +774,7 @@ fn configs_carry_any_string_exactly_and_still_parse() {
         let config = text("config.alloy");
         raw_strings += usize::from(config.contains(" = `"));
         let result = std::panic::catch_unwind(|| check_carries(&alloy, &config));
-        if result.is_err() {
-            panic!("case {case}: {alloy:#?}\n{config}");
-        }
+        assert!(result.is_ok(), "case {case}: {alloy:#?}\n{config}");
         let configmap = common::yaml_value(&text("configmap.yaml"));
         assert_eq!(
             configmap["data"]["config.alloy"].as_str(),

@@ -350,7 +350,7 @@ fn the_grid_has_no_overlaps_and_no_gaps_beyond_the_spec_widths() {
 
 #[test]
 fn panels_wrap_when_a_line_is_full() {
-    let spec = r#"version: 1
+    let spec = r"version: 1
 clusters:
   - name: prod
 dashboards:
@@ -368,7 +368,7 @@ dashboards:
         panels:
           - {type: stat, title: f, expr: up, width: 6}
           - {type: stat, title: g, expr: up, width: 6}
-"#;
+";
     let found = dashboards(&common::compile_text(spec));
     let (path, dashboard) = found
         .iter()

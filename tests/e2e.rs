@@ -383,7 +383,8 @@ impl Run {
 
     /// Reads what the sink got and what both daemons say now.
     fn observe(&mut self, sink: &Sink, am_port: u16, prom_port: u16) {
-        self.notifications = sink.requests.lock().unwrap().clone();
+        self.notifications
+            .clone_from(&sink.requests.lock().unwrap());
         self.delivered = self
             .notifications
             .iter()
@@ -643,8 +644,10 @@ fn alertmanager_config(outputs: &BTreeMap<String, &[u8]>, dir: &Path, sink_port:
             let bytes = outputs
                 .iter()
                 .find(|(path, _)| path.rsplit('/').next() == Some(&name))
-                .map(|(_, bytes)| *bytes)
-                .unwrap_or_else(|| panic!("no output named {name} for the template"));
+                .map_or_else(
+                    || panic!("no output named {name} for the template"),
+                    |(_, bytes)| *bytes,
+                );
             let file = dir.join(&name);
             std::fs::write(&file, bytes).unwrap();
             *template = json!(file.display().to_string());
@@ -763,7 +766,7 @@ fn template_holes(body: &str) -> Vec<String> {
             let starts_word = !s[..i]
                 .chars()
                 .next_back()
-                .is_some_and(|c| c.is_alphanumeric());
+                .is_some_and(char::is_alphanumeric);
             let rest = &s[i + 3..];
             let empty = rest.is_empty()
                 || rest.starts_with(char::is_whitespace)

@@ -243,7 +243,10 @@ fn every_error_code_in_the_corpus_is_pinned_once() {
     );
     let files = fixtures();
     let pinned: BTreeSet<String> = files.iter().map(|p| expectation(p).code).collect();
-    let allowed: BTreeSet<String> = NOT_IN_THE_CORPUS.iter().map(|c| c.to_string()).collect();
+    let allowed: BTreeSet<String> = NOT_IN_THE_CORPUS
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     assert_eq!(
         allowed.len(),
         NOT_IN_THE_CORPUS.len(),

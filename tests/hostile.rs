@@ -34,7 +34,7 @@ use serde_json::Value;
 
 /// Long enough for the slowest case in a debug build on a busy machine;
 /// a hang fails the test instead of stalling `cargo test`.
-const CASE_TIMEOUT: Duration = Duration::from_secs(120);
+const CASE_TIMEOUT: Duration = Duration::from_mins(2);
 
 #[derive(Debug)]
 enum Expect {
@@ -192,7 +192,7 @@ fn hostile_corpus() {
                         monocle::render::Format::Short,
                         false
                     )
-                ))
+                ));
             }
             (expect, Err(monocle::CompileError::Io { source, .. })) => failures.push(format!(
                 "{name}: expected {expect:?}, got I/O error {source}"
@@ -382,7 +382,7 @@ fn alloy_strings(body: &[monocle::alloy::ast::Stmt], out: &mut Vec<String>) {
             Expr::Array(a) => a.elements.iter().for_each(|e| expr(e, out)),
             Expr::Object(o) => o.fields.iter().for_each(|f| {
                 out.push(f.name.name.clone());
-                expr(&f.value, out)
+                expr(&f.value, out);
             }),
             Expr::Call(c) => c.args.iter().for_each(|e| expr(e, out)),
             _ => {}
@@ -408,7 +408,7 @@ fn strings(value: &Value) -> Vec<String> {
             Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
             Value::Object(map) => map.iter().for_each(|(k, v)| {
                 out.push(k.clone());
-                walk(v, out)
+                walk(v, out);
             }),
             _ => {}
         }

@@ -68,14 +68,13 @@ fn kdl_fleet_compiles_to_the_same_bytes_as_yaml_fleet() {
     );
 
     for (y, k) in yaml.artifacts.iter().zip(&kdl.artifacts) {
-        if y.bytes != k.bytes {
-            panic!(
-                "`{}` differs.\n--- from {YAML} ---\n{}\n--- from {KDL} ---\n{}",
-                y.path,
-                String::from_utf8_lossy(&y.bytes),
-                String::from_utf8_lossy(&k.bytes)
-            );
-        }
+        assert!(
+            y.bytes == k.bytes,
+            "`{}` differs.\n--- from {YAML} ---\n{}\n--- from {KDL} ---\n{}",
+            y.path,
+            String::from_utf8_lossy(&y.bytes),
+            String::from_utf8_lossy(&k.bytes)
+        );
     }
 }
 

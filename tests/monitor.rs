@@ -287,7 +287,7 @@ fn warns_about_idle_monitors_and_a_low_cluster_estimate() {
             .bytes,
     );
     let mut loads: Vec<usize> = ownership(&config).values().map(Vec::len).collect();
-    loads.sort();
+    loads.sort_unstable();
     assert_eq!(loads, [0, 1, 1]);
 }
 

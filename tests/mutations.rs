@@ -174,7 +174,7 @@ fn check(name: &str, text: &str) -> Result<(), TestCaseError> {
         return Err(TestCaseError::fail("an I/O error without any I/O"));
     };
     prop_assert!(
-        diags.iter().any(|d| d.is_error()),
+        diags.iter().any(monocle::diagnostic::Diagnostic::is_error),
         "failed without an error"
     );
     for d in diags.iter().filter(|d| d.is_error()) {

@@ -29,11 +29,10 @@ fn amtool() -> Option<&'static str> {
     if found {
         return Some("amtool");
     }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "amtool is required under CI=true: install the Debian package `prometheus-alertmanager`"
-        );
-    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "amtool is required under CI=true: install the Debian package `prometheus-alertmanager`"
+    );
     eprintln!("skipped: amtool not found (install `prometheus-alertmanager` to run this test)");
     None
 }
@@ -52,7 +51,7 @@ fn model(spec: &Path) -> Model {
     let sources = monocle::load::load(spec).expect("the spec loads");
     match monocle::compile_sources(sources, &monocle::Inputs::default()) {
         Ok((_, model)) => model,
-        Err(_) => panic!("{} does not compile", spec.display()),
+        Err(err) => panic!("{} does not compile: {err:?}", spec.display()),
     }
 }
 
@@ -545,7 +544,7 @@ fn random_route(rng: &mut Rng, depth: usize) -> Value {
         route.insert("continue".into(), json!(true));
     }
     if depth < 2 && rng.chance(40) {
-        let children: Vec<Value> = (0..1 + rng.below(3))
+        let children: Vec<Value> = (0..=rng.below(3))
             .map(|_| random_route(rng, depth + 1))
             .collect();
         route.insert("routes".into(), Value::Array(children));
@@ -558,9 +557,7 @@ fn random_spec(rng: &mut Rng) -> Value {
         .iter()
         .map(|name| json!({"name": name, "slack": {"channel": "#c", "webhook_url_file": format!("/etc/alertmanager/secrets/slack/{name}")}}))
         .collect();
-    let children: Vec<Value> = (0..1 + rng.below(4))
-        .map(|_| random_route(rng, 1))
-        .collect();
+    let children: Vec<Value> = (0..=rng.below(4)).map(|_| random_route(rng, 1)).collect();
     json!({
         "version": 1,
         "clusters": [{"name": "c"}],
@@ -631,7 +628,7 @@ fn router_agrees_with_amtool_on_generated_trees() {
     eprintln!("generated {} cases in {:?}", cases.len(), started.elapsed());
 
     let threads = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
+        .map_or(2, std::num::NonZero::get)
         .min(8);
     let chunk = cases.len().div_ceil(threads);
     let failures: Vec<String> = std::thread::scope(|s| {

@@ -10,7 +10,7 @@
 //!
 //! Printing the result and formatting that text again gives the same bytes.
 
-use super::ast::*;
+use super::ast::{Array, Block, Body, Expr, Pos, Stmt};
 
 /// Arrays wider than this (on one line) get one element per line.
 const MAX_ARRAY_WIDTH: usize = 80;

@@ -19,7 +19,10 @@
 
 use std::fmt;
 
-use super::ast::*;
+use super::ast::{
+    Array, Attribute, Binary, Block, Body, Call, Comment, CommentGroup, Expr, Field, File, Ident,
+    Index, Literal, Object, Paren, Pos, Stmt, Token, Unary,
+};
 use super::escape;
 use super::scan::Scanner;
 

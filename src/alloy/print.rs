@@ -20,7 +20,10 @@
 //! Trees built in code have no positions: [`print_built`] first gives them
 //! a canonical layout (see `layout`).
 
-use super::ast::*;
+use super::ast::{
+    Array, Attribute, Block, Body, Call, Comment, CommentGroup, Expr, File, Object, Pos, Stmt,
+    Token,
+};
 use super::escape;
 use super::layout;
 use super::tabwriter::{self, ESCAPE};

@@ -105,7 +105,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 }
             }
             (LogFormat::Gin, None) => {
-                groups = gin_fields.clone();
+                groups.clone_from(&gin_fields);
             }
             (_, Some(_)) => ctx.push(
                 Diagnostic::error(

@@ -252,21 +252,20 @@ impl<'a> DashboardCheck<'a> {
                     .copied()
                     .chain(BUILTIN_VARIABLES.iter().copied())
                     .filter(|c| Some(*c) != own);
-                let help = match did_you_mean(name, candidates) {
-                    Some(similar) => format!("did you mean `${similar}`?"),
-                    None => {
-                        let mut names: Vec<String> = Vec::new();
-                        for d in &self.defined {
-                            let name = format!("`${d}`");
-                            if !names.contains(&name) {
-                                names.push(name);
-                            }
+                let help = if let Some(similar) = did_you_mean(name, candidates) {
+                    format!("did you mean `${similar}`?")
+                } else {
+                    let mut names: Vec<String> = Vec::new();
+                    for d in &self.defined {
+                        let name = format!("`${d}`");
+                        if !names.contains(&name) {
+                            names.push(name);
                         }
-                        format!(
-                            "define it under the dashboard's `variables:` (it has {})",
-                            names.join(", ")
-                        )
                     }
+                    format!(
+                        "define it under the dashboard's `variables:` (it has {})",
+                        names.join(", ")
+                    )
                 };
                 ValueError::new(
                     r.start,

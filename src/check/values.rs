@@ -196,9 +196,9 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                         .help("use a width from 1 to 24"),
                     );
                 }
-                let queries = panel.expr.is_some() as u8
-                    + (!panel.queries.is_empty()) as u8
-                    + panel.logql.is_some() as u8;
+                let queries = u8::from(panel.expr.is_some())
+                    + u8::from(!panel.queries.is_empty())
+                    + u8::from(panel.logql.is_some());
                 let needs_query = !matches!(panel.type_, PanelType::Text);
                 if needs_query && queries != 1 {
                     let message = if queries == 0 {

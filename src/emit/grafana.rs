@@ -265,12 +265,11 @@ pub fn layout(panels: &[PanelModel], y: u32) -> (Vec<Grid>, u32) {
         let mut x = 0;
         let mut auto = 0;
         for panel in line {
-            let w = match panel.width {
-                Some(w) => w.clamp(1, GRID_COLUMNS),
-                None => {
-                    auto += 1;
-                    share + u32::from(auto <= extra)
-                }
+            let w = if let Some(w) = panel.width {
+                w.clamp(1, GRID_COLUMNS)
+            } else {
+                auto += 1;
+                share + u32::from(auto <= extra)
             };
             grids.push(Grid { x, y, w, h });
             x += w;
@@ -383,25 +382,22 @@ fn target(p: &PanelModel, index: usize, q: &QueryModel) -> Value {
     }
     t.insert("editorMode".into(), json!("code"));
     t.insert("expr".into(), json!(q.expr));
-    match p.datasource {
-        Datasource::Loki => {
-            if let Some(legend) = &q.legend {
-                t.insert("legendFormat".into(), json!(legend));
-            }
-            t.insert("queryType".into(), json!("range"));
+    if p.datasource == Datasource::Loki {
+        if let Some(legend) = &q.legend {
+            t.insert("legendFormat".into(), json!(legend));
         }
-        _ => {
-            t.insert(
-                "legendFormat".into(),
-                json!(q.legend.as_deref().unwrap_or("__auto")),
-            );
-            // Tables and pie charts show one value per series: no range needed.
-            let instant = matches!(p.kind, PanelKind::Table | PanelKind::Piechart);
-            t.insert("range".into(), json!(!instant));
-            t.insert("instant".into(), json!(instant));
-            if p.kind == PanelKind::Table {
-                t.insert("format".into(), json!("table"));
-            }
+        t.insert("queryType".into(), json!("range"));
+    } else {
+        t.insert(
+            "legendFormat".into(),
+            json!(q.legend.as_deref().unwrap_or("__auto")),
+        );
+        // Tables and pie charts show one value per series: no range needed.
+        let instant = matches!(p.kind, PanelKind::Table | PanelKind::Piechart);
+        t.insert("range".into(), json!(!instant));
+        t.insert("instant".into(), json!(instant));
+        if p.kind == PanelKind::Table {
+            t.insert("format".into(), json!("table"));
         }
     }
     Value::Object(t)

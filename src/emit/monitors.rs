@@ -195,17 +195,17 @@ fn label_selector(selector: &Selector) -> Value {
                 );
             }
             Operator::NotEquals => {
-                expressions.push(json!({ "key": r.key, "operator": "NotIn", "values": r.values }))
+                expressions.push(json!({ "key": r.key, "operator": "NotIn", "values": r.values }));
             }
             Operator::In => {
-                expressions.push(json!({ "key": r.key, "operator": "In", "values": r.values }))
+                expressions.push(json!({ "key": r.key, "operator": "In", "values": r.values }));
             }
             Operator::NotIn => {
-                expressions.push(json!({ "key": r.key, "operator": "NotIn", "values": r.values }))
+                expressions.push(json!({ "key": r.key, "operator": "NotIn", "values": r.values }));
             }
             Operator::Exists => expressions.push(json!({ "key": r.key, "operator": "Exists" })),
             Operator::DoesNotExist => {
-                expressions.push(json!({ "key": r.key, "operator": "DoesNotExist" }))
+                expressions.push(json!({ "key": r.key, "operator": "DoesNotExist" }));
             }
         }
     }

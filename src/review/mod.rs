@@ -53,8 +53,8 @@ pub fn review(
             let old_files = old_model.map(|m| old_emitter.files(&m));
             let new_files = new_model.map(|m| new_emitter.files(&m));
             let diffs = file_diffs(
-                old_files.iter().flat_map(|f| f.iter()),
-                new_files.iter().flat_map(|f| f.iter()),
+                old_files.iter().flat_map(super::emit::ClusterFiles::iter),
+                new_files.iter().flat_map(super::emit::ClusterFiles::iter),
                 view,
             );
             ((name.clone(), lines), diffs)

@@ -326,7 +326,6 @@ pub fn parse_matchers(s: &str) -> Result<Vec<Matcher>, ValueError> {
             ',' if !inside_quotes => {
                 tokens.push((token_start, i));
                 token_start = i + 1;
-                continue;
             }
             ',' => escaped = false,
             '"' if !escaped => inside_quotes = !inside_quotes,
@@ -458,15 +457,12 @@ fn class(chars: &[char], i: usize, out: &mut String) -> Result<usize, String> {
                 // `[:alpha:]`: the same ASCII classes in both dialects.
                 let close = (j + 2..chars.len().saturating_sub(1))
                     .find(|&k| chars[k] == ':' && chars[k + 1] == ']');
-                match close {
-                    Some(k) => {
-                        out.extend(&chars[j..k + 2]);
-                        j = k + 2;
-                    }
-                    None => {
-                        out.push_str(r"\[");
-                        j += 1;
-                    }
+                if let Some(k) = close {
+                    out.extend(&chars[j..k + 2]);
+                    j = k + 2;
+                } else {
+                    out.push_str(r"\[");
+                    j += 1;
                 }
             }
             '[' | '&' | '~' => {

@@ -160,9 +160,10 @@ impl Reader<'_> {
         let span = self.value_span(entry);
         let kind = match entry.value() {
             KdlValue::String(s) => NodeKind::Str(s.clone()),
-            KdlValue::Integer(i) => match i64::try_from(*i) {
-                Ok(i) => NodeKind::Int(i),
-                Err(_) => {
+            KdlValue::Integer(i) => {
+                if let Ok(i) = i64::try_from(*i) {
+                    NodeKind::Int(i)
+                } else {
                     self.errors.push(
                         Diagnostic::error(
                             codes::KDL_NUMBER_TOO_LARGE,
@@ -172,7 +173,7 @@ impl Reader<'_> {
                     );
                     NodeKind::Null
                 }
-            },
+            }
             KdlValue::Float(f) => NodeKind::Float(*f),
             KdlValue::Bool(b) => NodeKind::Bool(*b),
             KdlValue::Null => NodeKind::Null,
@@ -388,7 +389,7 @@ impl Reader<'_> {
 /// A node's arguments, properties and children.
 fn parts(node: &KdlNode) -> (Vec<&KdlEntry>, Vec<&KdlEntry>, &[KdlNode]) {
     let (props, args) = node.entries().iter().partition(|e| e.name().is_some());
-    let children = node.children().map(KdlDocument::nodes).unwrap_or(&[]);
+    let children = node.children().map_or(&[][..], KdlDocument::nodes);
     (args, props, children)
 }
 

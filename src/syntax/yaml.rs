@@ -25,10 +25,10 @@ pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
             .value
             .into_node(source, span_of(source, text, &root.referenced))),
         Err(err) => {
-            let span = err
-                .location()
-                .map(|loc| span_of(source, text, &loc))
-                .unwrap_or_else(|| Span::new(source, 0, 0));
+            let span = err.location().map_or_else(
+                || Span::new(source, 0, 0),
+                |loc| span_of(source, text, &loc),
+            );
             let message = clean_message(&err);
             let code = if message.starts_with("duplicate key") {
                 codes::YAML_DUPLICATE_KEY
@@ -81,16 +81,13 @@ fn clean_message(err: &serde_saphyr::Error) -> String {
 
 fn span_of(source: SourceId, text: &str, loc: &serde_saphyr::Location) -> Span {
     let span = loc.span();
-    match (span.byte_offset(), span.byte_len()) {
-        (Some(start), Some(len)) => {
-            let start = (start as usize).min(text.len());
-            Span::new(source, start, (start + len as usize).min(text.len()))
-        }
-        _ => {
-            // Fall back to line/column when byte offsets are unavailable.
-            let offset = line_col_to_offset(text, loc.line() as usize, loc.column() as usize);
-            Span::new(source, offset, offset)
-        }
+    if let (Some(start), Some(len)) = (span.byte_offset(), span.byte_len()) {
+        let start = (start as usize).min(text.len());
+        Span::new(source, start, (start + len as usize).min(text.len()))
+    } else {
+        // Fall back to line/column when byte offsets are unavailable.
+        let offset = line_col_to_offset(text, loc.line() as usize, loc.column() as usize);
+        Span::new(source, offset, offset)
     }
 }
 

@@ -198,7 +198,7 @@ type Tree = std::collections::BTreeMap<String, Option<Vec<u8>>>;
 /// (`None` for a folder).
 fn tree(dir: &Path) -> Tree {
     if !dir.exists() {
-        return Default::default();
+        return std::collections::BTreeMap::default();
     }
     walkdir::WalkDir::new(dir)
         .min_depth(1)
