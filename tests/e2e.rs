@@ -14,7 +14,8 @@
 //! asserts which receivers got which alerts, that the inhibited alert was
 //! held back by Alertmanager (not merely never sent), that the quiet rules
 //! were evaluated and stayed inactive, that every rule evaluated without
-//! error, and that no notification holds `<no value>` or an empty `in `.
+//! error, that no notification holds `<no value>` or an empty `in `, and
+//! that Slack's `fallback` (push notifications) is the message's title.
 //!
 //! The companion tests change one routing line of the reference spec and
 //! check the same assertions then fail, so this test cannot pass vacuously.
@@ -458,6 +459,7 @@ impl Run {
                     .into_iter()
                     .map(|hole| format!("a notification to {receiver} holds {hole}")),
             );
+            problems.extend(slack_fallback_problem(body).map(|p| format!("{receiver}: {p}")));
         }
         problems
     }
@@ -779,6 +781,22 @@ fn template_holes(body: &str) -> Vec<String> {
         }
     }
     holes
+}
+
+/// A Slack message's `fallback` (the text of push and desktop
+/// notifications) must be its title, not Alertmanager's default text.
+fn slack_fallback_problem(body: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(body).ok()?;
+    let attachments = value["attachments"].as_array()?;
+    attachments.iter().find_map(|a| {
+        let title = a["title"].as_str().unwrap_or_default();
+        (title.is_empty() || a["fallback"] != title).then(|| {
+            format!(
+                "Slack fallback {} is not the title {title:?}",
+                a["fallback"]
+            )
+        })
+    })
 }
 
 fn collect_strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
