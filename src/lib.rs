@@ -19,6 +19,7 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod names;
+pub mod promql;
 pub mod render;
 pub mod review;
 pub mod routing;

@@ -320,7 +320,7 @@ impl<'a> DashboardCheck<'a> {
         }
         for (start, end) in selectors {
             let selector = &text[start..end];
-            let parsed = promql_parser::parser::parse(&substitute(selector, Stand::Identifier));
+            let parsed = crate::promql::parse(&substitute(selector, Stand::Identifier));
             let message = match parsed {
                 Ok(Expr::VectorSelector(_)) => continue,
                 Ok(_) => "not a list of label matchers".to_owned(),
@@ -462,14 +462,14 @@ fn escape_unit(rest: &str, doubled: bool) -> (usize, usize) {
 /// then as numbers.
 fn parse_promql(text: &str) -> Result<Expr, String> {
     let names = substitute(text, Stand::Identifier);
-    match promql_parser::parser::parse(&names) {
+    match crate::promql::parse(&names) {
         Ok(expr) => Ok(expr),
         Err(err) => {
             let numbers = substitute(text, Stand::Number);
             if numbers == names {
                 return Err(err);
             }
-            promql_parser::parser::parse(&numbers).map_err(|_| err)
+            crate::promql::parse(&numbers).map_err(|_| err)
         }
     }
 }

@@ -59,7 +59,7 @@ fn latency(ctx: &mut Ctx, spec: &Spec) {
         }
         if let Some(selector) = &latency.selector {
             let query = format!("{}_count{{{selector}}}", latency.metric);
-            let parsed = promql_parser::parser::parse(&query);
+            let parsed = crate::promql::parse(&query);
             if let Ok(parsed) = &parsed {
                 let span = slo.span(&["sli", "latency", "selector"]);
                 super::operator_labels::check(ctx, spec, &slo.value.service, parsed, span);
@@ -78,7 +78,16 @@ fn latency(ctx: &mut Ctx, spec: &Spec) {
 
 /// Parses one expression, reporting it when it does not parse.
 pub fn expr(ctx: &mut Ctx, text: &str, span: Span) -> Option<Expr> {
-    match promql_parser::parser::parse(text) {
+    if let Err(message) = crate::promql::check_limits(text) {
+        ctx.push(
+            Diagnostic::error(codes::PROMQL_TOO_LARGE, message)
+                .at(span)
+                .label("too large to parse safely")
+                .help("split the expression into recording rules; see \"Limits\" in the README"),
+        );
+        return None;
+    }
+    match crate::promql::parse(text) {
         Ok(expr) => Some(expr),
         Err(message) => {
             let first = message

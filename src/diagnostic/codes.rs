@@ -152,6 +152,8 @@ registry! {
         "A latency SLI `selector` is not a list of PromQL label matchers.";
     PROMQL_OPERATOR_LABEL = "monocle::promql::operator_label",
         "(warning) A query selects `endpoint`/`namespace` with a value the Prometheus Operator never sets on that service's series.";
+    PROMQL_TOO_LARGE = "monocle::promql::too_large",
+        "A PromQL expression is longer than 64 KiB or has more than 1,000 operators, past which the parser's time grows quadratically.";
     REFS_MISSING_SHARD = "monocle::refs::missing_shard",
         "A service must name its shard when there are several.";
     REFS_UNKNOWN_RECEIVER = "monocle::refs::unknown_receiver",

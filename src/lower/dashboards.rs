@@ -141,7 +141,7 @@ pub fn default_height(kind: PanelKind) -> u32 {
 /// `{{a}} {{b}}` for a query that aggregates `by (a, b)`, so series are
 /// named by what tells them apart instead of `{a="x", b="y"}`.
 fn default_legend(expr: &str) -> Option<String> {
-    let parsed = promql_parser::parser::parse(&substitute(expr, Stand::Identifier)).ok()?;
+    let parsed = crate::promql::parse(&substitute(expr, Stand::Identifier)).ok()?;
     let mut top = &parsed;
     while let Expr::Paren(inner) = top {
         top = &inner.expr;
