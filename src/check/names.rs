@@ -261,6 +261,19 @@ fn label_keys<'a, T>(ctx: &mut Ctx, item: &Item<T>, keys: impl Iterator<Item = &
         let span = item.key_span(&["labels"], key);
         if let Err(e) = check_label_name(key) {
             ctx.value_error(codes::NAMES_INVALID_LABEL_NAME, span, e);
+        } else if key.starts_with("__") {
+            // Prometheus drops them or (`__name__`) renames the series.
+            ctx.push(
+                Diagnostic::error(
+                    codes::NAMES_RESERVED_LABEL,
+                    format!(
+                        "label `{key}` is reserved: names starting with `__` are Prometheus' own"
+                    ),
+                )
+                .at(span)
+                .label("reserved label name")
+                .help("choose a name that does not start with `__`"),
+            );
         }
     }
 }

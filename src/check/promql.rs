@@ -7,12 +7,29 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::codes;
 use crate::source::Span;
 use promql_parser::parser::Expr;
+use promql_parser::parser::value::ValueType;
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
     latency(ctx, spec);
     for alert in &spec.alerts {
         let span = alert.span(&["expr"]);
         if let Some(parsed) = expr(ctx, &alert.value.expr, span) {
+            // Prometheus takes the rule but an alert fires once per series
+            // of an instant vector: any other result never fires.
+            let kind = match parsed.value_type() {
+                ValueType::Vector => None,
+                ValueType::Scalar => Some("a scalar"),
+                ValueType::Matrix => Some("a range vector"),
+                ValueType::String => Some("a string"),
+            };
+            if let Some(kind) = kind {
+                ctx.push(
+                    Diagnostic::error(codes::PROMQL_ALERT_NOT_A_VECTOR, format!("this alert expression is {kind}, so the alert can never fire"))
+                        .at(span)
+                        .label(format!("{kind}, not an instant vector"))
+                        .help("an alert fires for each series of an instant vector: compare series, e.g. `rate(x[5m]) > 0`, or wrap a scalar in `vector(...)`"),
+                );
+            }
             super::cardinality::dropped_grouping(ctx, spec, &alert.value.service, &parsed, span);
             super::templates::labels(ctx, spec, alert, &parsed);
             super::operator_labels::check(ctx, spec, &alert.value.service, &parsed, span);

@@ -55,8 +55,11 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                     .at(s.span(&["selector"]))
                     .help("select the workload's objects, e.g. `app.kubernetes.io/name=my-app`"),
             );
-        } else if let Err(e) = Selector::parse(text) {
-            ctx.value_error(codes::SELECTOR_INVALID, s.span(&["selector"]), e);
+        } else {
+            match Selector::parse(text) {
+                Err(e) => ctx.value_error(codes::SELECTOR_INVALID, s.span(&["selector"]), e),
+                Ok(selector) => duplicate_keys(ctx, &selector, s.span(&["selector"])),
+            }
         }
     }
     // An item of a service is emitted only where its service is scraped:
@@ -163,4 +166,33 @@ pub fn routes(root: &Route) -> Vec<(Vec<String>, &Route)> {
         i += 1;
     }
     out
+}
+
+/// `app=a,app=b`: Kubernetes matches nothing, and as `matchLabels` (a map)
+/// only the last value would remain, so the monitor would select `app=b`.
+fn duplicate_keys(ctx: &mut Ctx, selector: &Selector, span: Span) {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in &selector.requirements {
+        if r.op != crate::selector::Operator::Equals {
+            continue;
+        }
+        let value = r.values.first().map_or("", String::as_str);
+        if let Some(first) = seen.insert(&r.key, value) {
+            ctx.push(
+                Diagnostic::error(
+                    codes::SELECTOR_DUPLICATE_KEY,
+                    format!(
+                        "the selector requires `{}` twice (`{first}` and `{value}`)",
+                        r.key
+                    ),
+                )
+                .at(span)
+                .label("the same key twice")
+                .help(format!(
+                    "keep one `{}=...`; for either value write `{} in ({first}, {value})`",
+                    r.key, r.key
+                )),
+            );
+        }
+    }
 }

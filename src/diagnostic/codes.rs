@@ -136,6 +136,8 @@ registry! {
         "A Kubernetes label value is invalid.";
     NAMES_RESERVED_FILE_NAME = "monocle::names::reserved_file_name",
         "A name that becomes a file or folder is reserved on Windows (`con`, `nul`, `aux`, `com1`, ...).";
+    NAMES_RESERVED_LABEL = "monocle::names::reserved_label",
+        "An alert label name starts with `__` (`__name__`), which Prometheus reserves for itself.";
     NAMES_UID_TOO_LONG = "monocle::names::uid_too_long",
         "A dashboard uid is longer than Grafana's 40 characters.";
     PROMETHEUS_INVALID_URL = "monocle::prometheus::invalid_url",
@@ -144,6 +146,8 @@ registry! {
         "(warning) A retention over 1d without `storage`: the data is lost on every restart.";
     PROMETHEUS_OWN_RULE_LABEL = "monocle::prometheus::own_rule_label",
         "`rule_labels` would overwrite a label monocle sets on its objects.";
+    PROMQL_ALERT_NOT_A_VECTOR = "monocle::promql::alert_not_a_vector",
+        "An alert expression is a scalar, a range vector or a string: the rule loads but the alert never fires.";
     PROMQL_INVALID = "monocle::promql::invalid",
         "A PromQL expression does not parse.";
     PROMQL_INVALID_METRIC = "monocle::promql::invalid_metric",
@@ -216,6 +220,8 @@ registry! {
         "A secret file path is relative, has `.`/`..` parts, or is not `<secret>/<key>` under a mounted folder.";
     SECRETS_INVALID_SECRET_NAME = "monocle::secrets::invalid_secret_name",
         "A Secret reference's name or key is invalid.";
+    SELECTOR_DUPLICATE_KEY = "monocle::selector::duplicate_key",
+        "A service selector requires one key twice (`app=a,app=b`): nothing matches, and `matchLabels` would keep only the last.";
     SELECTOR_EMPTY = "monocle::selector::empty",
         "A service's selector is empty and would scrape everything in its namespace.";
     SELECTOR_INVALID = "monocle::selector::invalid",
