@@ -36,8 +36,8 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use diagnostic::Diagnostic;
+use emit::Artifact;
 use source::Sources;
-use write::Artifact;
 
 /// A successful compile: every generated file, and the warnings.
 #[derive(Debug)]

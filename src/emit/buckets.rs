@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
+use super::Artifact;
 use super::yaml;
 use crate::model::buckets::{BUCKETS_FILE, BucketsModel, FORMAT_VERSION, HASH_NAME};
-use crate::write::Artifact;
 
 #[derive(Serialize)]
 struct File<'a> {

@@ -19,7 +19,14 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::model::{ClusterModel, Model};
-use crate::write::Artifact;
+
+/// One output file: a path relative to the output folder ('/'-separated)
+/// and its bytes. What emit hands to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
 
 /// A file of one cluster, path relative to the cluster's folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,12 +19,7 @@ use manifest::read_manifest;
 use paths::{check_out_dir, inspect, temp_name, validate};
 pub use session::{Mode, Report, Session};
 
-/// One output file: a path relative to the output folder ('/'-separated) and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Artifact {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
+pub use crate::emit::Artifact;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ChangeKind {

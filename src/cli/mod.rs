@@ -1,6 +1,8 @@
 //! The command line: `compile`, `check`, `diff`, `monitor` and `schema`.
 //! Exit codes: 0 ok; 1 spec errors or drift; 2 usage or I/O errors.
 
+mod capacity;
+
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -117,7 +119,7 @@ pub fn run(cli: Cli) -> u8 {
                 report(&checked.warnings, &sources, format);
                 // On stderr with the summary: stdout carries only `--format json`.
                 if let Some(buckets) = &buckets {
-                    eprint!("{}", crate::capacity::table(buckets));
+                    eprint!("{}", capacity::table(buckets));
                 }
                 eprintln!(
                     "spec ok: {} file(s), {} cluster(s)",
@@ -134,9 +136,9 @@ pub fn run(cli: Cli) -> u8 {
                 match &buckets {
                     // `--format json` prints the warnings on stdout.
                     Some(buckets) if format == Format::Json => {
-                        eprint!("{}", crate::capacity::table(buckets));
+                        eprint!("{}", capacity::table(buckets));
                     }
-                    Some(buckets) => print!("{}", crate::capacity::table(buckets)),
+                    Some(buckets) => print!("{}", capacity::table(buckets)),
                     None => eprintln!(
                         "the spec has no `monitor` section: there is no monitor daemon to report on"
                     ),
