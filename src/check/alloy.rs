@@ -290,6 +290,14 @@ pub(super) fn re2_problem(pattern: &str) -> Option<String> {
             }
             '(' if class_depth == 0 && next == Some('?') => {
                 let rest: String = chars[i + 2..].iter().collect();
+                // Go reads `(?<name>` only since 1.22; the promtool and
+                // amtool monocle is tested against (Go 1.19) refuse it.
+                if rest.starts_with('<') && !rest.starts_with("<=") && !rest.starts_with("<!") {
+                    return Some(
+                        "the group syntax `(?<name>...)`, which older RE2 (Go before 1.22) refuses; write `(?P<name>...)`"
+                            .to_owned(),
+                    );
+                }
                 if let Some(name) = rest
                     .strip_prefix("P<")
                     .or_else(|| rest.strip_prefix('<'))
@@ -340,7 +348,7 @@ mod tests {
     fn re2_accepts_what_alloy_accepts() {
         for ok in [
             r"^(?P<level>\w+) (?P<msg>.*)$",
-            r"(?<x>a)[[:alpha:]]+[]a][^]b]\p{Greek}\pL(?i)(?s:x){2,1000}",
+            r"(?P<x>a)[[:alpha:]]+[]a][^]b]\p{Greek}\pL(?i)(?s:x){2,1000}",
             r"\x{1001}",
             r"\{[0-9]+\}",
             r"x{1,}",
@@ -362,6 +370,7 @@ mod tests {
             r"\p{sc=Greek}",
             r"a{1001}",
             r"(?P<a.b>x)",
+            r"(?<name>x)",
         ] {
             assert!(re2_problem(bad).is_some(), "{bad}");
         }

@@ -79,7 +79,7 @@ fn matches_any(m: &Matcher, values: &[String]) -> bool {
     }
 }
 
-fn selector_matchers<'e>(expr: &'e Expr, out: &mut Vec<&'e Matcher>) {
+pub(super) fn selector_matchers<'e>(expr: &'e Expr, out: &mut Vec<&'e Matcher>) {
     match expr {
         Expr::VectorSelector(v) => out.extend(&v.matchers.matchers),
         Expr::MatrixSelector(m) => out.extend(&m.vs.matchers.matchers),

@@ -14,6 +14,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     for alert in &spec.alerts {
         let span = alert.span(&["expr"]);
         if let Some(parsed) = expr(ctx, &alert.value.expr, span) {
+            re2_matchers(ctx, &parsed, span);
             // Prometheus takes the rule but an alert fires once per series
             // of an instant vector: any other result never fires.
             let kind = match parsed.value_type() {
@@ -53,6 +54,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 continue;
             }
             if let Some(parsed) = expr(ctx, &text.replace("{{window}}", "5m"), span) {
+                re2_matchers(ctx, &parsed, span);
                 super::cardinality::dropped_grouping(ctx, spec, &slo.value.service, &parsed, span);
                 super::operator_labels::check(ctx, spec, &slo.value.service, &parsed, span);
             }
@@ -119,6 +121,18 @@ pub fn expr(ctx: &mut Ctx, text: &str, span: Span) -> Option<Expr> {
                     .label("this expression does not parse"),
             );
             None
+        }
+    }
+}
+
+/// Every `=~`/`!~` matcher's regex must be RE2, as Prometheus reads it.
+fn re2_matchers(ctx: &mut Ctx, parsed: &Expr, span: Span) {
+    use promql_parser::label::MatchOp;
+    let mut matchers = Vec::new();
+    super::operator_labels::selector_matchers(parsed, &mut matchers);
+    for m in matchers {
+        if matches!(m.op, MatchOp::Re(_) | MatchOp::NotRe(_)) {
+            super::regexes::re2(ctx, &m.value, span);
         }
     }
 }

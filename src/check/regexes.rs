@@ -14,11 +14,10 @@ use crate::source::Span;
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
     for service in &spec.services {
         for (i, pattern) in service.value.drop_metrics.iter().enumerate() {
-            compile(
-                ctx,
-                pattern,
-                service.span(&["drop_metrics", &i.to_string()]),
-            );
+            let span = service.span(&["drop_metrics", &i.to_string()]);
+            if compile(ctx, pattern, span).is_some() {
+                re2(ctx, pattern, span);
+            }
         }
     }
 }
@@ -45,5 +44,21 @@ pub(super) fn compile(ctx: &mut Ctx, pattern: &str, span: Span) -> Option<Regex>
             );
             None
         }
+    }
+}
+
+/// Reports syntax the `regex` crate accepts but RE2 (Prometheus,
+/// Alertmanager) refuses; `pattern` must already compile.
+pub(super) fn re2(ctx: &mut Ctx, pattern: &str, span: Span) {
+    if let Some(problem) = super::alloy::re2_problem(pattern) {
+        ctx.push(
+            Diagnostic::error(
+                codes::REGEX_NOT_RE2,
+                format!("`{pattern}` uses {problem}, which RE2 (Prometheus' regex engine) does not accept"),
+            )
+            .at(span)
+            .label("not RE2")
+            .help("Prometheus and Alertmanager use Go's RE2: no look-around, backreferences or repeat counts over 1000"),
+        );
     }
 }

@@ -168,6 +168,8 @@ registry! {
         "A service names a shard that is not defined.";
     REGEX_INVALID = "monocle::regex::invalid",
         "A regular expression does not compile as RE2.";
+    REGEX_NOT_RE2 = "monocle::regex::not_re2",
+        "A regex (`drop_metrics`, a PromQL `=~` matcher) uses syntax Rust accepts but RE2 does not: `(?<name>`, look-around, repeat counts over 1000.";
     RELABEL_INVALID_LABEL = "monocle::relabel::invalid_label",
         "A relabel step names an invalid label.";
     RELABEL_MISSING_MODULUS = "monocle::relabel::missing_modulus",
