@@ -151,6 +151,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         dns_label(ctx, "SLO name", &slo.value.name, slo.span(&["name"]));
     }
     slo_alert_names(spec, ctx);
+    slo_paths(spec, ctx);
 
     duplicates(
         ctx,
@@ -335,6 +336,36 @@ fn duplicates(ctx: &mut Ctx, what: &str, entries: impl Iterator<Item = (String, 
 
 /// Two SLOs whose burn-rate alerts get one name page, route and silence as
 /// one alert; a rule file of each would still load, so nothing else says so.
+/// `slos/<service>-<slo>.yaml`: service `a-b` with SLO `c` and service `a`
+/// with SLO `b-c` would write the same file.
+fn slo_paths(spec: &Spec, ctx: &mut Ctx) {
+    let mut seen: BTreeMap<String, &Item<crate::spec::Slo>> = BTreeMap::new();
+    for slo in &spec.slos {
+        let id = format!("{}-{}", slo.value.service, slo.value.name);
+        let Some(first) = seen.get(&id).copied() else {
+            seen.insert(id, slo);
+            continue;
+        };
+        // The same name twice is reported as a duplicate already.
+        if first.value.service == slo.value.service {
+            continue;
+        }
+        ctx.push(
+            Diagnostic::error(
+                codes::NAMES_DUPLICATE,
+                format!(
+                    "SLO `{}` of service `{}` and SLO `{}` of service `{}` would both be written to `slos/{id}.yaml`",
+                    slo.value.name, slo.value.service, first.value.name, first.value.service
+                ),
+            )
+            .at(slo.span(&["name"]))
+            .label("same output file")
+            .related(first.span(&["name"]), "this SLO is written there too")
+            .help("rename one of the SLOs"),
+        );
+    }
+}
+
 fn slo_alert_names(spec: &Spec, ctx: &mut Ctx) {
     let mut seen: BTreeMap<String, &Item<crate::spec::Slo>> = BTreeMap::new();
     for slo in &spec.slos {

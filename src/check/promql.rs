@@ -78,7 +78,13 @@ fn latency(ctx: &mut Ctx, spec: &Spec) {
         }
         if let Some(selector) = &latency.selector {
             let query = format!("{}_count{{{selector}}}", latency.metric);
-            let parsed = crate::promql::parse(&query);
+            // The text lands inside `{...}` of generated queries: it must be
+            // matchers and nothing else (`a="b"} or vector(1) or x{c="d"`
+            // parses too, as a different query).
+            let parsed = crate::promql::parse(&query).and_then(|e| match e {
+                Expr::VectorSelector(_) => Ok(e),
+                _ => Err("not only label matchers".to_owned()),
+            });
             if let Ok(parsed) = &parsed {
                 let span = slo.span(&["sli", "latency", "selector"]);
                 super::operator_labels::check(ctx, spec, &slo.value.service, parsed, span);
