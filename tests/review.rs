@@ -97,6 +97,25 @@ fn a_changed_severity_shows_where_the_alert_is_routed_now() {
 }
 
 #[test]
+fn a_panel_option_and_prometheus_storage_are_semantic_changes() {
+    let edited = edit(
+        "            unit: percent\n",
+        "            unit: percentunit\n",
+    )
+    .replacen("  storage: {size: 100Gi}", "  storage: {size: 200Gi}", 1);
+    let (summary, code) = review(&edited);
+    assert_eq!(code, Some(1));
+    assert!(
+        summary.contains("unit percent → percentunit"),
+        "a panel's unit must show:\n{summary}"
+    );
+    assert!(
+        summary.contains("storage 100Gi → 200Gi"),
+        "the Prometheus storage must show:\n{summary}"
+    );
+}
+
+#[test]
 fn a_change_in_one_environment_names_its_clusters() {
     let (summary, _) = review(&edit(
         "    for: 10m\n",

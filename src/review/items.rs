@@ -3,7 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::ClusterModel;
+use crate::model::alloy::{AlloyModel, LogPipelineModel, LogsModel, MetricsModel};
+use crate::model::dashboards::{
+    AnnotationModel, DashboardModel, PanelModel, QueryModel, RowModel, ThresholdModel,
+    VariableModel,
+};
+use crate::model::rules::{AlertModel, RuleFileModel, SloModel};
+use crate::model::{
+    AlertmanagerModel, ClusterModel, EndpointModel, MonitorModel, PrometheusModel, RelabelModel,
+    ShardModel, StorageModel, TlsModel,
+};
 
 /// One reviewable thing in one cluster (an alert, an SLO, a receiver, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,119 +61,430 @@ fn map(labels: &BTreeMap<String, String>) -> String {
         .join(", ")
 }
 
-/// Every reviewable item of a cluster, in a stable order.
+/// Every reviewable item of a cluster, in a stable order. Model structs are
+/// destructured without `..`: a new field does not compile until the review
+/// shows it (or says here why it need not).
 pub fn items(cluster: &ClusterModel) -> Vec<Item> {
     let mut out = Vec::new();
-    let p = &cluster.prometheus;
-    for shard in &p.shards {
-        out.push(
-            Item::new("prometheus", &shard.name)
-                .field("replicas", p.replicas)
-                .opt("retention", p.retention.as_ref())
-                .field("scrape_interval", &p.scrape_interval)
-                .field("evaluation_interval", &p.evaluation_interval)
-                .opt("cpu", p.cpu.as_ref())
-                .opt("memory", p.memory.as_ref())
-                .opt("max_samples", p.max_samples)
-                .opt("max_concurrency", p.max_concurrency)
-                .opt("query_timeout", p.query_timeout.as_ref())
-                .list(
-                    "remote_write",
-                    p.remote_write.iter().map(|(n, u)| format!("{n}={u}")),
-                )
-                .list("secrets", &shard.secrets),
-        );
-    }
+    prometheus(&cluster.prometheus, &mut out);
     for m in &cluster.monitors {
-        let endpoints = m.endpoints.iter().map(|e| {
-            let mut text = format!("{}{}", e.port, e.path);
-            if let Some(i) = &e.interval {
-                text.push_str(&format!(" every {i}"));
-            }
-            if let Some(s) = &e.scheme {
-                text.push_str(&format!(" ({s})"));
-            }
-            text
-        });
-        out.push(
-            Item::new("service", &m.name)
-                .field("namespace", &m.target_namespace)
-                .field("team", &m.team)
-                .field("shard", &m.shard)
-                .field("kind", format!("{:?}", m.kind).to_lowercase())
-                .field("selector", &m.selector)
-                .list("endpoints", endpoints)
-                .opt("sample_limit", m.sample_limit)
-                .list("drop_labels", &m.drop_labels)
-                .list("drop_metrics", &m.drop_metrics),
-        );
+        out.push(monitor(m));
     }
     for file in &cluster.rule_files {
-        for a in &file.alerts {
+        let RuleFileModel {
+            service,
+            team: _,  // shown on each alert as its `team` label
+            shard: _, // the service's shard, shown on the service
+            namespace: _,
+            origin: _,        // the spec file, not a behaviour
+            object_labels: _, // `rule_labels`, shown on the Prometheus
+            alerts,
+        } = file;
+        for a in alerts {
+            let AlertModel {
+                name,
+                expr,
+                for_,
+                labels,
+                annotations,
+            } = a;
             out.push(
-                Item::new("alert", &a.name)
-                    .field("service", &file.service)
-                    .field("expr", &a.expr)
-                    .opt("for", a.for_.as_ref())
-                    .field("labels", map(&a.labels))
-                    .field("annotations", map(&a.annotations)),
+                Item::new("alert", name)
+                    .field("service", service)
+                    .field("expr", expr)
+                    .opt("for", for_.as_ref())
+                    .field("labels", map(labels))
+                    .field("annotations", map(annotations)),
             );
         }
     }
     for s in &cluster.slos {
-        out.push(
-            Item::new("slo", s.id())
-                .field("objective", format!("{}%", s.objective))
-                .field("window", &s.window)
-                .field("errors", &s.errors)
-                .field("total", &s.total)
-                .field("alert", &s.alert_name)
-                .field("page", s.page.as_deref().unwrap_or("off"))
-                .field("ticket", s.ticket.as_deref().unwrap_or("off"))
-                .opt("min_events", s.min_events),
-        );
+        out.push(slo(s));
     }
     for d in &cluster.dashboards {
-        let panels = d.rows.iter().flat_map(|r| {
-            r.panels
-                .iter()
-                .map(move |p| format!("{}/{} ({})", r.title, p.title, p.kind.plugin()))
-        });
-        let queries = d
-            .rows
-            .iter()
-            .flat_map(|r| &r.panels)
-            .flat_map(|p| &p.queries)
-            .map(|q| q.expr.clone());
+        dashboard(d, &mut out);
+    }
+    if let Some(alloy) = &cluster.alloy {
+        alloy_items(alloy, &mut out);
+    }
+    let AlertmanagerModel {
+        name,
+        namespace,
+        replicas,
+        secrets,
+        managed,
+        config_secret,
+        storage,
+    } = &cluster.alertmanager;
+    out.push(
+        Item::new("alertmanager", name)
+            .field("namespace", namespace)
+            .field("replicas", replicas)
+            .list("secrets", secrets)
+            .field("managed", managed)
+            .field("config_secret", config_secret)
+            .opt("storage", storage.as_ref().map(storage_text)),
+    );
+    out.extend(super::routing::items(cluster));
+    out
+}
+
+fn storage_text(s: &StorageModel) -> String {
+    let StorageModel { size, class } = s;
+    match class {
+        Some(class) => format!("{size} ({class})"),
+        None => size.clone(),
+    }
+}
+
+fn prometheus(p: &PrometheusModel, out: &mut Vec<Item>) {
+    let PrometheusModel {
+        namespace,
+        retention,
+        replicas,
+        scrape_interval,
+        evaluation_interval,
+        cpu,
+        memory,
+        max_samples,
+        max_concurrency,
+        query_timeout,
+        remote_write,
+        shards,
+        managed,
+        service_account,
+        rbac,
+        storage,
+        rule_labels,
+    } = p;
+    for shard in shards {
+        let ShardModel { name, secrets } = shard;
         out.push(
-            Item::new("dashboard", &d.uid)
-                .field("title", &d.title)
-                .opt("folder", d.folder.as_ref())
-                .list("tags", &d.tags)
-                .field("time", &d.time)
-                .opt("refresh", d.refresh.as_ref())
+            Item::new("prometheus", name)
+                .field("namespace", namespace)
+                .field("replicas", replicas)
+                .opt("retention", retention.as_ref())
+                .field("scrape_interval", scrape_interval)
+                .field("evaluation_interval", evaluation_interval)
+                .opt("cpu", cpu.as_ref())
+                .opt("memory", memory.as_ref())
+                .opt("max_samples", *max_samples)
+                .opt("max_concurrency", *max_concurrency)
+                .opt("query_timeout", query_timeout.as_ref())
                 .list(
-                    "variables",
-                    d.variables
-                        .iter()
-                        .map(|v| format!("{}={}", v.name, v.query)),
+                    "remote_write",
+                    remote_write.iter().map(|(n, u)| format!("{n}={u}")),
                 )
-                .list("panels", panels)
-                .list("queries", queries),
+                .list("secrets", secrets)
+                .field("managed", managed)
+                .opt("service_account", service_account.as_ref())
+                .field("rbac", rbac)
+                .opt("storage", storage.as_ref().map(storage_text))
+                .opt(
+                    "rule_labels",
+                    (!rule_labels.is_empty()).then(|| map(rule_labels)),
+                ),
         );
     }
-    if let Some(logs) = cluster.alloy.as_ref().and_then(|a| a.logs.as_ref()) {
-        for p in &logs.pipelines {
+}
+
+fn monitor(m: &MonitorModel) -> Item {
+    let MonitorModel {
+        name,
+        kind,
+        namespace: _, // the Prometheus namespace, shown there
+        target_namespace,
+        team,
+        shard,
+        selector,
+        endpoints,
+        sample_limit,
+        drop_labels,
+        drop_metrics,
+        job_label,
+        object_labels: _, // `rule_labels`, shown on the Prometheus
+        origin: _,
+    } = m;
+    let endpoints = endpoints.iter().map(endpoint_text);
+    Item::new("service", name)
+        .field("namespace", target_namespace)
+        .field("team", team)
+        .field("shard", shard)
+        .field("kind", format!("{kind:?}").to_lowercase())
+        .field("selector", selector)
+        .list("endpoints", endpoints)
+        .opt("sample_limit", *sample_limit)
+        .list("drop_labels", drop_labels)
+        .list("drop_metrics", drop_metrics)
+        .opt("job_label", job_label.as_ref())
+}
+
+fn endpoint_text(e: &EndpointModel) -> String {
+    let EndpointModel {
+        port,
+        path,
+        interval,
+        scheme,
+        tls,
+        honor_labels,
+        bearer_token_secret,
+        scrape_timeout,
+        params,
+        relabelings,
+        metric_relabelings,
+    } = e;
+    let mut text = format!("{port}{path}");
+    if let Some(i) = interval {
+        text.push_str(&format!(" every {i}"));
+    }
+    if let Some(t) = scrape_timeout {
+        text.push_str(&format!(" timeout {t}"));
+    }
+    if let Some(s) = scheme {
+        text.push_str(&format!(" ({s})"));
+    }
+    if let Some(tls) = tls {
+        let TlsModel {
+            ca_file,
+            cert_file,
+            key_file,
+            server_name,
+            insecure_skip_verify,
+        } = tls;
+        let files = [ca_file, cert_file, key_file].into_iter().flatten();
+        text.push_str(&format!(
+            " tls[{}",
+            files.cloned().collect::<Vec<_>>().join(" ")
+        ));
+        if let Some(name) = server_name {
+            text.push_str(&format!(" server {name}"));
+        }
+        if *insecure_skip_verify == Some(true) {
+            text.push_str(" insecure");
+        }
+        text.push(']');
+    }
+    if let Some(honor) = honor_labels {
+        text.push_str(&format!(" honor_labels={honor}"));
+    }
+    if let Some((name, key)) = bearer_token_secret {
+        text.push_str(&format!(" token {name}/{key}"));
+    }
+    for (key, values) in params {
+        text.push_str(&format!(" {key}={}", values.join("|")));
+    }
+    for (what, steps) in [
+        ("relabel", relabelings),
+        ("metric_relabel", metric_relabelings),
+    ] {
+        for step in steps {
+            text.push_str(&format!(" {what}[{}]", relabel_text(step)));
+        }
+    }
+    text
+}
+
+fn relabel_text(r: &RelabelModel) -> String {
+    let RelabelModel {
+        source_labels,
+        separator,
+        regex,
+        target_label,
+        replacement,
+        modulus,
+        action,
+    } = r;
+    let mut parts = vec![action.clone().unwrap_or_else(|| "replace".to_owned())];
+    if !source_labels.is_empty() {
+        parts.push(format!(
+            "from {}",
+            source_labels.join(separator.as_deref().unwrap_or(";"))
+        ));
+    }
+    if let Some(regex) = regex {
+        parts.push(format!("~{regex}"));
+    }
+    if let Some(target) = target_label {
+        parts.push(format!("to {target}"));
+    }
+    if let Some(r) = replacement {
+        parts.push(format!("= {r}"));
+    }
+    if let Some(m) = modulus {
+        parts.push(format!("mod {m}"));
+    }
+    parts.join(" ")
+}
+
+fn slo(s: &SloModel) -> Item {
+    let SloModel {
+        service: _, // part of the id
+        team: _,
+        shard: _,
+        namespace: _,
+        origin: _,
+        object_labels: _,
+        name: _, // part of the id
+        objective,
+        window,
+        window_hours: _, // `window`, in hours
+        description,
+        errors,
+        total,
+        alert_name,
+        page,
+        ticket,
+        min_events,
+    } = s;
+    Item::new("slo", s.id())
+        .field("objective", format!("{objective}%"))
+        .field("window", window)
+        .opt("description", description.as_ref())
+        .field("errors", errors)
+        .field("total", total)
+        .field("alert", alert_name)
+        .field("page", page.as_deref().unwrap_or("off"))
+        .field("ticket", ticket.as_deref().unwrap_or("off"))
+        .opt("min_events", *min_events)
+}
+
+fn dashboard(d: &DashboardModel, out: &mut Vec<Item>) {
+    let DashboardModel {
+        uid,
+        title,
+        folder,
+        tags,
+        time,
+        refresh,
+        variables,
+        rows,
+        annotations,
+        origin: _,
+    } = d;
+    let variables = variables.iter().map(|v| {
+        let VariableModel { name, query, multi } = v;
+        format!("{name}={query}{}", if *multi { " (multi)" } else { "" })
+    });
+    let annotations = annotations.iter().map(|a| {
+        let AnnotationModel {
+            name,
+            expr,
+            title,
+            text,
+            color,
+        } = a;
+        format!("{name}: {expr} [{title}] {text} {color}")
+    });
+    out.push(
+        Item::new("dashboard", uid)
+            .field("title", title)
+            .opt("folder", folder.as_ref())
+            .list("tags", tags)
+            .field("time", time)
+            .opt("refresh", refresh.as_ref())
+            .list("variables", variables)
+            .list("rows", rows.iter().map(|r| &r.title))
+            .list("annotations", annotations),
+    );
+    for row in rows {
+        let RowModel {
+            title: row_title,
+            panels,
+        } = row;
+        for p in panels {
+            out.push(panel(uid, row_title, p));
+        }
+    }
+}
+
+fn panel(uid: &str, row: &str, p: &PanelModel) -> Item {
+    let PanelModel {
+        kind,
+        title,
+        description,
+        datasource: _, // follows from the kind and the queries
+        queries,
+        content,
+        unit,
+        decimals,
+        min,
+        max,
+        no_value,
+        thresholds,
+        hidden_columns,
+        width,
+        height,
+    } = p;
+    let queries = queries.iter().map(|q| {
+        let QueryModel { expr, legend } = q;
+        match legend {
+            Some(legend) => format!("{expr} as {legend}"),
+            None => expr.clone(),
+        }
+    });
+    let thresholds = thresholds.iter().map(|t| {
+        let ThresholdModel { value, color } = t;
+        format!("{value}:{color}")
+    });
+    Item::new("panel", format!("{uid}/{row}/{title}"))
+        .field("type", kind.plugin())
+        .opt("description", description.as_ref())
+        .list("queries", queries)
+        .opt("content", content.as_ref())
+        .opt("unit", unit.as_ref())
+        .opt("decimals", *decimals)
+        .opt("min", *min)
+        .opt("max", *max)
+        .opt("no_value", no_value.as_ref())
+        .list("thresholds", thresholds)
+        .list("hidden_columns", hidden_columns)
+        .opt("width", *width)
+        .field("height", height)
+}
+
+fn alloy_items(alloy: &AlloyModel, out: &mut Vec<Item>) {
+    let AlloyModel {
+        cluster: _,
+        namespace,
+        origin: _,
+        logs,
+        metrics,
+    } = alloy;
+    if let Some(LogsModel {
+        loki_url,
+        pipelines,
+    }) = logs
+    {
+        for p in pipelines {
+            let LogPipelineModel {
+                name,
+                namespaces,
+                format,
+                labels,
+                drop_levels,
+            } = p;
             out.push(
-                Item::new("log pipeline", &p.name)
-                    .list("namespaces", &p.namespaces)
-                    .field("format", format!("{:?}", p.format))
-                    .list("labels", &p.labels)
-                    .list("drop_levels", &p.drop_levels)
-                    .field("loki_url", &logs.loki_url),
+                Item::new("log pipeline", name)
+                    .field("alloy namespace", namespace)
+                    .list("namespaces", namespaces)
+                    .field("format", format!("{format:?}"))
+                    .list("labels", labels)
+                    .list("drop_levels", drop_levels)
+                    .field("loki_url", loki_url),
             );
         }
     }
-    out.extend(super::routing::items(cluster));
-    out
+    if let Some(MetricsModel {
+        url,
+        monitor_namespace,
+        monitor_labels,
+    }) = metrics
+    {
+        out.push(
+            Item::new("alloy scrape", namespace)
+                .field("remote_write", url)
+                .field("monitor_namespace", monitor_namespace)
+                .field("monitor_labels", map(monitor_labels)),
+        );
+    }
 }

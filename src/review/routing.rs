@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::items::Item;
 use crate::model::ClusterModel;
-use crate::model::routing::{RouteModel, SecretSource};
+use crate::model::routing::{PagerDutyModel, ReceiverModel, RouteModel, SecretSource, SlackModel};
 use crate::routing::{receivers, test_alert_labels};
 
 fn secret(source: &SecretSource) -> String {
@@ -17,17 +17,38 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
     let mut out = Vec::new();
     let r = &cluster.routing;
     for receiver in &r.receivers {
-        let mut item = Item::new("receiver", &receiver.name);
-        if let Some(slack) = &receiver.slack {
+        let ReceiverModel {
+            name,
+            slack,
+            pagerduty,
+        } = receiver;
+        let mut item = Item::new("receiver", name);
+        if let Some(slack) = slack {
+            let SlackModel {
+                channel,
+                webhook,
+                title,
+                fallback: _, // the title, for push notifications
+                text,
+                send_resolved,
+            } = slack;
             item = item
-                .field("slack channel", &slack.channel)
-                .field("slack webhook", secret(&slack.webhook))
-                .opt("send_resolved", slack.send_resolved);
+                .field("slack channel", channel)
+                .field("slack webhook", secret(webhook))
+                .field("slack title", title)
+                .field("slack text", text)
+                .opt("send_resolved", *send_resolved);
         }
-        if let Some(pd) = &receiver.pagerduty {
+        if let Some(pd) = pagerduty {
+            let PagerDutyModel {
+                routing_key,
+                severity,
+                description,
+            } = pd;
             item = item
-                .field("pagerduty key", secret(&pd.routing_key))
-                .field("pagerduty severity", &pd.severity);
+                .field("pagerduty key", secret(routing_key))
+                .field("pagerduty severity", severity)
+                .field("pagerduty description", description);
         }
         out.push(item);
     }
@@ -39,16 +60,26 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
 
 /// Routes are named by their matchers (stable across reordering), the root by "root".
 fn routes(route: &RouteModel, name: &str, out: &mut Vec<Item>) {
+    let RouteModel {
+        receiver,
+        matchers: _, // the route's name
+        continue_,
+        group_by,
+        group_wait,
+        group_interval,
+        repeat_interval,
+        routes: children,
+    } = route;
     out.push(
         Item::new("route", name)
-            .opt("receiver", route.receiver.as_ref())
-            .opt("continue", route.continue_.then_some(true))
-            .opt("group_by", route.group_by.as_ref().map(|g| g.join(", ")))
-            .opt("group_wait", route.group_wait.as_ref())
-            .opt("group_interval", route.group_interval.as_ref())
-            .opt("repeat_interval", route.repeat_interval.as_ref()),
+            .opt("receiver", receiver.as_ref())
+            .opt("continue", continue_.then_some(true))
+            .opt("group_by", group_by.as_ref().map(|g| g.join(", ")))
+            .opt("group_wait", group_wait.as_ref())
+            .opt("group_interval", group_interval.as_ref())
+            .opt("repeat_interval", repeat_interval.as_ref()),
     );
-    for child in &route.routes {
+    for child in children {
         let matchers: Vec<String> = child.matchers.iter().map(ToString::to_string).collect();
         let child_name = if matchers.is_empty() {
             format!("{name} > (any)")

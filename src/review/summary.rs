@@ -30,7 +30,7 @@ impl Summary {
 }
 
 /// Section order and titles.
-pub const KINDS: [(&str, &str); 10] = [
+pub const KINDS: [(&str, &str); 13] = [
     ("cluster", "Clusters"),
     ("alert", "Alerts"),
     ("slo", "SLOs"),
@@ -39,8 +39,11 @@ pub const KINDS: [(&str, &str); 10] = [
     ("routing", "Routing consequences"),
     ("service", "Services"),
     ("dashboard", "Dashboards"),
+    ("panel", "Panels"),
     ("log pipeline", "Log pipelines"),
+    ("alloy scrape", "Alloy scraping"),
     ("prometheus", "Prometheus"),
+    ("alertmanager", "Alertmanager"),
 ];
 
 /// What a change does to one cluster (`None`: the cluster is not in that
@@ -243,6 +246,29 @@ fn escape_markdown(s: &str, out: &mut String) {
             '~' if out.is_empty() => out.push(c),
             '~' => out.push_str("\\~"),
             c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod kinds_tests {
+    use super::KINDS;
+
+    /// A kind missing from [`KINDS`] would never be printed: every item
+    /// kind of the reference spec (which has each kind) must have a section.
+    #[test]
+    fn every_item_kind_has_a_section() {
+        let (checked, sources) =
+            crate::check_spec(std::path::Path::new("specs")).expect("the reference spec compiles");
+        let model = crate::lower::lower(&checked.spec, &sources, None);
+        for cluster in &model.clusters {
+            for item in super::super::items::items(cluster) {
+                assert!(
+                    KINDS.iter().any(|(kind, _)| *kind == item.kind),
+                    "item kind `{}` has no section in KINDS",
+                    item.kind
+                );
+            }
         }
     }
 }
