@@ -26,17 +26,37 @@ pub const GRID_COLUMNS: u32 = 24;
 /// Narrowest a panel without a width gets before the line wraps.
 pub const MIN_AUTO_WIDTH: u32 = 4;
 
-pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
-    let slo = slo_dashboards(&cluster.slos);
+/// What the dashboards of a cluster depend on, and nothing else: the
+/// emitter sees only this, and clusters that agree on it share the files.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Input<'a> {
+    pub dashboards: &'a [DashboardModel],
+    pub slos: &'a [SloModel],
+    /// Where the sidecar ConfigMaps go.
+    pub namespace: &'a str,
+}
+
+impl<'a> Input<'a> {
+    pub fn of(cluster: &'a ClusterModel) -> Self {
+        Input {
+            dashboards: &cluster.dashboards,
+            slos: &cluster.slos,
+            namespace: &cluster.prometheus.namespace,
+        }
+    }
+}
+
+pub fn emit(input: Input<'_>) -> Vec<Emitted> {
+    let slo = slo_dashboards(input.slos);
     let mut files = Vec::new();
-    for dashboard in cluster.dashboards.iter().chain(&slo) {
+    for dashboard in input.dashboards.iter().chain(&slo) {
         let mut text = serde_json::to_string_pretty(&dashboard_json(dashboard))
             .unwrap_or_else(|e| format!("{{\"error\": \"serialization failed: {e}\"}}"));
         text.push('\n');
         files.push(yaml::resource(
             format!("dashboards/{}.yaml", dashboard.uid),
             Some(&dashboard.origin),
-            &config_map(dashboard, &cluster.prometheus.namespace, &text),
+            &config_map(dashboard, input.namespace, &text),
             true,
         ));
         files.push(Emitted {

@@ -83,22 +83,37 @@ impl Emitter {
     }
 
     /// The files of one cluster, without copying the ones it shares.
+    ///
+    /// A shared emitter gets a narrow view of the model (its input type),
+    /// and two clusters share its files exactly when their views are
+    /// equal: an emitter cannot read a field its view lacks, so it cannot
+    /// share one cluster's files with another that differs in it.
     pub fn files(&self, cluster: &ClusterModel) -> ClusterFiles {
         let fingerprint = selection_fingerprint(cluster);
         let mut stored: Option<Arc<ClusterModel>> = None;
-        let mut parts: Vec<Arc<Vec<Emitted>>> = EMITTERS
-            .iter()
-            .enumerate()
-            .map(|(i, (emit, same))| match same {
-                Some(same) => {
-                    self.shared
-                        .get_or_emit((i, fingerprint), cluster, *same, &mut stored, || {
-                            emit(cluster)
-                        })
-                }
-                None => Arc::new(emit(cluster)),
-            })
-            .collect();
+        // One view per shared emitter: it is both what the emitter reads
+        // and what two clusters must agree on to share its files.
+        macro_rules! shared {
+            ($slot:expr, $view:expr, $emit:expr) => {
+                self.shared.get_or_emit(
+                    ($slot, fingerprint),
+                    cluster,
+                    &|a, b| $view(a) == $view(b),
+                    &mut stored,
+                    || $emit($view(cluster)),
+                )
+            };
+        }
+        let mut parts: Vec<Arc<Vec<Emitted>>> = vec![
+            shared!(0, monitors::input, monitors::emit),
+            shared!(1, rules::input, rules::emit),
+            shared!(2, slo::input, slo::emit),
+            shared!(3, grafana::Input::of, grafana::emit),
+            // Per-cluster by nature (external labels, the cluster's name).
+            Arc::new(prometheus::emit(cluster)),
+            Arc::new(alertmanager::emit(cluster)),
+            Arc::new(alloy::emit(cluster)),
+        ];
         let kustomization = kustomize::emit(parts.iter().flat_map(|p| p.iter()));
         parts.push(Arc::new(vec![kustomization]));
         ClusterFiles {
@@ -137,30 +152,6 @@ impl ClusterFiles {
         files
     }
 }
-
-/// An emitter and, when its output can be shared, whether two clusters
-/// agree on every model part it reads.
-type EmitterFn = (
-    fn(&ClusterModel) -> Vec<Emitted>,
-    Option<fn(&ClusterModel, &ClusterModel) -> bool>,
-);
-
-const EMITTERS: [EmitterFn; 7] = [
-    (monitors::emit, Some(|a, b| a.monitors == b.monitors)),
-    (prometheus::emit, None),
-    (rules::emit, Some(|a, b| a.rule_files == b.rule_files)),
-    (slo::emit, Some(|a, b| a.slos == b.slos)),
-    (alertmanager::emit, None),
-    (
-        grafana::emit,
-        Some(|a, b| {
-            a.dashboards == b.dashboards
-                && a.slos == b.slos
-                && a.prometheus.namespace == b.prometheus.namespace
-        }),
-    ),
-    (alloy::emit, None),
-];
 
 /// A cheap summary of what a cluster selects, to find the clusters it may
 /// share files with; the emitter's full comparison decides.
@@ -222,7 +213,7 @@ impl Shared {
         &self,
         slot: (usize, u64),
         cluster: &ClusterModel,
-        same: fn(&ClusterModel, &ClusterModel) -> bool,
+        same: &dyn Fn(&ClusterModel, &ClusterModel) -> bool,
         stored: &mut Option<Arc<ClusterModel>>,
         emit: impl FnOnce() -> Vec<Emitted>,
     ) -> Arc<Vec<Emitted>> {

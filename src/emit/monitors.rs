@@ -3,14 +3,17 @@
 use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
-use crate::model::{
-    ClusterModel, EndpointModel, MonitorKind, MonitorModel, RelabelModel, TlsModel,
-};
+use crate::model::ClusterModel;
+use crate::model::{EndpointModel, MonitorKind, MonitorModel, RelabelModel, TlsModel};
 use crate::selector::{Operator, Selector};
 
-pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
-    cluster
-        .monitors
+/// What this emitter reads of a cluster (the key its files are shared by).
+pub fn input(cluster: &ClusterModel) -> &[MonitorModel] {
+    &cluster.monitors
+}
+
+pub fn emit(monitors: &[MonitorModel]) -> Vec<Emitted> {
+    monitors
         .iter()
         .map(|m| {
             let folder = match m.kind {

@@ -5,12 +5,17 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
-use crate::model::rules::AlertModel;
-use crate::model::{ClusterModel, SHARD_LABEL};
+use crate::model::ClusterModel;
+use crate::model::SHARD_LABEL;
+use crate::model::rules::{AlertModel, RuleFileModel};
 
-pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
-    cluster
-        .rule_files
+/// What this emitter reads of a cluster (the key its files are shared by).
+pub fn input(cluster: &ClusterModel) -> &[RuleFileModel] {
+    &cluster.rule_files
+}
+
+pub fn emit(rule_files: &[RuleFileModel]) -> Vec<Emitted> {
+    rule_files
         .iter()
         .map(|file| {
             let groups = vec![json!({

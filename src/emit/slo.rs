@@ -47,9 +47,14 @@ pub(super) const TICKET: [Condition; 2] = [
     },
 ];
 
-pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
+/// What this emitter reads of a cluster (the key its files are shared by).
+pub fn input(cluster: &ClusterModel) -> &[SloModel] {
+    &cluster.slos
+}
+
+pub fn emit(slos: &[SloModel]) -> Vec<Emitted> {
     let mut files = Vec::new();
-    for slo in &cluster.slos {
+    for slo in slos {
         let id = slo.id();
         let groups = groups(slo);
         files.push(yaml::resource(
