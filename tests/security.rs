@@ -95,8 +95,11 @@ fn spec_text_is_never_executed() {
         format!("{{{{ exec \"touch {m}\" }}}}"),
         format!("{{% include '{m}' %}}"),
     ];
+    // Alert labels are Go templates: `{{ exec ... }}` there is refused as an
+    // unknown function (as promtool would), so it goes into the title only.
     let labels: Vec<String> = payloads
         .iter()
+        .filter(|p| !p.contains("{{ exec"))
         .enumerate()
         .map(|(i, p)| format!("note{i}: {}", serde_json::to_string(p).unwrap()))
         .collect();

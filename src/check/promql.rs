@@ -138,7 +138,7 @@ fn re2_matchers(ctx: &mut Ctx, parsed: &Expr, span: Span) {
     super::operator_labels::selector_matchers(parsed, &mut matchers);
     for m in matchers {
         if matches!(m.op, MatchOp::Re(_) | MatchOp::NotRe(_)) {
-            super::regexes::re2(ctx, &m.value, span);
+            super::regexes::re2_text(ctx, &m.value, span);
         }
     }
 }

@@ -50,7 +50,68 @@ pub(super) fn compile(ctx: &mut Ctx, pattern: &str, span: Span) -> Option<Regex>
 /// Reports syntax the `regex` crate accepts but RE2 (Prometheus,
 /// Alertmanager) refuses; `pattern` must already compile.
 pub(super) fn re2(ctx: &mut Ctx, pattern: &str, span: Span) {
-    if let Some(problem) = super::alloy::re2_problem(pattern) {
+    report(ctx, pattern, span, super::alloy::re2_problem(pattern));
+}
+
+/// For RE2 text (PromQL and routing matchers, which monocle translates for
+/// `regex` rather than reading as Rust syntax): what Go's RE2 refuses that
+/// the translation lets through, `(?<name>` and repeat counts over 1000.
+pub(super) fn re2_text(ctx: &mut Ctx, pattern: &str, span: Span) {
+    report(ctx, pattern, span, re2_text_problem(pattern));
+}
+
+fn re2_text_problem(pattern: &str) -> Option<String> {
+    let bytes = pattern.as_bytes();
+    let (mut i, mut in_class) = (0, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'[' if !in_class => {
+                in_class = true;
+                // `[]` and `[^]` start with a literal `]`.
+                if bytes.get(i + 1) == Some(&b'^') {
+                    i += 1;
+                }
+                if bytes.get(i + 1) == Some(&b']') {
+                    i += 1;
+                }
+            }
+            b']' if in_class => in_class = false,
+            b'(' if !in_class
+                && pattern[i..].starts_with("(?<")
+                && !pattern[i..].starts_with("(?<=")
+                && !pattern[i..].starts_with("(?<!") =>
+            {
+                return Some(
+                    "the group syntax `(?<name>...)`, which older RE2 (Go before 1.22) refuses"
+                        .to_owned(),
+                );
+            }
+            b'{' if !in_class => {
+                let inner: String = pattern[i + 1..].chars().take_while(|&c| c != '}').collect();
+                let counts: Vec<&str> = inner.split(',').collect();
+                let is_repeat = counts.len() <= 2
+                    && !counts[0].trim().is_empty()
+                    && counts
+                        .iter()
+                        .all(|n| n.trim().chars().all(|c| c.is_ascii_digit()));
+                if is_repeat
+                    && counts
+                        .iter()
+                        .any(|n| n.trim().parse::<u64>().is_ok_and(|n| n > 1000))
+                {
+                    return Some(format!("a repeat count over 1000 (`{{{inner}}}`)"));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn report(ctx: &mut Ctx, pattern: &str, span: Span, problem: Option<String>) {
+    if let Some(problem) = problem {
         ctx.push(
             Diagnostic::error(
                 codes::REGEX_NOT_RE2,
@@ -58,7 +119,7 @@ pub(super) fn re2(ctx: &mut Ctx, pattern: &str, span: Span) {
             )
             .at(span)
             .label("not RE2")
-            .help("Prometheus and Alertmanager use Go's RE2: no look-around, backreferences or repeat counts over 1000"),
+            .help("Prometheus and Alertmanager use Go's RE2: no look-around, backreferences or repeat counts over 1000; name groups `(?P<name>...)`"),
         );
     }
 }

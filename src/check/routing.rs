@@ -232,7 +232,16 @@ fn list_span<T>(item: &Item<T>, path: &[&str]) -> Span {
 /// The matchers of one string, or `None` after reporting its error.
 fn matchers(ctx: &mut Ctx, text: &str, span: Span) -> Option<Vec<Matcher>> {
     match parse_matchers(text) {
-        Ok(ms) => Some(ms),
+        Ok(ms) => {
+            // Alertmanager's Go RE2 refuses some syntax `regex` takes.
+            for m in ms
+                .iter()
+                .filter(|m| matches!(m.op, MatchOp::Regex | MatchOp::NotRegex))
+            {
+                super::regexes::re2_text(ctx, &m.value, span);
+            }
+            Some(ms)
+        }
         Err(err) => {
             ctx.value_error(codes::ROUTING_INVALID_MATCHER, span, err);
             None

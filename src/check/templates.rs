@@ -166,8 +166,183 @@ fn label_reads(text: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
-/// Every `{{` is closed by a `}}` before the next `{{`, and no `}}` stands alone.
+/// A Prometheus alert template promtool accepts: balanced braces, then
+/// every action made of known functions, keywords, fields, variables and
+/// literals, `if`/`with`/`range` with an argument and closed by `end`.
 pub fn check_template(text: &str) -> Result<(), ValueError> {
+    balanced(text)?;
+    actions(text)
+}
+
+/// Functions of Go's `text/template` and those Prometheus adds for alerts.
+const FUNCTIONS: &[&str] = &[
+    "and",
+    "call",
+    "html",
+    "index",
+    "slice",
+    "js",
+    "len",
+    "not",
+    "or",
+    "print",
+    "printf",
+    "println",
+    "urlquery",
+    "eq",
+    "ge",
+    "gt",
+    "le",
+    "lt",
+    "ne",
+    "query",
+    "first",
+    "label",
+    "value",
+    "strvalue",
+    "args",
+    "reReplaceAll",
+    "safeHtml",
+    "match",
+    "title",
+    "toUpper",
+    "toLower",
+    "graphLink",
+    "tableLink",
+    "sortByLabel",
+    "humanize",
+    "humanize1024",
+    "humanizeDuration",
+    "humanizePercentage",
+    "humanizeTimestamp",
+    "toTime",
+    "pathPrefix",
+    "externalURL",
+    "parseDuration",
+    "stripPort",
+    "stripDomain",
+];
+const KEYWORDS: &[&str] = &[
+    "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue",
+    "true", "false", "nil",
+];
+
+/// Checks each `{{ ... }}` action (the braces are balanced).
+fn actions(text: &str) -> Result<(), ValueError> {
+    let mut depth: Vec<(usize, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find("{{").map(|i| from + i) {
+        let Some(close) = text[open + 2..].find("}}").map(|i| open + 2 + i) else {
+            break;
+        };
+        from = close + 2;
+        let mut start = open + 2;
+        let mut end = close;
+        if text[start..end].starts_with('-') {
+            start += 1;
+        }
+        if text[start..end].ends_with('-') {
+            end -= 1;
+        }
+        let inner = text[start..end].trim();
+        if inner.starts_with("/*") {
+            continue;
+        }
+        let words = words(text, start, end);
+        let first = words.first().map(|w| &text[w.0..w.1]);
+        let needs_argument = matches!(first, Some("if" | "with" | "range" | "template"))
+            || (first == Some("else") && words.len() > 1);
+        if needs_argument {
+            let keyword_count = if first == Some("else") { 2 } else { 1 };
+            let has_argument = inner.split_whitespace().count() > keyword_count
+                || (inner.contains(['$', '.', '"', '('])
+                    && inner.split_whitespace().count() >= keyword_count);
+            if !has_argument {
+                return Err(ValueError::new(
+                    open,
+                    close + 2,
+                    format!("`{{{{ {inner} }}}}` has no argument"),
+                )
+                .with_help("write a condition, e.g. `{{ if gt $value 1.0 }}...{{ end }}`"));
+            }
+        }
+        match first {
+            Some("if" | "with" | "range" | "define" | "block") => depth.push((open, close + 2)),
+            // `pop` in the guard: an `end` closes the innermost block.
+            Some("end") if depth.pop().is_none() => {
+                return Err(ValueError::new(
+                    open,
+                    close + 2,
+                    "`{{ end }}` without an open `if`, `with` or `range`",
+                )
+                .with_help("remove it, or open the block it ends"));
+            }
+            _ => {}
+        }
+        for &(a, b) in &words {
+            let word = &text[a..b];
+            if !KEYWORDS.contains(&word) && !FUNCTIONS.contains(&word) {
+                return Err(ValueError::new(a, b, format!("`{word}` is not a function Prometheus templates know"))
+                    .with_help("read labels with `$labels.name` and the value with `$value`; functions include `humanize`, `printf`, `reReplaceAll`, `toUpper`"));
+            }
+        }
+    }
+    if let Some((a, b)) = depth.pop() {
+        return Err(ValueError::new(a, b, "this block has no `{{ end }}`")
+            .with_help("close it with `{{ end }}`"));
+    }
+    Ok(())
+}
+
+/// Bare identifiers of an action between `start` and `end` (not fields
+/// `.x`, variables `$x`, numbers or text in quotes), as byte ranges.
+fn words(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < end {
+        let b = bytes[i];
+        match b {
+            b'"' | b'`' | b'\'' => {
+                i += 1;
+                while i < end && bytes[i] != b {
+                    if bytes[i] == b'\\' && b != b'`' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i..end].find("*/").map_or(end, |k| i + k + 2);
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                let s = i;
+                while i < end && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                let prev = text[..s].chars().last();
+                if !matches!(prev, Some('.' | '$')) {
+                    out.push((s, i));
+                }
+            }
+            b if b.is_ascii_digit() || b == b'$' || b == b'.' => {
+                // A number, a variable or a field chain: skip its word part.
+                i += 1;
+                while i < end
+                    && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'.'))
+                {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Every `{{` is closed by a `}}` before the next `{{`, and no `}}` stands alone.
+fn balanced(text: &str) -> Result<(), ValueError> {
     let mut rest = 0;
     while rest < text.len() {
         let open = text[rest..].find("{{").map(|i| rest + i);
@@ -224,6 +399,29 @@ mod tests {
             "{ single } braces",
         ] {
             assert!(check_template(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn actions_promtool_refuses_are_refused() {
+        for bad in [
+            "{{ evil }}",
+            "{{ if }}x{{ end }}",
+            "{{ end }}",
+            "{{ if $value }}x",
+            "{{ $value | nosuch }}",
+            "{{ range }}{{ end }}",
+        ] {
+            assert!(check_template(bad).is_err(), "{bad}");
+        }
+        for ok in [
+            "{{ if gt $value 1.0 }}high{{ else }}low{{ end }}",
+            "{{ printf \"%.2f\" $value }} {{ $value | humanizePercentage }}",
+            "{{- /* note */ -}} {{ .Labels.job }} {{ $labels.instance | reReplaceAll \":.*\" \"\" }}",
+            "{{ with $labels.x }}{{ . }}{{ end }} {{ range $i, $l := $labels }}{{ $l }}{{ end }}",
+            "{{ index $labels \"a-b\" }} {{ $externalLabels.cluster }} {{ 1 }}",
+        ] {
+            assert!(check_template(ok).is_ok(), "{ok}: {:?}", check_template(ok));
         }
     }
 
