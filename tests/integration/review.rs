@@ -1,7 +1,7 @@
 //! Pull-request review: the semantic summary of `diff --base` on a
 //! throwaway git repository, GitHub annotations, the CI recipe, and `fmt`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
@@ -217,10 +217,12 @@ fn github_annotations_snapshot() {
     .unwrap();
     let out = monocle(&["check", "bad.yaml", "--format", "github"], dir.path());
     assert_eq!(out.status.code(), Some(1));
-    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+    common::snapshots().bind(|| insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout)));
     std::fs::write(dir.path().join("bad.yaml"), "version: 1\nclusters:\n  - name: prod\nservices:\n  - name: api\n    namespace: api\n    team: web\n    selector: \"app in (a\"\n    endpoints: [{port: http}]\n").unwrap();
     let out = monocle(&["compile", "bad.yaml", "--format", "github"], dir.path());
-    insta::assert_snapshot!("github_semantic", String::from_utf8_lossy(&out.stdout));
+    common::snapshots().bind(|| {
+        insta::assert_snapshot!("github_semantic", String::from_utf8_lossy(&out.stdout));
+    });
 }
 
 #[test]

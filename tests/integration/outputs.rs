@@ -1,7 +1,7 @@
 //! The generated tree of the reference spec: valid against the upstream
 //! CRD schemas, snapshotted, deterministic and committed up to date.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! The spec's JSON schema: fresh, accepted by the reference spec, and
 //! failing the corpus fixtures that are schema errors.
 
-mod common;
+use crate::common;
 
 const SCHEMA: &str = "schemas/monocle.schema.json";
 

@@ -4,7 +4,7 @@
 //! without a change, and a change moves exactly the buckets it must
 //! (property tests over random add/remove/rename sequences).
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -620,7 +620,9 @@ fn monitor_command_prints_the_capacity_table_of_the_reference_spec() {
         repo(),
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    insta::assert_snapshot!("fleet_monitor_table", text(&out.stdout));
+    common::snapshots().bind(|| {
+        insta::assert_snapshot!("fleet_monitor_table", text(&out.stdout));
+    });
 }
 
 #[test]

@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
 
 use std::path::Path;
 
@@ -81,6 +80,15 @@ pub fn compile_text(spec: &str) -> Vec<Artifact> {
     let path = dir.path().join("spec.yaml");
     std::fs::write(&path, spec).expect("write spec");
     compile_ok(&path)
+}
+
+/// insta settings for the snapshots in `tests/snapshots/` (files named
+/// `integration__<module>__<name>.snap`): `common::snapshots().bind(|| ...)`.
+/// The path is relative to the asserting file, which is in `tests/integration/`.
+pub fn snapshots() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings
 }
 
 /// Runs the `monocle` binary in `dir`, colours off.

@@ -9,7 +9,7 @@
 //! Under `CI=true` a missing promtool or amtool fails the test (see
 //! `common::tool`). Raise the case count with `MONOCLE_PROPTEST_CASES`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

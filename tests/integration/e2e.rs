@@ -23,7 +23,7 @@
 //! Every wait polls against a deadline, and every process the test starts is
 //! killed and waited for when its guard drops (also on a failed assertion).
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};

@@ -4,7 +4,7 @@
 //! scrape fields of endpoints. Every object validates against the strict
 //! upstream CRD schema.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
@@ -186,10 +186,12 @@ fn unmanaged_prometheus_and_alertmanager_get_only_rules_monitors_and_config() {
     assert_eq!(endpoint["bearerTokenSecret"]["key"], "token");
     assert_eq!(endpoint["relabelings"][1]["modulus"], 4);
     assert_eq!(endpoint["metricRelabelings"][1]["action"], "drop");
-    insta::assert_snapshot!(
-        "unmanaged_servicemonitor",
-        serde_json::to_string_pretty(monitor).unwrap()
-    );
+    common::snapshots().bind(|| {
+        insta::assert_snapshot!(
+            "unmanaged_servicemonitor",
+            serde_json::to_string_pretty(monitor).unwrap()
+        );
+    });
 }
 
 #[test]

@@ -133,7 +133,7 @@ fn every_broken_spec_reports_its_error_at_the_expected_position() {
             .unwrap_or_default()
             .to_string_lossy()
             .replace('.', "_");
-        insta::with_settings!({ snapshot_path => "errors/snapshots", prepend_module_to_snapshot => false }, {
+        insta::with_settings!({ snapshot_path => "../errors/snapshots", prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!(name, rendered);
         });
     }

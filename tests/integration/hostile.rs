@@ -22,7 +22,7 @@
 //! span inside its file. Cases that cannot be files (symlinks, permissions,
 //! a 100 MB file, bytes that are not UTF-8) are the functions below.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,7 +1,7 @@
 //! Prometheus outputs: CRD validity, promtool on every rule group and every
 //! emitted unit test, and the burn-rate maths on synthetic series.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,12 +1,10 @@
 //! The `monocle` command end to end: exit codes, output formats, and bad
 //! inputs that must give a clear error instead of a panic.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
-use common::monocle;
+use crate::common::monocle;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

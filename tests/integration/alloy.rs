@@ -3,7 +3,7 @@
 //! reformatting, carry the spec's strings exactly, and the ConfigMap is a
 //! valid Kubernetes ConfigMap.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

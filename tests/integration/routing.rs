@@ -8,7 +8,7 @@
 //! Tests that need amtool (Debian package `prometheus-alertmanager`) skip
 //! with a notice when it is missing, and fail under `CI=true`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

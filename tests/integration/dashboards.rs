@@ -4,7 +4,7 @@
 //! query parses, the sidecar ConfigMaps hold the same JSON, and the SLO
 //! dashboards read recording rules that the cluster really records.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -6,7 +6,7 @@
 //! ServiceAccount, a Prometheus's ServiceAccount) naming a built object.
 //! Under `CI=true` a missing kubectl fails the test.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
