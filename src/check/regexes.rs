@@ -115,7 +115,7 @@ fn report(ctx: &mut Ctx, pattern: &str, span: Span, problem: Option<String>) {
         ctx.push(
             Diagnostic::error(
                 codes::REGEX_NOT_RE2,
-                format!("`{pattern}` uses {problem}, which RE2 (Prometheus' regex engine) does not accept"),
+                format!("`{pattern}` is not RE2, Prometheus' regex engine: it uses {problem}"),
             )
             .at(span)
             .label("not RE2")

@@ -139,7 +139,9 @@ fn relabel(ctx: &mut Ctx, step: &Relabel, span: impl Fn(&[&str]) -> Span) {
     }
     if let Some(regex) = &step.regex {
         // Prometheus anchors relabel regexes at both ends.
-        super::regexes::compile(ctx, &format!("^(?:{regex})$"), span(&["regex"]));
+        if super::regexes::compile(ctx, &format!("^(?:{regex})$"), span(&["regex"])).is_some() {
+            super::regexes::re2(ctx, regex, span(&["regex"]));
+        }
     }
     let needs_target = matches!(
         action,
