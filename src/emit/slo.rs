@@ -309,22 +309,31 @@ fn annotations(slo: &SloModel, kind: &str) -> serde_json::Map<String, Value> {
 /// series stand in for them while every other rule runs as deployed.
 fn unit_test(slo: &SloModel) -> Value {
     let b = budget(slo);
+    // The ratios sit between the thresholds of this SLO's own factors
+    // (they scale with its window), with margins wider than rounding.
+    let factors = |conditions: &[Condition]| -> Vec<f64> {
+        conditions.iter().map(|c| factor(slo, c)).collect()
+    };
+    let (page, ticket) = (factors(&PAGE), factors(&TICKET));
+    let lowest = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+    let highest = page.iter().chain(&ticket).copied().fold(0.0, f64::max);
+    let (min_page, min_ticket) = (lowest(&page), lowest(&ticket));
     let mut tests = Vec::new();
-    let page_possible = slo.page.is_some() && 6.0 * b < 1.0;
+    let page_possible = slo.page.is_some() && min_page * b < 1.0;
     if page_possible {
         tests.push(scenario(
             slo,
             "error ratio over the page thresholds pages (and tickets)",
-            (15.0 * b).min(1.0),
+            (1.05 * highest * b).min(1.0),
             true,
             true,
         ));
     }
-    if slo.ticket.is_some() {
+    if slo.ticket.is_some() && min_ticket * b < 1.0 {
         tests.push(scenario(
             slo,
             "error ratio between ticket and page thresholds only tickets",
-            (4.0 * b).min(1.0),
+            (f64::midpoint(min_ticket, min_page) * b).min(1.0),
             false,
             true,
         ));
@@ -332,7 +341,7 @@ fn unit_test(slo: &SloModel) -> Value {
     tests.push(scenario(
         slo,
         "healthy error ratio fires nothing",
-        0.5 * b,
+        0.5 * min_ticket.min(min_page) * b,
         false,
         false,
     ));

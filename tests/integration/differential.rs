@@ -78,7 +78,7 @@ const MATCHERS: &[&str] = &[
     "team=\"x\\\"y\"",
 ];
 
-const WINDOWS: &[&str] = &["28d", "30d", "45d"];
+const WINDOWS: &[&str] = &["1h", "1d", "7d", "14d", "28d", "30d", "45d", "90d", "365d"];
 
 fn spec(
     expr: &str,
