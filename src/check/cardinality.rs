@@ -48,24 +48,11 @@ pub fn dropped_grouping(ctx: &mut Ctx, spec: &Spec, service: &str, expr: &Expr, 
 
 /// Every label named in a `by (...)` clause.
 fn by_labels(expr: &Expr, out: &mut Vec<String>) {
-    match expr {
-        Expr::Aggregate(a) => {
-            if let Some(LabelModifier::Include(labels)) = &a.modifier {
-                out.extend(labels.labels.iter().cloned());
-            }
-            by_labels(&a.expr, out);
-            if let Some(param) = &a.param {
-                by_labels(param, out);
-            }
+    super::promql::walk(expr, &mut |e| {
+        if let Expr::Aggregate(a) = e
+            && let Some(LabelModifier::Include(labels)) = &a.modifier
+        {
+            out.extend(labels.labels.iter().cloned());
         }
-        Expr::Unary(u) => by_labels(&u.expr, out),
-        Expr::Binary(b) => {
-            by_labels(&b.lhs, out);
-            by_labels(&b.rhs, out);
-        }
-        Expr::Paren(p) => by_labels(&p.expr, out),
-        Expr::Subquery(s) => by_labels(&s.expr, out),
-        Expr::Call(c) => c.args.args.iter().for_each(|a| by_labels(a, out)),
-        _ => {}
-    }
+    });
 }

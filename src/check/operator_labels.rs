@@ -80,23 +80,9 @@ fn matches_any(m: &Matcher, values: &[String]) -> bool {
 }
 
 pub(super) fn selector_matchers<'e>(expr: &'e Expr, out: &mut Vec<&'e Matcher>) {
-    match expr {
+    super::promql::walk(expr, &mut |e| match e {
         Expr::VectorSelector(v) => out.extend(&v.matchers.matchers),
         Expr::MatrixSelector(m) => out.extend(&m.vs.matchers.matchers),
-        Expr::Aggregate(a) => {
-            selector_matchers(&a.expr, out);
-            if let Some(p) = &a.param {
-                selector_matchers(p, out);
-            }
-        }
-        Expr::Unary(u) => selector_matchers(&u.expr, out),
-        Expr::Binary(b) => {
-            selector_matchers(&b.lhs, out);
-            selector_matchers(&b.rhs, out);
-        }
-        Expr::Paren(p) => selector_matchers(&p.expr, out),
-        Expr::Subquery(s) => selector_matchers(&s.expr, out),
-        Expr::Call(c) => c.args.args.iter().for_each(|a| selector_matchers(a, out)),
-        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
-    }
+        _ => {}
+    });
 }

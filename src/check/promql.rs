@@ -142,3 +142,34 @@ fn re2_matchers(ctx: &mut Ctx, parsed: &Expr, span: Span) {
         }
     }
 }
+
+/// Calls `visit` on `expr` and on every expression inside it, outermost
+/// first: the one walk the PromQL lints share.
+pub(super) fn walk<'e>(expr: &'e Expr, visit: &mut impl FnMut(&'e Expr)) {
+    visit(expr);
+    match expr {
+        Expr::Aggregate(a) => {
+            walk(&a.expr, visit);
+            if let Some(param) = &a.param {
+                walk(param, visit);
+            }
+        }
+        Expr::Unary(u) => walk(&u.expr, visit),
+        Expr::Binary(b) => {
+            walk(&b.lhs, visit);
+            walk(&b.rhs, visit);
+        }
+        Expr::Paren(p) => walk(&p.expr, visit),
+        Expr::Subquery(s) => walk(&s.expr, visit),
+        Expr::Call(c) => {
+            for arg in &c.args.args {
+                walk(arg, visit);
+            }
+        }
+        Expr::VectorSelector(_)
+        | Expr::MatrixSelector(_)
+        | Expr::NumberLiteral(_)
+        | Expr::StringLiteral(_)
+        | Expr::Extension(_) => {}
+    }
+}
