@@ -434,8 +434,17 @@ impl<'h> Session<'h> {
         // Owned files the user already removed need no action.
         let mut deletes = Vec::new();
         for path in self.owned.iter().filter(|p| self.find(p).is_none()) {
-            if inspect(&self.out, path)?.is_some() {
-                deletes.push(path.to_owned());
+            // Only the manifest put this path here: say so.
+            match inspect(&self.out, path) {
+                Ok(Some(_)) => deletes.push(path.to_owned()),
+                Ok(None) => {}
+                Err(WriteError::Conflict { path, reason }) => {
+                    return Err(WriteError::Conflict {
+                        path,
+                        reason: listed_in_manifest(reason),
+                    });
+                }
+                Err(e) => return Err(e),
             }
         }
         let mut changes: Changes = self
@@ -678,6 +687,23 @@ impl Drop for Session<'_> {
         if !std::thread::panicking() {
             self.rollback();
         }
+    }
+}
+
+/// A conflict found at a path only the manifest names (an old output to
+/// delete), with the manifest named.
+fn listed_in_manifest(reason: &'static str) -> &'static str {
+    match reason {
+        "is a symlink; refusing to follow it" => {
+            "is a symlink; refusing to follow it (.monocle-manifest lists a generated file under it)"
+        }
+        "is in the way: it is not a regular file" => {
+            "is not a regular file, but .monocle-manifest lists it as a file monocle generated; move it away"
+        }
+        "is in the way: it is not a directory" => {
+            "is not a directory, but .monocle-manifest lists generated files under it; move it away"
+        }
+        other => other,
     }
 }
 

@@ -611,3 +611,15 @@ fn a_second_writer_on_the_same_folder_is_refused_while_the_first_writes() {
     assert!(!out.join(LOCK).exists(), "the lock goes with the writer");
     Session::open(&out, Mode::Write).unwrap().finish().unwrap();
 }
+
+#[test]
+fn a_conflict_at_a_path_only_the_manifest_names_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    build(out, &[art("a/old.yaml", "x\n"), art("keep.yaml", "k\n")]);
+    // The old output, no longer generated, is now a folder.
+    fs::remove_file(out.join("a/old.yaml")).unwrap();
+    fs::create_dir(out.join("a/old.yaml")).unwrap();
+    let err = plan(out, &[art("keep.yaml", "k\n")]).unwrap_err();
+    assert!(err.to_string().contains(".monocle-manifest"), "{err}");
+}
