@@ -3,7 +3,7 @@
 //! reformatting, carry the spec's strings exactly, and the ConfigMap is a
 //! valid Kubernetes ConfigMap.
 
-use crate::common;
+use crate::common::{self, Rng};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -474,123 +474,106 @@ fn fleet_config_wires_logs_and_metrics() {
 
 // ---- property: any string survives --------------------------------------
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct Rng(u64);
+/// A string leaning on what breaks naive emitters: quotes, backslashes,
+/// newlines, braces, comment and raw-string delimiters, `$`, invisible
+/// and non-ASCII characters.
+fn nasty_string(rng: &mut Rng) -> String {
+    const NASTY: &[char] = &[
+        '"',
+        '\\',
+        '\n',
+        '\r',
+        '\t',
+        '}',
+        '{',
+        '`',
+        '$',
+        '/',
+        '*',
+        '#',
+        ' ',
+        '\'',
+        '=',
+        ',',
+        '[',
+        ']',
+        '(',
+        ')',
+        '.',
+        '-',
+        '_',
+        '|',
+        '^',
+        '\u{0}',
+        '\u{7}',
+        '\u{1b}',
+        '\u{7f}',
+        '\u{85}',
+        '\u{a0}',
+        '\u{ad}',
+        '\u{200b}',
+        '\u{2028}',
+        '\u{feff}',
+        '\u{e000}',
+        '\u{fffe}',
+        'é',
+        'ß',
+        '日',
+        '😀',
+        '\u{10ffff}',
+    ];
+    // Some strings look like regexes: printable, with backslashes,
+    // which the emitter writes as raw strings.
+    const REGEXY: &[char] = &[
+        '\\', 'd', 'w', 's', '+', '*', '.', '(', ')', '?', 'P', '<', '>', '[', ']', '^', '$', '|',
+        '{', '}', '"', '/', ' ', 'é', '😀',
+    ];
+    let alphabet = if rng.below(3) == 0 { REGEXY } else { NASTY };
+    let len = rng.below(16);
+    (0..len)
+        .map(|_| {
+            if rng.below(3) == 0 {
+                (b'a' + rng.below(26) as u8) as char
+            } else {
+                alphabet[rng.below(alphabet.len())]
+            }
+        })
+        .collect()
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// A string leaning on what breaks naive emitters: quotes, backslashes,
-    /// newlines, braces, comment and raw-string delimiters, `$`, invisible
-    /// and non-ASCII characters.
-    fn string(&mut self) -> String {
-        const NASTY: &[char] = &[
-            '"',
-            '\\',
-            '\n',
-            '\r',
-            '\t',
-            '}',
-            '{',
-            '`',
-            '$',
-            '/',
-            '*',
-            '#',
-            ' ',
-            '\'',
-            '=',
-            ',',
-            '[',
-            ']',
-            '(',
-            ')',
-            '.',
-            '-',
-            '_',
-            '|',
-            '^',
-            '\u{0}',
-            '\u{7}',
-            '\u{1b}',
-            '\u{7f}',
-            '\u{85}',
-            '\u{a0}',
-            '\u{ad}',
-            '\u{200b}',
-            '\u{2028}',
-            '\u{feff}',
-            '\u{e000}',
-            '\u{fffe}',
-            'é',
-            'ß',
-            '日',
-            '😀',
-            '\u{10ffff}',
-        ];
-        // Some strings look like regexes: printable, with backslashes,
-        // which the emitter writes as raw strings.
-        const REGEXY: &[char] = &[
-            '\\', 'd', 'w', 's', '+', '*', '.', '(', ')', '?', 'P', '<', '>', '[', ']', '^', '$',
-            '|', '{', '}', '"', '/', ' ', 'é', '😀',
-        ];
-        let alphabet = if self.below(3) == 0 { REGEXY } else { NASTY };
-        let len = self.below(16);
-        (0..len)
-            .map(|_| {
-                if self.below(3) == 0 {
-                    (b'a' + self.below(26) as u8) as char
-                } else {
-                    alphabet[self.below(alphabet.len())]
-                }
-            })
-            .collect()
-    }
-
-    fn strings(&mut self, max: usize) -> Vec<String> {
-        let n = 1 + self.below(max);
-        (0..n).map(|_| self.string()).collect()
-    }
+fn nasty_strings(rng: &mut Rng, max: usize) -> Vec<String> {
+    let n = 1 + rng.below(max);
+    (0..n).map(|_| nasty_string(rng)).collect()
 }
 
 fn random_alloy(rng: &mut Rng) -> monocle::model::alloy::AlloyModel {
     use monocle::model::alloy::*;
     let pipelines = (0..=rng.below(3))
         .map(|i| LogPipelineModel {
-            name: rng.string(),
-            namespaces: rng.strings(3),
+            name: nasty_string(rng),
+            namespaces: nasty_strings(rng, 3),
             format: match (i + rng.below(4)) % 4 {
                 0 => LogFormatModel::Json,
                 1 => LogFormatModel::Logfmt,
                 2 => LogFormatModel::Gin,
-                _ => LogFormatModel::Regex(rng.string()),
+                _ => LogFormatModel::Regex(nasty_string(rng)),
             },
-            labels: rng.strings(3),
-            drop_levels: rng.strings(2),
+            labels: nasty_strings(rng, 3),
+            drop_levels: nasty_strings(rng, 2),
         })
         .collect();
     AlloyModel {
-        cluster: rng.string(),
+        cluster: nasty_string(rng),
         namespace: "monitoring".to_owned(),
         origin: "specs/fleet".to_owned(),
         logs: Some(LogsModel {
-            loki_url: rng.string(),
+            loki_url: nasty_string(rng),
             pipelines,
         }),
         metrics: Some(MetricsModel {
-            url: rng.string(),
-            monitor_namespace: rng.string(),
-            monitor_labels: BTreeMap::from([(rng.string(), rng.string())]),
+            url: nasty_string(rng),
+            monitor_namespace: nasty_string(rng),
+            monitor_labels: BTreeMap::from([(nasty_string(rng), nasty_string(rng))]),
         }),
     }
 }
@@ -757,7 +740,7 @@ fn configs_carry_any_string_exactly_and_still_parse() {
     cluster.slos.clear();
     cluster.dashboards.clear();
     let name = cluster.name.clone();
-    let mut rng = Rng(0x6d6f_6e6f_636c_6521);
+    let mut rng = Rng::new(0x6d6f_6e6f_636c_6521);
     let mut raw_strings = 0;
     for case in 0..400 {
         let alloy = random_alloy(&mut rng);

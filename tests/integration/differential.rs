@@ -192,15 +192,8 @@ fn upstream(artifacts: &[monocle::write::Artifact], dir: &Path) -> Vec<String> {
     problems
 }
 
-fn cases(default: u32) -> u32 {
-    std::env::var("MONOCLE_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases(48)))]
+    #![proptest_config(ProptestConfig::with_cases(common::proptest_cases(48)))]
 
     #[test]
     fn what_monocle_accepts_promtool_and_amtool_accept(

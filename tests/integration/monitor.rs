@@ -4,7 +4,7 @@
 //! without a change, and a change moves exactly the buckets it must
 //! (property tests over random add/remove/rename sequences).
 
-use crate::common;
+use crate::common::{self, Rng};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -88,23 +88,6 @@ fn ownership(config: &Value) -> BTreeMap<String, Vec<u64>> {
 
 fn within(actual: f64, expected: f64, tolerance: f64) -> bool {
     (actual - expected).abs() <= expected * tolerance
-}
-
-/// splitmix64: a small deterministic generator for the property tests.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// Checks one ownership against the rules and returns how many buckets
@@ -393,7 +376,7 @@ fn canonical_ownership_is_balanced_for_1_to_64_monitors() {
 
 #[test]
 fn random_add_remove_rename_sequences_move_the_minimum() {
-    let mut rng = Rng(0x5eed);
+    let mut rng = Rng::new(0x5eed);
     let mut next_id = 0usize;
     let mut fresh = |rng: &mut Rng| {
         next_id += 1;

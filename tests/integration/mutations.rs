@@ -7,6 +7,8 @@
 //! The case count is kept small so `cargo test` stays fast; raise it with
 //! `MONOCLE_PROPTEST_CASES=5000 cargo test --test mutations`.
 
+use crate::common;
+
 use monocle::source::Sources;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -197,15 +199,8 @@ fn check(name: &str, text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn cases(default: u32) -> u32 {
-    std::env::var("MONOCLE_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases(40)))]
+    #![proptest_config(ProptestConfig::with_cases(common::proptest_cases(40)))]
 
     #[test]
     fn mutated_fleet_yaml_never_panics(mutations in prop::collection::vec(mutation(), 1..4)) {

@@ -8,7 +8,7 @@
 //! Tests that need amtool (Debian package `prometheus-alertmanager`) skip
 //! with a notice when it is missing, and fail under `CI=true`.
 
-use crate::common;
+use crate::common::{self, Rng};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -455,31 +455,6 @@ fn secret_references_are_mounted_and_read_from_the_mount() {
     assert_eq!(am["spec"]["secrets"], json!(["pd", "slack"]));
 }
 
-/// splitmix64: a small deterministic PRNG, so every run tests the same cases.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
-
 const LABELS: [&str; 3] = ["severity", "team", "env"];
 /// Values with the characters matcher quoting and escaping must survive,
 /// and a non-ASCII letter that `\w` must not match (RE2 semantics).
@@ -594,7 +569,7 @@ fn router_agrees_with_amtool_on_generated_trees() {
     const TREES: usize = 44;
     const LABEL_SETS: usize = 5;
     let dir = tempfile::tempdir().unwrap();
-    let mut rng = Rng(0x6d6f_6e6f_636c_6521);
+    let mut rng = Rng::new(0x6d6f_6e6f_636c_6521);
     let started = std::time::Instant::now();
     let mut cases: Vec<Case> = Vec::new();
     for n in 0..TREES {
