@@ -145,7 +145,7 @@ fn every_broken_spec_reports_its_error_at_the_expected_position() {
 /// disappears from the source (drop it here too), so the list cannot go stale.
 const NOT_IN_THE_CORPUS: &[&str] = &[
     // Properties of the files rather than of their text (size, count,
-    // encoding, nesting past the parser's limits): tests/hostile.rs builds
+    // encoding, nesting past the parser's limits): tests/integration/hostile.rs builds
     // them programmatically.
     "monocle::kdl::too_deep",
     "monocle::load::ignored_file",
@@ -215,7 +215,7 @@ fn codes_are_named_only_through_the_registry() {
 #[test]
 fn the_diagnostics_doc_lists_every_code() {
     let mut doc = String::from(
-        "# Diagnostic codes\n\nEvery code `monocle check` can report, with what it means. Generated from\n`src/diagnostic/codes.rs` by `UPDATE_DOCS=1 cargo test --test errors`; each\ncode has a broken spec in `tests/errors/` that shows it (a few are built\nby `tests/hostile.rs` instead, see `NOT_IN_THE_CORPUS` in `tests/errors.rs`).\n\n| code | meaning |\n|---|---|\n",
+        "# Diagnostic codes\n\nEvery code `monocle check` can report, with what it means. Generated from\n`src/diagnostic/codes.rs` by `UPDATE_DOCS=1 cargo test --test integration errors::`; each\ncode has a broken spec in `tests/errors/` that shows it (a few are built\nby `tests/integration/hostile.rs` instead, see `NOT_IN_THE_CORPUS` in `tests/integration/errors.rs`).\n\n| code | meaning |\n|---|---|\n",
     );
     for (code, explanation) in monocle::diagnostic::codes::ALL {
         doc.push_str(&format!(
@@ -230,7 +230,7 @@ fn the_diagnostics_doc_lists_every_code() {
     let written = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         written == doc,
-        "docs/diagnostics.md is stale: run `UPDATE_DOCS=1 cargo test --test errors`"
+        "docs/diagnostics.md is stale: run `UPDATE_DOCS=1 cargo test --test integration errors::`"
     );
 }
 

@@ -5,7 +5,7 @@
 //! and never panic.
 //!
 //! The case count is kept small so `cargo test` stays fast; raise it with
-//! `MONOCLE_PROPTEST_CASES=5000 cargo test --test mutations`.
+//! `MONOCLE_PROPTEST_CASES=5000 cargo test --test integration mutations::`.
 
 use crate::common;
 
