@@ -28,3 +28,34 @@ mod review;
 mod routing;
 mod schema;
 mod security;
+
+/// With `autotests = false` cargo builds only this binary: a test file put
+/// in `tests/`, or in this folder without its `mod` line above, would
+/// compile into nothing and its tests would silently never run.
+#[test]
+fn every_test_file_is_a_module_of_this_binary() {
+    let rust_files = |dir: &str| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
+            .map(|e| e.expect("readable entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let stray = rust_files("tests");
+    assert!(
+        stray.is_empty(),
+        "move {stray:?} into tests/integration/ and add `mod` lines to main.rs"
+    );
+    let listed = include_str!("main.rs");
+    let unlisted: Vec<String> = rust_files("tests/integration")
+        .into_iter()
+        .filter(|m| m != "main" && !listed.contains(&format!("\nmod {m};\n")))
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "add `mod` lines to tests/integration/main.rs for {unlisted:?}"
+    );
+}
