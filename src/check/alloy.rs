@@ -319,18 +319,8 @@ pub(super) fn re2_problem(pattern: &str) -> Option<String> {
             }
             '{' if class_depth == 0 => {
                 let inner: String = chars[i + 1..].iter().take_while(|&&c| c != '}').collect();
-                let counts: Vec<&str> = inner.split(',').collect();
-                let is_repeat = counts.len() <= 2
-                    && counts.iter().enumerate().all(|(k, n)| {
-                        n.trim().chars().all(|c| c.is_ascii_digit())
-                            && (k > 0 || !n.trim().is_empty())
-                    });
-                if is_repeat
-                    && counts
-                        .iter()
-                        .any(|n| n.trim().parse::<u64>().is_ok_and(|n| n > 1000))
-                {
-                    return Some(format!("a repeat count over 1000 (`{{{inner}}}`)"));
+                if let Some(problem) = super::regexes::repeat_count_problem(&inner) {
+                    return Some(problem);
                 }
             }
             _ => {}

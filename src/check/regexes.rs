@@ -89,18 +89,8 @@ fn re2_text_problem(pattern: &str) -> Option<String> {
             }
             b'{' if !in_class => {
                 let inner: String = pattern[i + 1..].chars().take_while(|&c| c != '}').collect();
-                let counts: Vec<&str> = inner.split(',').collect();
-                let is_repeat = counts.len() <= 2
-                    && !counts[0].trim().is_empty()
-                    && counts
-                        .iter()
-                        .all(|n| n.trim().chars().all(|c| c.is_ascii_digit()));
-                if is_repeat
-                    && counts
-                        .iter()
-                        .any(|n| n.trim().parse::<u64>().is_ok_and(|n| n > 1000))
-                {
-                    return Some(format!("a repeat count over 1000 (`{{{inner}}}`)"));
+                if let Some(problem) = repeat_count_problem(&inner) {
+                    return Some(problem);
                 }
             }
             _ => {}
@@ -108,6 +98,21 @@ fn re2_text_problem(pattern: &str) -> Option<String> {
         i += 1;
     }
     None
+}
+
+/// RE2 refuses repeat counts over 1000; `inner` is what stands between `{`
+/// and `}` (which is a plain brace, not a repeat, unless it is `n`, `n,` or `n,m`).
+pub(super) fn repeat_count_problem(inner: &str) -> Option<String> {
+    let counts: Vec<&str> = inner.split(',').collect();
+    let is_repeat = counts.len() <= 2
+        && !counts[0].trim().is_empty()
+        && counts
+            .iter()
+            .all(|n| n.trim().chars().all(|c| c.is_ascii_digit()));
+    let too_many = counts
+        .iter()
+        .any(|n| n.trim().parse::<u64>().is_ok_and(|n| n > 1000));
+    (is_repeat && too_many).then(|| format!("a repeat count over 1000 (`{{{inner}}}`)"))
 }
 
 fn report(ctx: &mut Ctx, pattern: &str, span: Span, problem: Option<String>) {

@@ -107,8 +107,8 @@ fn too_long(s: &str, max: usize, what: &str) -> ValueError {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::suggest::levenshtein_within;
+    use super::*;
 
     fn err<T: fmt::Debug>(r: Result<T, ValueError>) -> ValueError {
         r.expect_err("expected an error")
