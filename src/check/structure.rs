@@ -98,8 +98,17 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let object = schema::at_path(path.iter().map(String::as_str));
             let known = object.map(schema::property_names).unwrap_or_default();
+            // One pass over the map, not one search per unknown key: a map
+            // with tens of thousands of bogus keys stays linear.
+            let key_spans: std::collections::HashMap<&str, Span> = match &node.kind {
+                NodeKind::Map(entries) => entries
+                    .iter()
+                    .map(|(k, _)| (k.name.as_str(), k.span))
+                    .collect(),
+                _ => std::collections::HashMap::new(),
+            };
             for key in unexpected {
-                let span = node.key_span(key).unwrap_or(blame);
+                let span = key_spans.get(key.as_str()).copied().unwrap_or(blame);
                 let parent = path.iter().rev().find(|s| s.parse::<usize>().is_err());
                 let in_receiver = matches!(parent.map(String::as_str), Some("slack" | "pagerduty"));
                 if in_receiver && INLINE_SECRET_KEYS.contains(&key.as_str()) {
