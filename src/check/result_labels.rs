@@ -193,11 +193,6 @@ fn call_labels(call: &promql_parser::parser::Call) -> ResultLabels {
                 .unwrap_or_default();
             ResultLabels::Only(labels)
         }
-        "vector" | "time" | "scalar" | "pi" | "minute" | "hour" | "day_of_week"
-            if args.is_empty() || call.func.name == "vector" || call.func.name == "scalar" =>
-        {
-            ResultLabels::none()
-        }
         "label_replace" | "label_join" => {
             let inner = args
                 .first()
@@ -213,7 +208,8 @@ fn call_labels(call: &promql_parser::parser::Call) -> ResultLabels {
             .remove(&["le".to_owned()]),
         _ => {
             // Functions keep the labels of their vector argument; numbers and
-            // strings (quantiles, factors, label names) are parameters.
+            // strings (quantiles, factors, label names) are parameters. With
+            // none (`time()`, `vector(1)`, `scalar(x)`), the result has no labels.
             args.iter()
                 .find(|a| {
                     !matches!(
@@ -222,7 +218,7 @@ fn call_labels(call: &promql_parser::parser::Call) -> ResultLabels {
                             | promql_parser::parser::value::ValueType::String
                     )
                 })
-                .map_or_else(ResultLabels::any, |a| result_labels(a))
+                .map_or_else(ResultLabels::none, |a| result_labels(a))
         }
     }
 }
@@ -273,5 +269,8 @@ mod tests {
         assert!(labels("count_values(\"version\", build_info)").can_carry("version"));
         assert!(labels("sum by (a) (x) or sum by (b) (y)").can_carry("b"));
         assert!(!labels("time() - max(x) > 1").can_carry("cluster"));
+        assert!(!labels("vector(1)").can_carry("job"));
+        assert!(!labels("scalar(sum(x)) * vector(2)").can_carry("job"));
+        assert!(labels("abs(x)").can_carry("job"));
     }
 }
