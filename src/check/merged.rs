@@ -1,6 +1,7 @@
 //! The merged spec: every file's sections combined, each item keeping its
 //! syntax subtree so later checks can point at any of its values.
 
+use crate::routing::Matcher;
 use crate::source::Span;
 use crate::spec;
 use crate::syntax::Node;
@@ -59,4 +60,31 @@ pub struct Spec {
     pub routing_tests: Vec<Item<spec::RoutingTest>>,
     pub dashboards: Vec<Item<spec::Dashboard>>,
     pub monitor: Option<Item<spec::Monitor>>,
+    /// The matchers of `route` and `inhibit`, parsed by check: lower reads
+    /// these, never the strings.
+    pub matchers: Matchers,
+}
+
+/// Matchers parsed by check (filled once the spec is valid).
+#[derive(Debug, Clone, Default)]
+pub struct Matchers {
+    /// The route tree's matchers, shaped like `route`.
+    pub route: RouteMatchers,
+    /// Each inhibition rule's, in spec order.
+    pub inhibit: Vec<InhibitMatchers>,
+}
+
+/// One route's matchers (all its strings together) and its children's, in
+/// the order of the route's `routes`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RouteMatchers {
+    pub matchers: Vec<Matcher>,
+    pub routes: Vec<RouteMatchers>,
+}
+
+/// An inhibition rule's matchers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InhibitMatchers {
+    pub source: Vec<Matcher>,
+    pub target: Vec<Matcher>,
 }

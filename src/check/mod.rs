@@ -60,7 +60,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
         &mut scan,
     );
     diags.extend(scan.diags);
-    let spec = merge::merge(files, &mut diags);
+    let mut spec = merge::merge(files, &mut diags);
     let mut ctx = Ctx::new(sources);
     ctx.diags = diags;
     if spec.clusters.is_empty() {
@@ -81,7 +81,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     refs::check(&spec, &mut ctx);
     promql::check(&spec, &mut ctx);
     regexes::check(&spec, &mut ctx);
-    routing::check(&spec, &mut ctx);
+    spec.matchers = routing::check(&spec, &mut ctx);
     templates::check(&spec, &mut ctx);
     cardinality::check(&spec, &mut ctx);
     dashboards::check(&spec, &mut ctx);

@@ -6,9 +6,12 @@
 use crate::diagnostic::codes;
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::merged::{InhibitMatchers, Matchers, RouteMatchers};
 use super::selectors::{cluster_labels, routes};
 use super::{Ctx, Item, Spec};
 use crate::diagnostic::Diagnostic;
+use crate::lower::routing::route_tree;
+use crate::model::routing::RouteModel;
 use crate::names::{ValueError, check_label_name};
 use crate::routing::{
     Delivery, MatchOp, Matcher, RouteNode, format_labels, matcher::matches_all, parse_matchers,
@@ -19,17 +22,26 @@ use crate::source::Span;
 use crate::spec::{Receiver, Route, SelectorText};
 use crate::syntax::NodeKind;
 
-pub fn check(spec: &Spec, ctx: &mut Ctx) {
+/// Checks routing; the parsed matchers (complete when no error was reported).
+pub fn check(spec: &Spec, ctx: &mut Ctx) -> Matchers {
     for receiver in &spec.receivers {
         inline_secrets(receiver, ctx);
     }
+    let mut parsed = Matchers::default();
     for item in &spec.inhibit {
         let i = &item.value;
-        for (field, list) in [("source", &i.source), ("target", &i.target)] {
+        let mut rule = InhibitMatchers::default();
+        for (field, list, out) in [
+            ("source", &i.source, &mut rule.source),
+            ("target", &i.target, &mut rule.target),
+        ] {
             for (n, text) in list.iter().enumerate() {
-                matchers(ctx, text, item.span(&[field, &n.to_string()]));
+                out.extend(
+                    matchers(ctx, text, item.span(&[field, &n.to_string()])).unwrap_or_default(),
+                );
             }
         }
+        parsed.inhibit.push(rule);
         for (n, label) in i.equal.iter().enumerate() {
             label_name(ctx, label, item.span(&["equal", &n.to_string()]));
         }
@@ -41,13 +53,15 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     }
     let Some(root) = &spec.route else {
         no_route(spec, ctx);
-        return;
+        return parsed;
     };
     root_route(root, ctx);
-    let Some(parsed) = route_fields(root, ctx) else {
+    let mut valid = true;
+    parsed.route = route_fields(root, &root.value, &[], ctx, &mut valid);
+    if !valid {
         // Routing with a matcher left out would report misleading results.
-        return;
-    };
+        return parsed;
+    }
     let clusters: Vec<Cluster> = spec
         .clusters
         .iter()
@@ -57,66 +71,83 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             labels: cluster_labels(&c.value),
         })
         .collect();
-    let trees: Vec<Node> = clusters
+    // The trees lower emits, so the tests check what Alertmanager gets.
+    let trees: Vec<RouteModel> = clusters
         .iter()
-        .map(|c| build(&root.value, Vec::new(), &parsed, &|s| c.selects(s)))
+        .map(|c| route_tree(&root.value, &parsed.route, &|s| c.selects(s)))
         .collect();
     tests(spec, root, &clusters, &trees, ctx);
     unreachable_routes(root, &clusters, &trees, ctx);
     unused_receivers(spec, root, &clusters, &trees, ctx);
+    parsed
 }
 
-/// Every route's matchers (by path), `group_by` and intervals; the parsed
-/// matchers, or `None` when one of them is invalid.
-fn route_fields(root: &Item<Route>, ctx: &mut Ctx) -> Option<BTreeMap<Vec<String>, Vec<Matcher>>> {
-    let mut parsed: BTreeMap<Vec<String>, Vec<Matcher>> = BTreeMap::new();
-    let mut valid = true;
-    for (path, route) in routes(&root.value) {
-        let at = |field: &str| -> Vec<String> {
-            let mut p = path.clone();
-            p.push(field.to_owned());
-            p
-        };
-        let mut ms = Vec::new();
-        for (n, text) in route.matchers.iter().enumerate() {
-            let p = at("matchers");
-            let mut segs: Vec<&str> = p.iter().map(String::as_str).collect();
-            let n = n.to_string();
-            segs.push(&n);
-            match matchers(ctx, text, root.span(&segs)) {
-                Some(m) => ms.extend(m),
-                None => valid = false,
-            }
-        }
-        parsed.insert(path.clone(), ms);
-        group_by(ctx, root, &at("group_by"), route.group_by.as_deref());
-        for (field, value) in [
-            ("group_interval", &route.group_interval),
-            ("repeat_interval", &route.repeat_interval),
-        ] {
-            let zero = value
-                .as_ref()
-                .and_then(|d| crate::units::Duration::parse(d.as_str()).ok())
-                .is_some_and(|d| d.millis == 0);
-            if zero {
-                let p = at(field);
-                let segs: Vec<&str> = p.iter().map(String::as_str).collect();
-                ctx.push(
-                    Diagnostic::error(
-                        codes::ROUTING_ZERO_INTERVAL,
-                        format!("`{field}` cannot be zero: Alertmanager refuses the config"),
-                    )
-                    .at(root.span(&segs))
-                    .help(if field == "group_interval" {
-                        "Alertmanager's default is `5m`"
-                    } else {
-                        "Alertmanager's default is `4h`"
-                    }),
-                );
-            }
+/// Checks a route's matchers, `group_by` and intervals, then its
+/// children's; their parsed matchers. `valid` turns false when a matcher is
+/// invalid. `path` is the route's from the root (`routes`, index, ...).
+fn route_fields(
+    root: &Item<Route>,
+    route: &Route,
+    path: &[String],
+    ctx: &mut Ctx,
+    valid: &mut bool,
+) -> RouteMatchers {
+    let at = |field: &str| -> Vec<String> {
+        let mut p = path.to_vec();
+        p.push(field.to_owned());
+        p
+    };
+    let mut ms = Vec::new();
+    for (n, text) in route.matchers.iter().enumerate() {
+        let p = at("matchers");
+        let mut segs: Vec<&str> = p.iter().map(String::as_str).collect();
+        let n = n.to_string();
+        segs.push(&n);
+        match matchers(ctx, text, root.span(&segs)) {
+            Some(m) => ms.extend(m),
+            None => *valid = false,
         }
     }
-    valid.then_some(parsed)
+    group_by(ctx, root, &at("group_by"), route.group_by.as_deref());
+    for (field, value) in [
+        ("group_interval", &route.group_interval),
+        ("repeat_interval", &route.repeat_interval),
+    ] {
+        let zero = value
+            .as_ref()
+            .and_then(|d| crate::units::Duration::parse(d.as_str()).ok())
+            .is_some_and(|d| d.millis == 0);
+        if zero {
+            let p = at(field);
+            let segs: Vec<&str> = p.iter().map(String::as_str).collect();
+            ctx.push(
+                Diagnostic::error(
+                    codes::ROUTING_ZERO_INTERVAL,
+                    format!("`{field}` cannot be zero: Alertmanager refuses the config"),
+                )
+                .at(root.span(&segs))
+                .help(if field == "group_interval" {
+                    "Alertmanager's default is `5m`"
+                } else {
+                    "Alertmanager's default is `4h`"
+                }),
+            );
+        }
+    }
+    let routes = route
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(n, child)| {
+            let mut p = at("routes");
+            p.push(n.to_string());
+            route_fields(root, child, &p, ctx, valid)
+        })
+        .collect();
+    RouteMatchers {
+        matchers: ms,
+        routes,
+    }
 }
 
 struct Cluster<'a> {
@@ -132,44 +163,32 @@ impl Cluster<'_> {
     }
 }
 
-/// A route selected for one cluster, with its matchers parsed and its path
-/// in the spec (`routes`, index, ...) for spans and messages.
-struct Node<'a> {
-    path: Vec<String>,
-    route: &'a Route,
-    matchers: Vec<Matcher>,
-    routes: Vec<Node<'a>>,
+/// A route's path in the spec (`routes`, index, ...) from its position.
+fn spec_path(at: &[usize]) -> Vec<String> {
+    at.iter()
+        .flat_map(|i| ["routes".to_owned(), i.to_string()])
+        .collect()
 }
 
-impl RouteNode for Node<'_> {
-    fn matchers(&self) -> &[Matcher] {
-        &self.matchers
-    }
-    fn receiver(&self) -> Option<&str> {
-        self.route.receiver.as_deref()
-    }
-    fn continues(&self) -> bool {
-        self.route.continue_ == Some(true)
-    }
-    fn routes(&self) -> &[Self] {
-        &self.routes
-    }
+/// `routes[1] {team="backup"}`, or `root`.
+fn describe(node: &RouteModel) -> String {
+    let Some(index) = node.at.last() else {
+        return "root".to_owned();
+    };
+    let ms: Vec<String> = node.matchers.iter().map(ToString::to_string).collect();
+    format!("routes[{index}] {{{}}}", ms.join(", "))
 }
 
-impl Node<'_> {
-    /// `routes[1] {team="backup"}`, or `root`.
-    fn describe(&self) -> String {
-        let Some(index) = self.path.last() else {
-            return "root".to_owned();
-        };
-        let ms: Vec<String> = self.matchers.iter().map(ToString::to_string).collect();
-        format!("routes[{index}] {{{}}}", ms.join(", "))
+/// Where to point at a route of a cluster's tree: its matchers, else its receiver.
+fn node_span(root: &Item<Route>, node: &RouteModel) -> Span {
+    let mut route = &root.value;
+    for &i in &node.at {
+        match route.routes.get(i) {
+            Some(child) => route = child,
+            None => break,
+        }
     }
-
-    /// Where to point at this route: its matchers, else its receiver.
-    fn span(&self, root: &Item<Route>) -> Span {
-        route_span(root, &self.path, self.route)
-    }
+    route_span(root, &spec_path(&node.at), route)
 }
 
 /// Where to point at a route: its matchers, else its receiver.
@@ -183,32 +202,6 @@ fn route_span(root: &Item<Route>, path: &[String], route: &Route) -> Span {
         segs.push("receiver");
     }
     root.span(&segs)
-}
-
-fn build<'a>(
-    route: &'a Route,
-    path: Vec<String>,
-    parsed: &BTreeMap<Vec<String>, Vec<Matcher>>,
-    selected: &dyn Fn(&Option<SelectorText>) -> bool,
-) -> Node<'a> {
-    let routes = route
-        .routes
-        .iter()
-        .enumerate()
-        .filter(|(_, child)| selected(&child.clusters))
-        .map(|(i, child)| {
-            let mut p = path.clone();
-            p.push("routes".to_owned());
-            p.push(i.to_string());
-            build(child, p, parsed, selected)
-        })
-        .collect();
-    Node {
-        matchers: parsed.get(&path).cloned().unwrap_or_default(),
-        path,
-        route,
-        routes,
-    }
 }
 
 /// A flow list's items from the first to the last (its own span is only
@@ -353,7 +346,13 @@ struct Failure<'a> {
 
 /// Every routing test, in every cluster it is selected for. Clusters where
 /// a test fails the same way are reported together.
-fn tests(spec: &Spec, root: &Item<Route>, clusters: &[Cluster], trees: &[Node], ctx: &mut Ctx) {
+fn tests(
+    spec: &Spec,
+    root: &Item<Route>,
+    clusters: &[Cluster],
+    trees: &[RouteModel],
+    ctx: &mut Ctx,
+) {
     let known: BTreeSet<&str> = spec
         .receivers
         .iter()
@@ -429,7 +428,7 @@ fn tests(spec: &Spec, root: &Item<Route>, clusters: &[Cluster], trees: &[Node], 
                     && seen.insert(d.path.clone())
                 {
                     diag = diag.related(
-                        node.span(root),
+                        node_span(root, node),
                         format!("the alert reaches `{}` here", d.receiver),
                     );
                 }
@@ -440,15 +439,15 @@ fn tests(spec: &Spec, root: &Item<Route>, clusters: &[Cluster], trees: &[Node], 
 }
 
 /// `root → routes[0] {severity="critical"} ⇒ `x`; root → ... ⇒ `y``.
-fn describe_deliveries(tree: &Node, deliveries: &[Delivery]) -> String {
+fn describe_deliveries(tree: &RouteModel, deliveries: &[Delivery]) -> String {
     let steps: Vec<String> = deliveries
         .iter()
         .map(|d| {
             let mut node = tree;
-            let mut parts = vec![node.describe()];
+            let mut parts = vec![describe(node)];
             for &i in &d.path {
                 node = &node.routes[i];
-                let mut part = node.describe();
+                let mut part = describe(node);
                 if node.continues() {
                     part.push_str(" (continue)");
                 }
@@ -467,7 +466,11 @@ fn describe_deliveries(tree: &Node, deliveries: &[Delivery]) -> String {
 
 /// Later siblings that match too but are never tried because an earlier
 /// match has no `continue`: the usual reason a test fails.
-fn skipped(tree: &Node, deliveries: &[Delivery], labels: &BTreeMap<String, String>) -> String {
+fn skipped(
+    tree: &RouteModel,
+    deliveries: &[Delivery],
+    labels: &BTreeMap<String, String>,
+) -> String {
     let mut notes = BTreeSet::new();
     for d in deliveries {
         let mut parent = tree;
@@ -478,8 +481,8 @@ fn skipped(tree: &Node, deliveries: &[Delivery], labels: &BTreeMap<String, Strin
                     if matches_all(&later.matchers, labels) {
                         notes.insert(format!(
                             "{} matches too, but comes after {}, which has no `continue`",
-                            later.describe(),
-                            node.describe()
+                            describe(later),
+                            describe(node)
                         ));
                     }
                 }
@@ -502,14 +505,19 @@ enum Unreachable {
 /// Routes shadowed by an earlier sibling without `continue`, or whose
 /// matchers contradict each other: a warning, per route, naming the
 /// clusters when it happens in only some of those the route is in.
-fn unreachable_routes(root: &Item<Route>, clusters: &[Cluster], trees: &[Node], ctx: &mut Ctx) {
+fn unreachable_routes(
+    root: &Item<Route>,
+    clusters: &[Cluster],
+    trees: &[RouteModel],
+    ctx: &mut Ctx,
+) {
     let mut present: BTreeMap<Vec<String>, usize> = BTreeMap::new();
     let mut found: BTreeMap<Vec<String>, (Unreachable, Vec<&str>)> = BTreeMap::new();
     for (cluster, tree) in clusters.iter().zip(trees) {
         let mut stack = vec![tree];
         while let Some(node) = stack.pop() {
             for (j, child) in node.routes.iter().enumerate() {
-                *present.entry(child.path.clone()).or_default() += 1;
+                *present.entry(spec_path(&child.at)).or_default() += 1;
                 let reason = if contradictory(&child.matchers) {
                     Some(Unreachable::Contradiction)
                 } else {
@@ -518,11 +526,11 @@ fn unreachable_routes(root: &Item<Route>, clusters: &[Cluster], trees: &[Node], 
                         .find(|earlier| {
                             !earlier.continues() && shadows(&earlier.matchers, &child.matchers)
                         })
-                        .map(|e| Unreachable::Shadowed(e.path.clone(), e.describe()))
+                        .map(|e| Unreachable::Shadowed(spec_path(&e.at), describe(e)))
                 };
                 match reason {
                     Some(reason) => found
-                        .entry(child.path.clone())
+                        .entry(spec_path(&child.at))
                         .or_insert_with(|| (reason, Vec::new()))
                         .1
                         .push(cluster.name),
@@ -597,7 +605,7 @@ fn unused_receivers(
     spec: &Spec,
     root: &Item<Route>,
     clusters: &[Cluster],
-    trees: &[Node],
+    trees: &[RouteModel],
     ctx: &mut Ctx,
 ) {
     let referenced: BTreeSet<&str> = routes(&root.value)

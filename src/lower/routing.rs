@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 
 use crate::check::Spec;
+use crate::check::merged::RouteMatchers;
 use crate::model::routing::{
     InhibitModel, PAGERDUTY_DESCRIPTION, PAGERDUTY_SEVERITY, PagerDutyModel, ReceiverModel,
     RouteModel, RoutingModel, RoutingTestModel, SLACK_TEXT, SLACK_TITLE, SecretSource, SlackModel,
 };
-use crate::routing::{Matcher, parse_matchers, test_alert_labels};
+use crate::routing::test_alert_labels;
 use crate::spec::{self, SecretRef, SelectorText};
 
 /// The routing of the cluster whose selector labels are `labels` (see
@@ -31,9 +32,10 @@ pub fn lower(
     let inhibit = spec
         .inhibit
         .iter()
-        .map(|i| InhibitModel {
-            source: matchers(&i.value.source),
-            target: matchers(&i.value.target),
+        .zip(&spec.matchers.inhibit)
+        .map(|(i, m)| InhibitModel {
+            source: m.source.clone(),
+            target: m.target.clone(),
             equal: i.value.equal.clone(),
         })
         .collect();
@@ -55,7 +57,7 @@ pub fn lower(
         .collect();
     RoutingModel {
         receivers,
-        route: Some(route(&root.value, &selected)),
+        route: Some(route_tree(&root.value, &spec.matchers.route, selected)),
         inhibit,
         tests,
     }
@@ -99,28 +101,44 @@ fn source(file: &Option<String>, secret: &Option<SecretRef>) -> SecretSource {
     }
 }
 
-fn route(r: &spec::Route, selected: &dyn Fn(&Option<SelectorText>) -> bool) -> RouteModel {
+/// The route tree of one cluster: the routes whose `clusters` selector
+/// selects it, with the matchers check parsed. The one builder of the tree:
+/// check runs the routing tests and finds unreachable routes on it too.
+pub fn route_tree(
+    root: &spec::Route,
+    matchers: &RouteMatchers,
+    selected: &dyn Fn(&Option<SelectorText>) -> bool,
+) -> RouteModel {
+    route(root, matchers, Vec::new(), selected)
+}
+
+fn route(
+    r: &spec::Route,
+    m: &RouteMatchers,
+    at: Vec<usize>,
+    selected: &dyn Fn(&Option<SelectorText>) -> bool,
+) -> RouteModel {
+    let routes = r
+        .routes
+        .iter()
+        .zip(&m.routes)
+        .enumerate()
+        .filter(|(_, (c, _))| selected(&c.clusters))
+        .map(|(i, (c, cm))| {
+            let mut child = at.clone();
+            child.push(i);
+            route(c, cm, child, selected)
+        })
+        .collect();
     RouteModel {
         receiver: r.receiver.clone(),
-        matchers: matchers(&r.matchers),
+        matchers: m.matchers.clone(),
         continue_: r.continue_.unwrap_or(false),
         group_by: r.group_by.clone(),
         group_wait: r.group_wait.as_ref().map(|d| d.0.clone()),
         group_interval: r.group_interval.as_ref().map(|d| d.0.clone()),
         repeat_interval: r.repeat_interval.as_ref().map(|d| d.0.clone()),
-        routes: r
-            .routes
-            .iter()
-            .filter(|c| selected(&c.clusters))
-            .map(|c| route(c, selected))
-            .collect(),
+        routes,
+        at,
     }
-}
-
-/// Matcher strings of a checked spec (each may hold several matchers).
-fn matchers(texts: &[String]) -> Vec<Matcher> {
-    texts
-        .iter()
-        .flat_map(|t| parse_matchers(t).unwrap_or_default())
-        .collect()
 }

@@ -121,6 +121,9 @@ pub struct RouteModel {
     pub group_interval: Option<String>,
     pub repeat_interval: Option<String>,
     pub routes: Vec<RouteModel>,
+    /// Where the route is in the spec's tree: its index under `routes` at
+    /// each level from the root (diagnostics point there; not emitted).
+    pub at: Vec<usize>,
 }
 
 impl RouteNode for RouteModel {

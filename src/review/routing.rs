@@ -69,6 +69,7 @@ fn routes(route: &RouteModel, name: &str, out: &mut Vec<Item>) {
         group_interval,
         repeat_interval,
         routes: children,
+        at: _, // where the spec wrote it, not what it does
     } = route;
     out.push(
         Item::new("route", name)
