@@ -3,7 +3,7 @@
 
 use crate::routing::Matcher;
 use crate::source::Span;
-use crate::spec;
+use crate::spec::{self, SelectorText};
 use crate::syntax::Node;
 
 /// A spec item (or single section) with the syntax it was read from.
@@ -87,4 +87,143 @@ pub struct RouteMatchers {
 pub struct InhibitMatchers {
     pub source: Vec<Matcher>,
     pub target: Vec<Matcher>,
+}
+
+/// A `clusters` selector of the spec and where it is written.
+pub struct ClustersField<'a> {
+    pub selector: &'a Option<SelectorText>,
+    pub span: Span,
+    /// For an item of a service: what it is (`alert `x``, for messages) and
+    /// its service's name. It is emitted only where the service is scraped.
+    pub of_service: Option<(String, &'a str)>,
+}
+
+impl Spec {
+    /// Every `clusters` selector of the spec (set or not), in section order.
+    /// The one list of what carries one: a new section does not compile
+    /// until it is sorted here, and a test compares the types with the
+    /// schema's.
+    pub fn clusters_fields(&self) -> Vec<ClustersField<'_>> {
+        let Spec {
+            clusters: _,
+            prometheus: _,
+            alertmanager: _,
+            services,
+            alloy,
+            alerts,
+            slos,
+            receivers,
+            route,
+            inhibit: _,
+            routing_tests,
+            dashboards,
+            monitor: _,
+            matchers: _,
+        } = self;
+        let field = |selector, span| ClustersField {
+            selector,
+            span,
+            of_service: None,
+        };
+        let mut out = Vec::new();
+        out.extend(
+            services
+                .iter()
+                .map(|s| field(&s.value.clusters, s.span(&["clusters"]))),
+        );
+        out.extend(alerts.iter().map(|a| ClustersField {
+            selector: &a.value.clusters,
+            span: a.span(&["clusters"]),
+            of_service: Some((
+                format!("alert `{}`", a.value.name),
+                a.value.service.as_str(),
+            )),
+        }));
+        out.extend(slos.iter().map(|s| ClustersField {
+            selector: &s.value.clusters,
+            span: s.span(&["clusters"]),
+            of_service: Some((format!("SLO `{}`", s.value.name), s.value.service.as_str())),
+        }));
+        if let Some(alloy) = alloy {
+            out.extend(alloy.value.logs.iter().enumerate().map(|(i, log)| {
+                field(
+                    &log.clusters,
+                    alloy.span(&["logs", &i.to_string(), "clusters"]),
+                )
+            }));
+        }
+        out.extend(
+            dashboards
+                .iter()
+                .map(|d| field(&d.value.clusters, d.span(&["clusters"]))),
+        );
+        out.extend(
+            receivers
+                .iter()
+                .map(|r| field(&r.value.clusters, r.span(&["clusters"]))),
+        );
+        out.extend(
+            routing_tests
+                .iter()
+                .map(|t| field(&t.value.clusters, t.span(&["clusters"]))),
+        );
+        if let Some(item) = route {
+            for (path, route) in routes(&item.value) {
+                let mut at: Vec<&str> = path.iter().map(String::as_str).collect();
+                at.push("clusters");
+                out.push(field(&route.clusters, item.span(&at)));
+            }
+        }
+        out
+    }
+}
+
+/// Every route of the tree with its path from the root (`routes`, index, ...).
+pub fn routes(root: &spec::Route) -> Vec<(Vec<String>, &spec::Route)> {
+    let mut out = vec![(Vec::new(), root)];
+    let mut i = 0;
+    while i < out.len() {
+        let (path, route) = (out[i].0.clone(), out[i].1);
+        for (n, child) in route.routes.iter().enumerate() {
+            let mut child_path = path.clone();
+            child_path.push("routes".into());
+            child_path.push(n.to_string());
+            out.push((child_path, child));
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    /// The spec types [`super::Spec::clusters_fields`] walks.
+    const WALKED: &[&str] = &[
+        "Service",
+        "Alert",
+        "Slo",
+        "LogPipeline",
+        "Dashboard",
+        "Receiver",
+        "RoutingTest",
+        "Route",
+    ];
+
+    /// A type that gains a `clusters` selector fails here until
+    /// `clusters_fields` walks it (and `WALKED` names it).
+    #[test]
+    fn every_clusters_selector_is_walked() {
+        let defs = crate::schema::schema()["$defs"]
+            .as_object()
+            .expect("the schema has $defs");
+        let mut with: Vec<&str> = defs
+            .iter()
+            .filter(|(_, d)| d["properties"]["clusters"]["$ref"] == "#/$defs/LabelSelector")
+            .map(|(name, _)| name.as_str())
+            .collect();
+        with.sort_unstable();
+        let mut walked = WALKED.to_vec();
+        walked.sort_unstable();
+        assert_eq!(with, walked);
+    }
 }

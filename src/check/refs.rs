@@ -5,7 +5,8 @@
 use crate::diagnostic::codes;
 use std::collections::BTreeSet;
 
-use super::selectors::{cluster_labels, routes};
+use super::merged::routes;
+use super::selectors::cluster_labels;
 use super::{Ctx, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::names::did_you_mean;

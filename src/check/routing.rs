@@ -6,8 +6,9 @@
 use crate::diagnostic::codes;
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::merged::routes;
 use super::merged::{InhibitMatchers, Matchers, RouteMatchers};
-use super::selectors::{cluster_labels, routes};
+use super::selectors::cluster_labels;
 use super::{Ctx, Item, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::lower::routing::route_tree;

@@ -8,7 +8,7 @@ use super::{Ctx, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::selector::Selector;
 use crate::source::Span;
-use crate::spec::{Cluster, Route, SelectorText};
+use crate::spec::{Cluster, SelectorText};
 
 /// The labels a `clusters` selector sees: `name`, `environment`, `region`
 /// and the cluster's own labels.
@@ -47,7 +47,6 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         }
     };
     for s in &spec.services {
-        check_clusters(ctx, &s.value.clusters, s.span(&["clusters"]));
         let text = s.value.selector.as_str();
         if text.trim().is_empty() {
             ctx.push(
@@ -106,66 +105,14 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 .help("an item of a service goes only where its service is; widen the service's `clusters` or fix this selector"),
             );
     };
-    for a in &spec.alerts {
-        within_service(
-            ctx,
-            format!("alert `{}`", a.value.name),
-            &a.value.service,
-            &a.value.clusters,
-            a.span(&["clusters"]),
-        );
-    }
-    for s in &spec.slos {
-        within_service(
-            ctx,
-            format!("SLO `{}`", s.value.name),
-            &s.value.service,
-            &s.value.clusters,
-            s.span(&["clusters"]),
-        );
-    }
-    if let Some(alloy) = &spec.alloy {
-        for (i, log) in alloy.value.logs.iter().enumerate() {
-            check_clusters(
-                ctx,
-                &log.clusters,
-                alloy.span(&["logs", &i.to_string(), "clusters"]),
-            );
+    for field in spec.clusters_fields() {
+        match field.of_service {
+            Some((what, service)) => {
+                within_service(ctx, what, service, field.selector, field.span);
+            }
+            None => check_clusters(ctx, field.selector, field.span),
         }
     }
-    for d in &spec.dashboards {
-        check_clusters(ctx, &d.value.clusters, d.span(&["clusters"]));
-    }
-    for r in &spec.receivers {
-        check_clusters(ctx, &r.value.clusters, r.span(&["clusters"]));
-    }
-    for t in &spec.routing_tests {
-        check_clusters(ctx, &t.value.clusters, t.span(&["clusters"]));
-    }
-    if let Some(item) = &spec.route {
-        for (path, route) in routes(&item.value) {
-            let mut at: Vec<&str> = path.iter().map(String::as_str).collect();
-            at.push("clusters");
-            check_clusters(ctx, &route.clusters, item.span(&at));
-        }
-    }
-}
-
-/// Every route of the tree with its path from the root (`routes`, index, ...).
-pub fn routes(root: &Route) -> Vec<(Vec<String>, &Route)> {
-    let mut out = vec![(Vec::new(), root)];
-    let mut i = 0;
-    while i < out.len() {
-        let (path, route) = (out[i].0.clone(), out[i].1);
-        for (n, child) in route.routes.iter().enumerate() {
-            let mut child_path = path.clone();
-            child_path.push("routes".into());
-            child_path.push(n.to_string());
-            out.push((child_path, child));
-        }
-        i += 1;
-    }
-    out
 }
 
 /// `app=a,app=b`: Kubernetes matches nothing, and as `matchLabels` (a map)

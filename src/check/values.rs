@@ -146,7 +146,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         slo_values(ctx, slo);
     }
     if let Some(item) = &spec.route {
-        for (path, route) in super::selectors::routes(&item.value) {
+        for (path, route) in super::merged::routes(&item.value) {
             for (field, value) in [
                 ("group_wait", &route.group_wait),
                 ("group_interval", &route.group_interval),
