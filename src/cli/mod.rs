@@ -224,6 +224,16 @@ fn stream(
 /// `compile` and `compile --check`.
 fn compile(spec: &Path, out: &Path, check: bool, format: Format) -> u8 {
     let mode = if check { Mode::Check } else { Mode::Write };
+    if !check {
+        match write::complete_interrupted(out) {
+            Ok(true) => eprintln!(
+                "{}: completed the commit of an earlier compile that was stopped part-way",
+                out.display()
+            ),
+            Ok(false) => {}
+            Err(err) => return io_failure(&err),
+        }
+    }
     let done = match stream(spec, out, mode, format, |_, _, _| Ok(())) {
         Ok(done) => done,
         Err(code) => return code,

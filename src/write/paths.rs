@@ -4,16 +4,19 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use super::{LOCK, MANIFEST, TMP_MARKER, WriteError, io_err};
+use super::{JOURNAL, LOCK, MANIFEST, TMP_MARKER, WriteError, io_err};
 
 /// The temporary name beside `target`: hidden, marked, and never ending in
 /// an extension a tool would read (`.yaml`, `.json`, `.alloy`).
 pub(super) fn temp_name(target: &Path, suffix: &str) -> PathBuf {
+    temp_name_of(target, suffix, std::process::id())
+}
+
+/// [`temp_name`] for the run with process id `pid` (recovery completes the
+/// commit of a run that was killed).
+pub(super) fn temp_name_of(target: &Path, suffix: &str, pid: u32) -> PathBuf {
     let name = target.file_name().unwrap_or_default().to_string_lossy();
-    target.with_file_name(format!(
-        ".{name}{TMP_MARKER}{}.{suffix}",
-        std::process::id()
-    ))
+    target.with_file_name(format!(".{name}{TMP_MARKER}{pid}.{suffix}"))
 }
 
 /// The suffixes [`temp_name`] is called with.
@@ -35,6 +38,18 @@ pub(super) fn is_temp_name(name: &str) -> bool {
         && pid.len() <= 10
         && pid.bytes().all(|b| b.is_ascii_digit())
         && TEMP_SUFFIXES.contains(&suffix)
+}
+
+/// The target name and the pid of a temporary name of `suffix`:
+/// `.x.yaml.monocle-tmp-42.new` → `("x.yaml", 42)`.
+pub(super) fn parse_temp_name<'a>(name: &'a str, suffix: &str) -> Option<(&'a str, u32)> {
+    if !is_temp_name(name) {
+        return None;
+    }
+    let (before, after) = name.split_once(TMP_MARKER)?;
+    let (pid, found) = after.split_once('.')?;
+    (found == suffix).then_some(())?;
+    Some((&before[1..], pid.parse().ok()?))
 }
 
 /// Temporary files and folders under `out` left by interrupted runs
@@ -65,7 +80,12 @@ pub(super) fn validate(path: &str) -> Result<(), WriteError> {
         .split('/')
         .any(|p| p.is_empty() || p == "." || p == ".." || p.contains(TMP_MARKER));
     let first = path.split('/').next().unwrap_or_default();
-    if path.is_empty() || drive || bad_char || bad_part || first == MANIFEST || first == LOCK {
+    if path.is_empty()
+        || drive
+        || bad_char
+        || bad_part
+        || [MANIFEST, LOCK, JOURNAL].contains(&first)
+    {
         return Err(WriteError::UnsafePath(path.to_owned()));
     }
     Ok(())

@@ -9,8 +9,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::manifest::{Manifest, manifest_is, write_manifest};
-use super::paths::{check_out_dir, inspect, leftovers, temp_name, validate};
-use super::{Artifact, ChangeKind, LOCK, MANIFEST, Step, WriteError, io_err};
+use super::paths::{
+    check_out_dir, inspect, leftovers, parse_temp_name, temp_name, temp_name_of, validate,
+};
+use super::{Artifact, ChangeKind, JOURNAL, LOCK, MANIFEST, Step, WriteError, io_err};
 
 /// What a session does with the artifacts it is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,8 +66,10 @@ enum State {
     /// Staged as a temporary file beside its target, renamed at commit.
     Staged(ChangeKind),
     /// New, inside a new folder that is built under a temporary name and
-    /// renamed into place at commit (written straight away: no second
-    /// rename per file, which is what makes a fresh tree as cheap as `cp -r`).
+    /// renamed into place at commit; inside it the file has a temporary
+    /// name too until the folder is in place, so no staging folder ever
+    /// holds a file named like an output (`kubectl apply -R` walks hidden
+    /// folders).
     InNewFolder,
 }
 
@@ -116,8 +120,17 @@ type Hook<'h> = Box<dyn FnMut(Step<'_>) -> io::Result<()> + 'h>;
 /// every rename is undone in reverse, temporary files and folders are
 /// removed, and the folder is byte-for-byte as it was. Temporary names
 /// (`.<name>.monocle-tmp-<pid>.new`, `.old`, `.dir`) are hidden, never end
-/// in `.yaml` or `.json`, are refused as artifact or manifest paths, and are
-/// removed by the next run.
+/// in `.yaml` or `.json` (files inside a new folder being built have such
+/// names too), are refused as artifact or manifest paths, and are removed
+/// by the next run.
+///
+/// Between steps 1 and 2 the list of renames is written to the journal
+/// (`.monocle-journal`, itself staged and renamed into place), and it is
+/// removed once the renames are done. A run killed while renaming leaves
+/// every file whole (old or new) and the journal behind: the next compile
+/// first completes those renames from the journal (everything they need
+/// is staged before the journal appears), and `compile --check`, `diff`
+/// and plans refuse to compare against such a tree.
 pub struct Session<'h> {
     out: PathBuf,
     mode: Mode,
@@ -144,6 +157,8 @@ pub struct Session<'h> {
     done: bool,
     /// The lock on the output folder held while writing (`Write` mode).
     lock: Option<(PathBuf, File)>,
+    /// The journal: its staged name, and whether it is in place.
+    journal: Option<(PathBuf, bool)>,
 }
 
 impl<'h> Session<'h> {
@@ -158,16 +173,11 @@ impl<'h> Session<'h> {
     pub fn open_with_hook(out: &Path, mode: Mode, hook: Hook<'h>) -> Result<Self, WriteError> {
         check_out_dir(out)?;
         let out_exists = out.is_dir();
-        let owned = if out_exists {
-            Manifest::read(out)?
-        } else {
-            Manifest::default()
-        };
         let mut session = Session {
             out: out.to_path_buf(),
             mode,
             hook,
-            owned,
+            owned: Manifest::default(),
             paths: String::new(),
             entries: Vec::new(),
             folders: HashMap::new(),
@@ -179,6 +189,7 @@ impl<'h> Session<'h> {
             buffer: Vec::new(),
             done: false,
             lock: None,
+            journal: None,
         };
         let root = if out_exists {
             Folder::Real
@@ -192,6 +203,20 @@ impl<'h> Session<'h> {
         if mode == Mode::Write {
             let result = lock(out);
             session.lock = Some(session.guard(result)?);
+            // Under the lock: no other run can be committing now.
+            let result = recover(out);
+            session.guard(result)?;
+        } else if out_exists && inspect(out, JOURNAL)?.is_some() {
+            return Err(WriteError::Conflict {
+                path: out.join(JOURNAL),
+                reason: "is left by a compile that was stopped while it renamed files into \
+                         place, so the folder mixes old and new outputs; run `monocle compile` \
+                         to complete it",
+            });
+        }
+        if out_exists {
+            let result = Manifest::read(out);
+            session.owned = session.guard(result)?;
         }
         session.folders.insert(String::new(), root);
         Ok(session)
@@ -365,10 +390,12 @@ impl<'h> Session<'h> {
         }
     }
 
-    /// Writes a file inside a new folder (nothing can be there yet).
+    /// Writes a file inside a new folder (nothing can be there yet), under
+    /// its temporary name.
     fn write_new(&mut self, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-        self.step(Step::Stage(path), path)?;
-        create_file(path, bytes)
+        let temp = temp_name(path, "new");
+        self.step(Step::Stage(&temp), &temp)?;
+        create_file(&temp, bytes)
     }
 
     /// Writes `bytes` to the temporary file beside `target`.
@@ -501,19 +528,27 @@ impl<'h> Session<'h> {
             None
         };
 
+        self.write_journal(claim.is_some(), last.is_some(), &deletes)?;
         if let Some(claim) = claim {
             self.place(MANIFEST, &claim)?;
         }
         for (temp, target) in self.new_folders.clone() {
             self.place_folder(&temp, &target)?;
         }
-        let staged: Vec<usize> = (0..self.entries.len())
-            .filter(|i| matches!(self.entries[*i].state, State::Staged(_)))
-            .collect();
-        for i in staged {
-            let path = self.path(&self.entries[i]).to_owned();
-            let temp = temp_name(&self.out.join(&path), "new");
-            self.place(&path, &temp)?;
+        // Files in the new folders (now in place), then the staged ones.
+        for in_new_folder in [true, false] {
+            let renames: Vec<usize> = (0..self.entries.len())
+                .filter(|i| match self.entries[*i].state {
+                    State::InNewFolder => in_new_folder,
+                    State::Staged(_) => !in_new_folder,
+                    State::Unchanged => false,
+                })
+                .collect();
+            for i in renames {
+                let path = self.path(&self.entries[i]).to_owned();
+                let temp = temp_name(&self.out.join(&path), "new");
+                self.place(&path, &temp)?;
+            }
         }
         for path in &deletes {
             self.set_aside(path)?;
@@ -522,6 +557,50 @@ impl<'h> Session<'h> {
             self.place(MANIFEST, &last)?;
         }
         Ok((changes, unchanged))
+    }
+
+    /// Stages the journal of the commit about to start and renames it into
+    /// place: what [`recover`] needs to complete the commit if this run is
+    /// killed part-way.
+    fn write_journal(
+        &mut self,
+        claim: bool,
+        last: bool,
+        deletes: &[String],
+    ) -> Result<(), WriteError> {
+        let target = self.out.join(JOURNAL);
+        let temp = temp_name(&target, "new");
+        self.journal = Some((temp.clone(), false));
+        let out = self.out.clone();
+        let (paths, entries, new_folders) = (&self.paths, &self.entries, &self.new_folders);
+        stage_file(&mut self.hook, &temp, |w| {
+            writeln!(w, "{JOURNAL_HEADER}")?;
+            writeln!(w, "pid {}", std::process::id())?;
+            if claim {
+                writeln!(w, "claim")?;
+            }
+            for (_, folder) in new_folders {
+                let rel = folder.strip_prefix(&out).unwrap_or(folder);
+                writeln!(w, "folder {}", rel.to_string_lossy())?;
+            }
+            for entry in entries {
+                if matches!(entry.state, State::Staged(_)) {
+                    writeln!(w, "file {}", &paths[entry.path.clone()])?;
+                }
+            }
+            for path in deletes {
+                writeln!(w, "delete {path}")?;
+            }
+            if last {
+                writeln!(w, "last")?;
+            }
+            // The journal must be whole on disk before any rename it lists.
+            w.get_ref().sync_all()
+        })?;
+        self.step(Step::Commit(&target), &target)?;
+        fs::rename(&temp, &target).map_err(|e| io_err(&target, e))?;
+        self.journal = Some((temp, true));
+        Ok(())
     }
 
     /// Renames a new folder into place.
@@ -625,6 +704,10 @@ impl<'h> Session<'h> {
         for manifest in &self.staged_manifests {
             let _ = fs::remove_file(manifest);
         }
+        // Everything it lists is undone now.
+        if let Some((temp, placed)) = self.journal.take() {
+            let _ = fs::remove_file(if placed { self.out.join(JOURNAL) } else { temp });
+        }
         for (temp, _) in &self.new_folders {
             let _ = fs::remove_dir_all(temp);
         }
@@ -645,6 +728,12 @@ impl<'h> Session<'h> {
     /// Step 3: drops the set-aside originals, folders the deletes emptied
     /// and temporary files left over by interrupted runs.
     fn clean_up(&mut self) {
+        // The commit is complete: nothing is left for a recovery to do.
+        // (Not a hook step: should it fail, the next run's recovery finds
+        // every rename done and only removes the journal.)
+        if let Some((_, true)) = self.journal.take() {
+            let _ = fs::remove_file(self.out.join(JOURNAL));
+        }
         let mut garbage: Vec<PathBuf> = self
             .undo
             .iter()
@@ -839,4 +928,124 @@ fn remove_leftover(path: &Path) -> Result<(), WriteError> {
         Ok(_) => fs::remove_file(path),
     };
     removed.map_err(|e| io_err(path, e))
+}
+
+/// Completes a commit that a killed run left unfinished (its journal is
+/// in the output folder), under the folder's lock. Returns whether there
+/// was one. `compile` calls it first, so even a compile whose spec now
+/// fails to check leaves no mixed tree behind.
+pub fn complete_interrupted(out: &Path) -> Result<bool, WriteError> {
+    if !out.is_dir() || inspect(out, JOURNAL)?.is_none() {
+        return Ok(false);
+    }
+    let (path, file) = lock(out)?;
+    let done = recover(out);
+    let _ = fs::remove_file(path);
+    drop(file);
+    done.map(|()| true)
+}
+
+const JOURNAL_HEADER: &str =
+    "# monocle commit journal: a compile stopped while renaming is completed from it";
+
+/// Completes the commit of a run killed while it renamed files into place,
+/// from its journal (see [`Session`]); without a journal, does nothing.
+/// Every rename is done only if its staged file is still there, so a
+/// commit that had finished (or a recovery that was itself stopped) is
+/// completed without harm. Leftovers are removed by the session's cleanup.
+fn recover(out: &Path) -> Result<(), WriteError> {
+    let Some(journal) = inspect(out, JOURNAL)? else {
+        return Ok(());
+    };
+    let raw = super::read(&journal, super::MAX_MANIFEST_BYTES * 2)?;
+    let bad = |line: usize, reason: &str| WriteError::BadManifest {
+        path: journal.clone(),
+        line,
+        reason: reason.to_owned(),
+    };
+    let text = std::str::from_utf8(&raw).map_err(|_| bad(1, "not valid UTF-8"))?;
+    let mut pid = None;
+    let mut ops = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let (op, rel) = line.split_once(' ').unwrap_or((line, ""));
+        match op {
+            "pid" => pid = Some(rel.parse::<u32>().map_err(|_| bad(i + 1, "bad pid"))?),
+            "claim" | "last" if rel.is_empty() => ops.push((op, rel)),
+            "folder" | "file" | "delete" => {
+                // A tampered journal must never steer a rename outside `out`.
+                validate(rel).map_err(|e| bad(i + 1, &e.to_string()))?;
+                ops.push((op, rel));
+            }
+            _ => return Err(bad(i + 1, "not a journal entry")),
+        }
+    }
+    let pid = pid.ok_or_else(|| bad(1, "no pid"))?;
+    let staged = |rel: &str, suffix: &str| -> Result<Option<PathBuf>, WriteError> {
+        let temp = temp_name_of(&out.join(rel), suffix, pid);
+        match fs::symlink_metadata(&temp) {
+            Ok(m) if m.is_file() || (suffix == "dir" && m.is_dir()) => Ok(Some(temp)),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_err(&temp, e)),
+        }
+    };
+    let rename = |from: &Path, to: &Path| fs::rename(from, to).map_err(|e| io_err(to, e));
+    for (op, rel) in ops {
+        match op {
+            "claim" | "last" => {
+                let suffix = if op == "claim" { "claim" } else { "new" };
+                if let Some(temp) = staged(MANIFEST, suffix)? {
+                    rename(&temp, &out.join(MANIFEST))?;
+                }
+            }
+            "folder" => {
+                if let Some(temp) = staged(rel, "dir")?
+                    && inspect_dir_missing(out, rel)?
+                {
+                    rename(&temp, &out.join(rel))?;
+                }
+                // Its files still have their temporary names.
+                let folder = out.join(rel);
+                if fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir()) {
+                    for entry in walkdir::WalkDir::new(&folder).min_depth(1) {
+                        let entry = entry.map_err(|e| io_err(&folder, e.into()))?;
+                        let name = entry.file_name().to_string_lossy();
+                        if entry.file_type().is_file()
+                            && let Some((target, p)) = parse_temp_name(&name, "new")
+                            && p == pid
+                        {
+                            let to = entry.path().with_file_name(target);
+                            rename(entry.path(), &to)?;
+                        }
+                    }
+                }
+            }
+            "file" => {
+                if let Some(temp) = staged(rel, "new")?
+                    && inspect(out, rel).is_ok()
+                {
+                    rename(&temp, &out.join(rel))?;
+                }
+            }
+            _ => {
+                if inspect(out, rel)?.is_some() {
+                    let target = out.join(rel);
+                    rename(&target, &temp_name_of(&target, "old", pid))?;
+                }
+            }
+        }
+    }
+    fs::remove_file(&journal).map_err(|e| io_err(&journal, e))
+}
+
+/// Whether nothing stands at `rel` (checked without following links).
+fn inspect_dir_missing(out: &Path, rel: &str) -> Result<bool, WriteError> {
+    match fs::symlink_metadata(out.join(rel)) {
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(io_err(&out.join(rel), e)),
+        Ok(_) => Ok(false),
+    }
 }

@@ -318,18 +318,49 @@ fn a_failure_at_any_step_leaves_the_folder_as_it_was() {
     }
 }
 
+/// Every file under a temporary name (or inside a temporary folder) is
+/// itself hidden and named like no output, so `kubectl apply -R`, which
+/// walks hidden folders and reads `*.yaml`/`*.json`, never reads one.
+fn assert_no_temporary_file_looks_like_output(out: &Path) {
+    for name in leftover_names(out) {
+        if tree(out)[&name].is_none() {
+            continue;
+        }
+        let file = name.rsplit('/').next().unwrap();
+        assert!(
+            file.starts_with('.') && file.contains(TMP_MARKER),
+            "{name} is not a temporary name"
+        );
+        for ext in [".yaml", ".yml", ".json"] {
+            assert!(!file.ends_with(ext), "{name} looks like an output");
+        }
+    }
+}
+
 #[test]
 fn an_interrupted_run_leaves_nothing_a_later_run_mistakes_for_output() {
     let steps = steps(true);
     let tmp = tempfile::tempdir().unwrap();
     let expected = tmp.path().join("expected");
     setup(&expected, true);
+    let original = files(tree(&expected));
     build(&expected, &before_and_after().1);
     let expected = tree(&expected);
+    let (before, after) = before_and_after();
+    let whole: Vec<&[u8]> = before
+        .iter()
+        .chain(&after)
+        .map(|a| a.bytes.as_slice())
+        .collect();
+    let outputs = |out: &Path| {
+        let mut now = files(tree(out));
+        now.retain(|(k, _)| !k.contains(TMP_MARKER) && k != JOURNAL && k != LOCK);
+        now
+    };
+    let mut completed = 0;
     for (stop_at, step) in steps.iter().enumerate() {
         let out = tmp.path().join(format!("out-{stop_at}"));
         setup(&out, true);
-        let after = before_and_after().1;
         let p = plan(&out, &after).unwrap();
         // A panic in the hook stops the run dead, like a kill: no rollback.
         let killed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -341,15 +372,40 @@ fn an_interrupted_run_leaves_nothing_a_later_run_mistakes_for_output() {
             });
         }));
         assert!(killed.is_err());
-        for name in leftover_names(&out) {
-            // Inside a temporary folder, the folder is what must be hidden.
-            let file = name.split('/').find(|p| p.contains(TMP_MARKER)).unwrap();
-            assert!(file.starts_with('.'), "{name} is not hidden");
+        assert_no_temporary_file_looks_like_output(&out);
+        // Every file under an output name is whole: old or new bytes.
+        for (path, bytes) in outputs(&out) {
+            let bytes = bytes.unwrap();
             assert!(
-                !file.ends_with(".yaml") && !file.ends_with(".json"),
-                "{name}"
+                path.starts_with(MANIFEST)
+                    || path.ends_with("notes.txt")
+                    || whole.contains(&bytes.as_slice()),
+                "{path} is half-written after a kill at {step}"
             );
         }
+        let journal = out.join(JOURNAL).exists();
+        if journal {
+            // A mixed tree is never compared as if it were output.
+            let err = plan(&out, &after).unwrap_err();
+            assert!(err.to_string().contains("monocle compile"), "{err}");
+        }
+        // The next compile first completes the killed commit: the outputs
+        // are then all new (the journal was in place) or all old.
+        assert_eq!(complete_interrupted(&out).unwrap(), journal);
+        assert!(!out.join(JOURNAL).exists());
+        // Killed in the cleanup, the commit was already complete.
+        let want = if journal || step.starts_with("Cleanup") {
+            completed += usize::from(journal);
+            files(expected.clone())
+        } else {
+            original.clone()
+        };
+        assert_eq!(
+            outputs(&out),
+            want,
+            "after completing a run killed at {step}"
+        );
+        assert_no_temporary_file_looks_like_output(&out);
         // The next run never plans a temporary file, and removes them all.
         let again = plan(&out, &after).unwrap();
         assert!(
@@ -363,7 +419,78 @@ fn an_interrupted_run_leaves_nothing_a_later_run_mistakes_for_output() {
             files(expected.clone()),
             "after a run killed at {step}"
         );
+        assert!(
+            leftover_names(&out).is_empty(),
+            "{:?}",
+            leftover_names(&out)
+        );
     }
+    assert!(completed > 3, "no kill fell inside a commit: {steps:?}");
+}
+
+#[test]
+fn a_killed_commit_is_completed_by_the_next_session_whatever_it_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    setup(&out, true);
+    let (_, after) = before_and_after();
+    let p = plan(&out, &after).unwrap();
+    // Killed at the first rename after the journal went into place.
+    let killed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut journal_placed = false;
+        let _ = apply_with_hook(&out, &after, &p, &mut |s| {
+            if let Step::Commit(path) = s {
+                assert!(!journal_placed, "killed");
+                journal_placed = path.ends_with(JOURNAL);
+            }
+            Ok(())
+        });
+    }));
+    assert!(killed.is_err());
+    assert!(out.join(JOURNAL).exists());
+    // A session with other artifacts: the killed commit is completed
+    // first (its new file is owned, so it is deleted now, not orphaned).
+    let third = [art("keep.yaml", "third\n")];
+    let mut session = Session::open(&out, Mode::Write).unwrap();
+    session.add(&third).unwrap();
+    session.finish().unwrap();
+    let mut now = files(tree(&out));
+    now.retain(|(k, _)| k != MANIFEST);
+    assert_eq!(
+        now,
+        vec![
+            ("c1/notes.txt".to_owned(), Some(b"mine\n".to_vec())),
+            ("keep.yaml".to_owned(), Some(b"third\n".to_vec())),
+        ]
+    );
+    assert!(
+        leftover_names(&out).is_empty(),
+        "{:?}",
+        leftover_names(&out)
+    );
+}
+
+#[test]
+fn a_tampered_journal_cannot_steer_a_rename_outside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build(&out, &[art("a.yaml", "a\n")]);
+    fs::write(tmp.path().join("secret"), "keep\n").unwrap();
+    for line in [
+        "file ../secret",
+        "delete ../secret",
+        "folder /etc",
+        "rm -rf a",
+    ] {
+        fs::write(out.join(JOURNAL), format!("pid 1\n{line}\n")).unwrap();
+        let err = complete_interrupted(&out).unwrap_err();
+        assert!(err.to_string().contains(JOURNAL), "{err}");
+    }
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("secret")).unwrap(),
+        "keep\n"
+    );
+    assert_eq!(fs::read_to_string(out.join("a.yaml")).unwrap(), "a\n");
 }
 
 #[test]

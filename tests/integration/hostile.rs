@@ -1150,3 +1150,66 @@ fn spec_text_in_messages_cannot_start_a_line_or_send_escapes() {
         }
     }
 }
+
+/// A compile killed while renaming leaves a journal: `compile --check`
+/// refuses the mixed tree, and the next `compile` (even one whose spec no
+/// longer checks) completes the killed commit first.
+#[test]
+fn a_compile_killed_while_committing_is_completed_by_the_next_compile() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = reference_spec(dir.path());
+    let out = dir.path().join("out");
+    let compile = |extra: &[&str]| {
+        let mut args = vec!["compile", spec.to_str().unwrap(), "--out", "out"];
+        args.extend_from_slice(extra);
+        monocle(&args, dir.path())
+    };
+    let result = compile(&[]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    // What a run with pid 4242 killed after its journal went in leaves: a
+    // staged file beside its target, not yet renamed.
+    let target = walkdir(&out)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .unwrap();
+    let rel = target
+        .strip_prefix(&out)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let name = target.file_name().unwrap().to_str().unwrap();
+    let staged = target.with_file_name(format!(".{name}.monocle-tmp-4242.new"));
+    std::fs::write(&staged, "# the killed run's version\n").unwrap();
+    std::fs::write(
+        out.join(".monocle-journal"),
+        format!("pid 4242\nfile {rel}\n"),
+    )
+    .unwrap();
+    assert_fails(
+        &compile(&["--check"]),
+        2,
+        "run `monocle compile` to complete it",
+    );
+    // A spec that no longer checks: the commit is completed all the same.
+    let fleet = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, format!("{fleet}\nnot_a_key: 1\n")).unwrap();
+    let result = compile(&[]);
+    assert_ne!(result.status.code(), Some(0));
+    assert!(
+        stderr(&result).contains("completed the commit"),
+        "{}",
+        stderr(&result)
+    );
+    assert!(!out.join(".monocle-journal").exists());
+    assert!(!staged.exists());
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "# the killed run's version\n"
+    );
+    std::fs::write(&spec, fleet).unwrap();
+    let result = compile(&[]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let result = compile(&["--check"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+}
