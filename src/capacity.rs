@@ -53,18 +53,17 @@ pub struct Capacity {
 }
 
 impl Settings {
-    /// Parses the settings (`buckets` defaults to 256); `None` when a value
-    /// does not parse (the check reports it).
-    pub fn parse(m: &Monitor) -> Option<Settings> {
-        Some(Settings {
+    /// The settings of a checked `monitor` section (`buckets` defaults to 256).
+    pub fn of(m: &Monitor) -> Settings {
+        Settings {
             buckets: m.buckets.unwrap_or(DEFAULT_BUCKETS),
             expected_clusters: m.expected_clusters,
-            check_interval: Duration::parse(m.check_interval.as_str()).ok()?,
-            check_timeout: Duration::parse(m.check_timeout.as_str()).ok()?,
-            per_cluster: Size::parse(m.memory.per_cluster.as_str()).ok()?,
-            per_worker: Size::parse(m.memory.per_worker.as_str()).ok()?,
-            budget: Size::parse(m.memory.budget.as_str()).ok()?,
-        })
+            check_interval: *m.check_interval.value(),
+            check_timeout: *m.check_timeout.value(),
+            per_cluster: *m.memory.per_cluster.value(),
+            per_worker: *m.memory.per_worker.value(),
+            budget: *m.memory.budget.value(),
+        }
     }
 
     /// The cost of a monitor owning `owned` buckets.

@@ -5,10 +5,11 @@
 //! uids make sense for Grafana.
 
 use crate::diagnostic::codes;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use promql_parser::parser::Expr;
+use promql_parser::parser::{Expr, LabelModifier};
 use regex::Regex;
 
 use super::{Ctx, Item, Spec};
@@ -21,7 +22,10 @@ use crate::names::{ValueError, check_label_name, did_you_mean, quoted};
 use crate::source::Span;
 use crate::spec::{Dashboard, Panel, PanelType};
 
-pub fn check(spec: &Spec, ctx: &mut Ctx) {
+/// Checks every dashboard; returns what the queries group by (see
+/// [`Spec::query_grouping`]).
+pub fn check(spec: &Spec, ctx: &mut Ctx) -> BTreeMap<String, Vec<String>> {
+    let mut grouping = BTreeMap::new();
     // Uids of the generated SLO dashboards, by service.
     let slo_uids: BTreeMap<String, &str> = spec
         .slos
@@ -48,21 +52,29 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 .help("choose another uid: monocle generates `slo-<service>` for every service with SLOs"),
             );
         }
-        DashboardCheck::new(dashboard).run(ctx);
+        let check = DashboardCheck::new(dashboard);
+        check.run(ctx);
+        grouping.extend(check.grouping.into_inner());
     }
+    grouping
 }
 
 /// One dashboard: its item and the variables its queries may use.
 struct DashboardCheck<'a> {
     item: &'a Item<Dashboard>,
     defined: Vec<&'a str>,
+    grouping: RefCell<BTreeMap<String, Vec<String>>>,
 }
 
 impl<'a> DashboardCheck<'a> {
     fn new(item: &'a Item<Dashboard>) -> Self {
         let mut defined = vec![PROMETHEUS_VARIABLE, LOKI_VARIABLE];
         defined.extend(item.value.variables.iter().map(|v| v.name.as_str()));
-        DashboardCheck { item, defined }
+        DashboardCheck {
+            item,
+            defined,
+            grouping: RefCell::default(),
+        }
     }
 
     fn run(&self, ctx: &mut Ctx) {
@@ -289,10 +301,18 @@ impl<'a> DashboardCheck<'a> {
         if self.undefined(ctx, text, span, None) {
             return;
         }
-        if parse_promql(text).is_ok() {
+        let names = substitute(text, Stand::Identifier);
+        if let Ok(parsed) = crate::promql::parse(&names) {
+            if let Some(labels) = promql_grouping(&parsed) {
+                self.grouping.borrow_mut().insert(text.to_owned(), labels);
+            }
             return;
         }
-        super::promql::expr(ctx, &substitute(text, Stand::Identifier), span);
+        let numbers = substitute(text, Stand::Number);
+        if numbers != names && crate::promql::parse(&numbers).is_ok() {
+            return;
+        }
+        super::promql::expr(ctx, &names, span);
     }
 
     fn logql(&self, ctx: &mut Ctx, panel: &Panel, text: &str, span: Span) {
@@ -317,6 +337,9 @@ impl<'a> DashboardCheck<'a> {
                 .help("select the streams first, e.g. `{namespace=\"velero\"} |= \"error\"`"),
             );
             return;
+        }
+        if let Some(labels) = logql_grouping(text) {
+            self.grouping.borrow_mut().insert(text.to_owned(), labels);
         }
         for (start, end) in selectors {
             let selector = &text[start..end];
@@ -456,6 +479,43 @@ fn escape_unit(rest: &str, doubled: bool) -> (usize, usize) {
         None => (1, None),
     };
     (raw_len, decoded.map_or(1, char::len_utf8))
+}
+
+/// `[a, b]` for a query whose outermost aggregation is `by (a, b)`.
+fn promql_grouping(parsed: &Expr) -> Option<Vec<String>> {
+    let mut top = parsed;
+    while let Expr::Paren(inner) = top {
+        top = &inner.expr;
+    }
+    let Expr::Aggregate(aggregate) = top else {
+        return None;
+    };
+    match &aggregate.modifier {
+        Some(LabelModifier::Include(labels)) if !labels.labels.is_empty() => {
+            Some(labels.labels.clone())
+        }
+        _ => None,
+    }
+}
+
+/// The LogQL counterpart of [`promql_grouping`]: `sum by (level) (...)`
+/// groups by `level`.
+fn logql_grouping(query: &str) -> Option<Vec<String>> {
+    let rest = query.trim_start();
+    let (_, rest) = rest.split_once(|c: char| !c.is_ascii_alphanumeric() && c != '_')?;
+    let rest = rest
+        .trim_start()
+        .strip_prefix("by")?
+        .trim_start()
+        .strip_prefix('(')?;
+    let (labels, _) = rest.split_once(')')?;
+    let labels: Vec<String> = labels
+        .split(',')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    (!labels.is_empty()).then_some(labels)
 }
 
 /// Parses a PromQL query with its variables replaced: as names first,

@@ -10,7 +10,6 @@ use crate::diagnostic::Diagnostic;
 use crate::names::{check_dns1123_subdomain, check_k8s_label_key, check_k8s_label_value};
 use crate::source::Span;
 use crate::spec::{Prometheus, Storage};
-use crate::units::Duration;
 
 /// Labels monocle puts on its own objects; `rule_labels` may not change them.
 const OWN_LABELS: [&str; 3] = [
@@ -113,9 +112,7 @@ fn ephemeral_retention(spec: &Spec, ctx: &mut Ctx) {
             },
             (None, None) => continue,
         };
-        let Ok(days) = Duration::parse(retention.as_str()) else {
-            continue;
-        };
+        let days = retention.value();
         if days.millis <= 24 * 3600 * 1000 || !reported.insert(span) {
             continue;
         }

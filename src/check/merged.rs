@@ -1,6 +1,8 @@
 //! The merged spec: every file's sections combined, each item keeping its
 //! syntax subtree so later checks can point at any of its values.
 
+use std::collections::BTreeMap;
+
 use crate::routing::Matcher;
 use crate::source::Span;
 use crate::spec::{self, SelectorText};
@@ -63,6 +65,10 @@ pub struct Spec {
     /// The matchers of `route` and `inhibit`, parsed by check: lower reads
     /// these, never the strings.
     pub matchers: Matchers,
+    /// Learned by parsing dashboard queries, so that lower need not parse
+    /// them again: the labels the outermost aggregation of a query groups
+    /// by (`sum by (a, b) (...)`), keyed by the query's text.
+    pub query_grouping: BTreeMap<String, Vec<String>>,
 }
 
 /// Matchers parsed by check (filled once the spec is valid).
@@ -119,6 +125,7 @@ impl Spec {
             dashboards,
             monitor: _,
             matchers: _,
+            query_grouping: _,
         } = self;
         let field = |selector, span| ClustersField {
             selector,

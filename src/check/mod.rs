@@ -16,6 +16,7 @@ mod refs;
 mod regexes;
 mod result_labels;
 mod routing;
+mod scalars;
 mod scrape;
 mod secrets;
 pub mod selectors;
@@ -46,7 +47,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     let mut files = Vec::new();
     for (id, file) in sources.iter() {
         let is_kdl = file.path.extension().is_some_and(|e| e == "kdl");
-        if let Some(file) = read_file(id, &file.text, is_kdl, &mut diags) {
+        if let Some(file) = read_file(sources, id, &file.text, is_kdl, &mut diags) {
             files.push(file);
         }
     }
@@ -84,7 +85,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     spec.matchers = routing::check(&spec, &mut ctx);
     templates::check(&spec, &mut ctx);
     cardinality::check(&spec, &mut ctx);
-    dashboards::check(&spec, &mut ctx);
+    spec.query_grouping = dashboards::check(&spec, &mut ctx);
     alloy::check(&spec, &mut ctx);
     monitor::check(&spec, &mut ctx);
     let diags = sorted(ctx.diags);
@@ -105,6 +106,7 @@ fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// One file: syntax, then schema, then the typed form.
 fn read_file(
+    sources: &Sources,
     id: SourceId,
     text: &str,
     is_kdl: bool,
@@ -147,6 +149,12 @@ fn read_file(
     let structural = structure::check(&node);
     if !structural.is_empty() {
         diags.extend(structural);
+        return None;
+    }
+    let mut scalar_ctx = Ctx::new(sources);
+    scalars::check(&node, &mut scalar_ctx);
+    if !scalar_ctx.diags.is_empty() {
+        diags.extend(scalar_ctx.diags);
         return None;
     }
     let spec: SpecFile = match serde_json::from_value(node.to_json()) {

@@ -10,22 +10,16 @@ use super::{Ctx, Spec};
 use crate::capacity::{self, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::model::buckets::{BUCKETS_FILE, DEFAULT_BUCKETS, MAX_BUCKETS, valid_bucket_count};
-use crate::source::Span;
-use crate::units::{Duration, Size};
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
     let Some(item) = &spec.monitor else {
         return;
     };
     let m = &item.value;
-    let interval = duration(
-        ctx,
-        m.check_interval.as_str(),
-        item.span(&["check_interval"]),
-    );
-    let timeout = duration(ctx, m.check_timeout.as_str(), item.span(&["check_timeout"]));
-    let mut timing_ok = interval.is_some() && timeout.is_some();
-    if let (Some(interval), Some(timeout)) = (interval, timeout) {
+    let settings = Settings::of(m);
+    let (interval, timeout) = (settings.check_interval, settings.check_timeout);
+    let mut timing_ok = true;
+    {
         if timeout >= interval {
             timing_ok = false;
             ctx.push(
@@ -52,23 +46,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             );
         }
     }
-    let per_cluster = size(
-        ctx,
-        m.memory.per_cluster.as_str(),
-        item.span(&["memory", "per_cluster"]),
-    );
-    let per_worker = size(
-        ctx,
-        m.memory.per_worker.as_str(),
-        item.span(&["memory", "per_worker"]),
-    );
-    let budget = size(
-        ctx,
-        m.memory.budget.as_str(),
-        item.span(&["memory", "budget"]),
-    );
-
-    let buckets = m.buckets.unwrap_or(DEFAULT_BUCKETS);
+    let buckets = settings.buckets;
     if !valid_bucket_count(buckets) {
         ctx.push(
             Diagnostic::error(
@@ -138,23 +116,9 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         }
     }
 
-    let (Some(interval), Some(timeout), Some(per_cluster), Some(per_worker), Some(budget)) =
-        (interval, timeout, per_cluster, per_worker, budget)
-    else {
-        return;
-    };
     if !timing_ok || monitors == 0 || !valid_bucket_count(buckets) {
         return;
     }
-    let settings = Settings {
-        buckets,
-        expected_clusters: m.expected_clusters,
-        check_interval: interval,
-        check_timeout: timeout,
-        per_cluster,
-        per_worker,
-        budget,
-    };
     let share = settings.busiest_share(monitors);
     let busiest = settings.capacity(share);
     if busiest.within_budget {
@@ -180,12 +144,12 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             format!(
                 "the busiest monitor needs {}, over its {} memory budget: {} cached clusters × {} = {} + {} workers × {} = {}",
                 capacity::bytes(busiest.memory_bytes),
-                capacity::bytes(budget.bytes.into()),
+                capacity::bytes(settings.budget.bytes.into()),
                 capacity::thousands(m.expected_clusters),
-                capacity::bytes(per_cluster.bytes.into()),
+                capacity::bytes(settings.per_cluster.bytes.into()),
                 capacity::bytes(busiest.cache_bytes),
                 capacity::thousands(busiest.workers),
-                capacity::bytes(per_worker.bytes.into()),
+                capacity::bytes(settings.per_worker.bytes.into()),
                 capacity::bytes(busiest.worker_bytes),
             ),
         )
@@ -197,18 +161,4 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         ))
         .help(help),
     );
-}
-
-/// Parses a duration, reporting a bad one at its exact characters.
-fn duration(ctx: &mut Ctx, text: &str, span: Span) -> Option<Duration> {
-    Duration::parse(text)
-        .map_err(|e| ctx.value_error(codes::UNITS_INVALID_DURATION, span, e))
-        .ok()
-}
-
-/// Parses a size, reporting a bad one at its exact characters.
-fn size(ctx: &mut Ctx, text: &str, span: Span) -> Option<Size> {
-    Size::parse(text)
-        .map_err(|e| ctx.value_error(codes::UNITS_INVALID_SIZE, span, e))
-        .ok()
 }

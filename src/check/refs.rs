@@ -10,7 +10,6 @@ use super::selectors::cluster_labels;
 use super::{Ctx, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::names::did_you_mean;
-use crate::selector::Selector;
 use crate::source::Span;
 use crate::spec::SelectorText;
 
@@ -140,10 +139,8 @@ fn receivers(spec: &Spec, ctx: &mut Ctx) {
     // Per cluster, a selected route must not send to a deselected receiver.
     for cluster in &spec.clusters {
         let labels = cluster_labels(&cluster.value);
-        let selected = |s: &Option<SelectorText>| {
-            s.as_ref()
-                .is_none_or(|s| Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(&labels)))
-        };
+        let selected =
+            |s: &Option<SelectorText>| s.as_ref().is_none_or(|s| s.value().matches(&labels));
         let available: BTreeSet<&str> = spec
             .receivers
             .iter()

@@ -18,7 +18,6 @@ use crate::routing::{
     Delivery, MatchOp, Matcher, RouteNode, format_labels, matcher::matches_all, parse_matchers,
     route, test_alert_labels,
 };
-use crate::selector::Selector;
 use crate::source::Span;
 use crate::spec::{Receiver, Route, SelectorText};
 use crate::syntax::NodeKind;
@@ -114,10 +113,7 @@ fn route_fields(
         ("group_interval", &route.group_interval),
         ("repeat_interval", &route.repeat_interval),
     ] {
-        let zero = value
-            .as_ref()
-            .and_then(|d| crate::units::Duration::parse(d.as_str()).ok())
-            .is_some_and(|d| d.millis == 0);
+        let zero = value.as_ref().is_some_and(|d| d.value().millis == 0);
         if zero {
             let p = at(field);
             let segs: Vec<&str> = p.iter().map(String::as_str).collect();
@@ -159,8 +155,7 @@ struct Cluster<'a> {
 
 impl Cluster<'_> {
     fn selects(&self, s: &Option<SelectorText>) -> bool {
-        s.as_ref()
-            .is_none_or(|s| Selector::parse(s.as_str()).is_ok_and(|sel| sel.matches(&self.labels)))
+        s.as_ref().is_none_or(|s| s.value().matches(&self.labels))
     }
 }
 

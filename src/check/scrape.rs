@@ -16,8 +16,10 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         .prometheus
         .as_ref()
         .and_then(|p| p.value.scrape_interval.as_ref())
-        .map_or(crate::lower::DEFAULT_SCRAPE_INTERVAL, |d| d.as_str());
-    let fleet_interval = Duration::parse(fleet_interval).ok();
+        .map_or_else(
+            || Duration::parse(crate::lower::DEFAULT_SCRAPE_INTERVAL).ok(),
+            |d| Some(*d.value()),
+        );
     for service in &spec.services {
         sample_limit(ctx, service);
         job_label(ctx, service);
@@ -29,7 +31,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             let interval = endpoint
                 .interval
                 .as_ref()
-                .and_then(|d| Duration::parse(d.as_str()).ok())
+                .map(|d| *d.value())
                 .or(fleet_interval);
             if let (Some(timeout), Some(interval)) = (timeout, interval)
                 && timeout.millis > interval.millis

@@ -32,18 +32,18 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         .collect();
     let check_clusters = |ctx: &mut Ctx, value: &Option<SelectorText>, span: Span| {
         let Some(text) = value else { return };
-        match Selector::parse(text.as_str()) {
-            Ok(selector) => {
-                if !clusters.is_empty() && !clusters.iter().any(|c| selector.matches(c)) {
-                    ctx.push(
-                        Diagnostic::warning(codes::SELECTOR_MATCHES_NOTHING, format!("cluster selector `{}` matches no cluster", text.as_str()))
-                            .at(span)
-                            .label("selects nothing")
-                            .help("clusters are selected by `name`, `environment`, `region` and their `labels`"),
-                    );
-                }
-            }
-            Err(e) => ctx.value_error(codes::SELECTOR_INVALID, span, e),
+        if !clusters.is_empty() && !clusters.iter().any(|c| text.value().matches(c)) {
+            ctx.push(
+                Diagnostic::warning(
+                    codes::SELECTOR_MATCHES_NOTHING,
+                    format!("cluster selector `{}` matches no cluster", text.as_str()),
+                )
+                .at(span)
+                .label("selects nothing")
+                .help(
+                    "clusters are selected by `name`, `environment`, `region` and their `labels`",
+                ),
+            );
         }
     };
     for s in &spec.services {
@@ -55,20 +55,15 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                     .help("select the workload's objects, e.g. `app.kubernetes.io/name=my-app`"),
             );
         } else {
-            match Selector::parse(text) {
-                Err(e) => ctx.value_error(codes::SELECTOR_INVALID, s.span(&["selector"]), e),
-                Ok(selector) => duplicate_keys(ctx, &selector, s.span(&["selector"])),
-            }
+            duplicate_keys(ctx, s.value.selector.value(), s.span(&["selector"]));
         }
     }
     // An item of a service is emitted only where its service is scraped:
     // a `clusters` outside those would make its rules vanish silently.
-    let selected = |text: &Option<SelectorText>| -> Option<Vec<bool>> {
+    let selected = |text: &Option<SelectorText>| -> Vec<bool> {
         match text {
-            None => Some(vec![true; clusters.len()]),
-            Some(t) => Selector::parse(t.as_str())
-                .ok()
-                .map(|s| clusters.iter().map(|c| s.matches(c)).collect()),
+            None => vec![true; clusters.len()],
+            Some(t) => clusters.iter().map(|c| t.value().matches(c)).collect(),
         }
     };
     let within_service = |ctx: &mut Ctx,
@@ -80,11 +75,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         let Some(service_item) = spec.services.iter().find(|s| s.value.name == service) else {
             return;
         };
-        let (Some(own), Some(theirs)) = (selected(value), selected(&service_item.value.clusters))
-        else {
-            check_clusters(ctx, value, span);
-            return;
-        };
+        let (own, theirs) = (selected(value), selected(&service_item.value.clusters));
         if clusters.is_empty() || own.iter().zip(&theirs).any(|(a, b)| *a && *b) {
             return;
         }

@@ -93,7 +93,6 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         }
     }
     for alert in &spec.alerts {
-        duration(ctx, &alert.value.for_, alert.span(&["for"]));
         if let Some(runbook) = &alert.value.runbook
             && let Err(problem) = super::alloy::check_url(runbook)
         {
@@ -154,9 +153,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             ] {
                 let mut at: Vec<&str> = path.iter().map(String::as_str).collect();
                 at.push(field);
-                if field == "group_wait" {
-                    duration(ctx, value, item.span(&at));
-                } else {
+                if field != "group_wait" {
                     positive(ctx, value, item.span(&at));
                 }
             }
@@ -177,8 +174,6 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 .help("name the folder like `Velero` or `Teams/Backup`"),
             );
         }
-        duration(ctx, &d.time, dashboard.span(&["time"]));
-        duration(ctx, &d.refresh, dashboard.span(&["refresh"]));
         for (r, row) in d.rows.iter().enumerate() {
             for (p, panel) in row.panels.iter().enumerate() {
                 let at = |field: &str| {
@@ -221,7 +216,6 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
 }
 
 fn prometheus(ctx: &mut Ctx, p: &Prometheus, span: impl Fn(&[&str]) -> Span) {
-    duration(ctx, &p.retention, span(&["retention"]));
     positive(ctx, &p.scrape_interval, span(&["scrape_interval"]));
     positive(ctx, &p.evaluation_interval, span(&["evaluation_interval"]));
     if let Some(q) = &p.query {
@@ -296,19 +290,19 @@ fn slo_values(ctx: &mut Ctx, slo: &Item<crate::spec::Slo>) {
                 }
             }
         }
-        (Some(latency), false) => {
-            duration(ctx, &Some(latency.threshold.clone()), slo.span(&["sli", "latency", "threshold"]));
-        }
+        // The threshold is a typed duration, parsed with the file.
+        (Some(_), false) => {}
     }
 }
 
-/// Like [`duration`], for intervals and windows that must not be zero.
+/// An optional duration that must not be zero; its value when it is set
+/// and positive.
 pub(super) fn positive(
     ctx: &mut Ctx,
     value: &Option<DurationText>,
     span: Span,
 ) -> Option<Duration> {
-    let d = duration(ctx, value, span)?;
+    let d = *value.as_ref()?.value();
     if d.millis == 0 {
         ctx.push(
             Diagnostic::error(
@@ -423,20 +417,4 @@ fn secret_key_problem(key: &str) -> Option<&'static str> {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     (!valid)
         .then_some("is not a valid Secret key (letters, digits, `-`, `_`, `.`; not `.` or `..`)")
-}
-
-/// Parses an optional duration, reporting a bad one at its exact characters.
-pub(super) fn duration(
-    ctx: &mut Ctx,
-    value: &Option<DurationText>,
-    span: Span,
-) -> Option<Duration> {
-    let text = value.as_ref()?;
-    match Duration::parse(text.as_str()) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            ctx.value_error(codes::UNITS_INVALID_DURATION, span, e);
-            None
-        }
-    }
 }

@@ -10,12 +10,14 @@ use serde_json::{Map, Value, json};
 
 use super::slo::{Condition, PAGE, TICKET, escape, factor, num, round};
 use super::{Emitted, yaml};
+use crate::lower::slo::DEFAULT_WINDOW;
 use crate::model::ClusterModel;
 use crate::model::dashboards::{
     AnnotationModel, DashboardModel, Datasource, LOKI_VARIABLE, PROMETHEUS_VARIABLE, PanelKind,
     PanelModel, QueryModel, RowModel, SLO_FOLDER, ThresholdModel, slo_dashboard_uid,
 };
 use crate::model::rules::SloModel;
+use crate::spec::DurationText;
 use crate::units::Duration;
 
 /// Grafana 12's dashboard model. The migrations to it (40: `refresh` is a
@@ -141,7 +143,7 @@ pub fn dashboard_json(d: &DashboardModel) -> Value {
         "editable": false,
         "graphTooltip": 1,
         "time": { "from": format!("now-{}", grafana_interval(&d.time)), "to": "now" },
-        "refresh": d.refresh.as_deref().map(grafana_interval).unwrap_or_default(),
+        "refresh": d.refresh.as_ref().map(grafana_interval).unwrap_or_default(),
         "schemaVersion": SCHEMA_VERSION,
         "annotations": { "list": annotations(&d.annotations) },
         "templating": { "list": variables(d) },
@@ -151,15 +153,13 @@ pub fn dashboard_json(d: &DashboardModel) -> Value {
 
 /// A Prometheus duration as Grafana's relative time and refresh syntax
 /// reads it: one number and one unit (`1h30m` becomes `90m`).
-fn grafana_interval(text: &str) -> String {
-    let Ok(duration) = Duration::parse(text) else {
-        return text.to_owned();
-    };
+fn grafana_interval(duration: &DurationText) -> String {
+    let text = duration.as_str();
     let unit = text.trim_start_matches(|c: char| c.is_ascii_digit());
     if matches!(unit, "s" | "m" | "h" | "d" | "w" | "y") {
         return text.to_owned();
     }
-    let seconds = duration.millis.div_ceil(1000).max(1);
+    let seconds = duration.value().millis.div_ceil(1000).max(1);
     for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
         if seconds.is_multiple_of(size) {
             return format!("{}{unit}", seconds / size);
@@ -655,7 +655,7 @@ fn slo_dashboard(service: &str, slos: &[&SloModel]) -> DashboardModel {
     let longest = slos
         .iter()
         .max_by(|a, b| a.window_hours.total_cmp(&b.window_hours))
-        .map_or_else(|| "30d".to_owned(), |s| s.window.clone());
+        .map_or_else(|| DEFAULT_WINDOW.into(), |s| s.window.clone());
     let mut rows = vec![RowModel {
         title: "Overview".to_owned(),
         panels: vec![overview(service, slos, &origin)],
@@ -667,7 +667,7 @@ fn slo_dashboard(service: &str, slos: &[&SloModel]) -> DashboardModel {
         folder: Some(SLO_FOLDER.to_owned()),
         tags: vec!["slo".to_owned(), service.to_owned()],
         time: longest,
-        refresh: Some("5m".to_owned()),
+        refresh: Some(Duration::minutes(5).into()),
         variables: Vec::new(),
         rows,
         annotations: vec![AnnotationModel {
@@ -1001,9 +1001,21 @@ mod tests {
 
     #[test]
     fn intervals_use_one_unit() {
-        assert_eq!(grafana_interval("24h"), "24h");
-        assert_eq!(grafana_interval("1h30m"), "90m");
-        assert_eq!(grafana_interval("1d12h"), "36h");
-        assert_eq!(grafana_interval("1500ms"), "2s");
+        assert_eq!(
+            grafana_interval(&DurationText::parse("24h").unwrap()),
+            "24h"
+        );
+        assert_eq!(
+            grafana_interval(&DurationText::parse("1h30m").unwrap()),
+            "90m"
+        );
+        assert_eq!(
+            grafana_interval(&DurationText::parse("1d12h").unwrap()),
+            "36h"
+        );
+        assert_eq!(
+            grafana_interval(&DurationText::parse("1500ms").unwrap()),
+            "2s"
+        );
     }
 }

@@ -151,7 +151,7 @@ fn record(name: &str, expr: String, labels: serde_json::Map<String, Value>) -> V
 fn sli_group(slo: &SloModel) -> Value {
     let mut rules: Vec<Value> = WINDOWS
         .iter()
-        .filter(|w| **w != slo.window)
+        .filter(|w| **w != slo.window.as_str())
         .map(|w| {
             let expr = format!(
                 "({})\n/\n({})",
@@ -355,7 +355,7 @@ fn unit_test(slo: &SloModel) -> Value {
 fn scenario(slo: &SloModel, name: &str, ratio: f64, page: bool, ticket: bool) -> Value {
     let series: Vec<Value> = WINDOWS
         .iter()
-        .filter(|w| **w != slo.window)
+        .filter(|w| **w != slo.window.as_str())
         .map(|w| {
             json!({
                 "series": format!(

@@ -16,7 +16,7 @@ use crate::model::buckets::{
 
 pub fn lower(spec: &Spec, previous: Option<&[u8]>) -> Option<BucketsModel> {
     let m = &spec.monitor.as_ref()?.value;
-    let settings = Settings::parse(m)?;
+    let settings = Settings::of(m);
     let names: Vec<&str> = m
         .monitors
         .iter()

@@ -1,18 +1,19 @@
 //! Lowers `dashboards` for one cluster: the dashboards its selector
 //! matches, with default time range, panel heights and legends applied.
 
-use promql_parser::parser::{Expr, LabelModifier};
+use std::collections::BTreeMap;
 
 use crate::check::Spec;
 use crate::model::dashboards::{
-    DashboardModel, Datasource, PanelKind, PanelModel, QueryModel, RowModel, Stand, ThresholdModel,
-    VariableModel, substitute,
+    DashboardModel, Datasource, PanelKind, PanelModel, QueryModel, RowModel, ThresholdModel,
+    VariableModel,
 };
 use crate::source::Span;
 use crate::spec::{self, PanelType};
+use crate::units::Duration;
 
 /// Grafana's own default time range.
-pub const DEFAULT_TIME: &str = "6h";
+pub const DEFAULT_TIME: Duration = Duration::hours(6);
 
 pub fn lower(
     spec: &Spec,
@@ -23,23 +24,20 @@ pub fn lower(
         .dashboards
         .iter()
         .filter(|d| selected(&d.value.clusters))
-        .map(|item| dashboard(&item.value, origin(item.node.span)))
+        .map(|item| dashboard(&item.value, &spec.query_grouping, origin(item.node.span)))
         .collect();
     dashboards.sort_by(|a, b| a.uid.cmp(&b.uid));
     dashboards
 }
 
-fn dashboard(d: &spec::Dashboard, origin: String) -> DashboardModel {
+fn dashboard(d: &spec::Dashboard, grouping: &Grouping, origin: String) -> DashboardModel {
     DashboardModel {
         uid: d.uid.clone(),
         title: d.title.clone(),
         folder: d.folder.clone(),
         tags: d.tags.clone(),
-        time: d
-            .time
-            .as_ref()
-            .map_or_else(|| DEFAULT_TIME.to_owned(), |t| t.0.clone()),
-        refresh: d.refresh.as_ref().map(|r| r.0.clone()),
+        time: d.time.clone().unwrap_or_else(|| DEFAULT_TIME.into()),
+        refresh: d.refresh.clone(),
         variables: d
             .variables
             .iter()
@@ -54,7 +52,7 @@ fn dashboard(d: &spec::Dashboard, origin: String) -> DashboardModel {
             .iter()
             .map(|r| RowModel {
                 title: r.title.clone(),
-                panels: r.panels.iter().map(panel).collect(),
+                panels: r.panels.iter().map(|p| panel(p, grouping)).collect(),
             })
             .collect(),
         annotations: Vec::new(),
@@ -62,7 +60,10 @@ fn dashboard(d: &spec::Dashboard, origin: String) -> DashboardModel {
     }
 }
 
-fn panel(p: &spec::Panel) -> PanelModel {
+/// Labels each query groups by, keyed by its text.
+type Grouping = BTreeMap<String, Vec<String>>;
+
+fn panel(p: &spec::Panel, grouping: &Grouping) -> PanelModel {
     let kind = match p.type_ {
         PanelType::Stat => PanelKind::Stat,
         PanelType::Gauge => PanelKind::Gauge,
@@ -74,14 +75,14 @@ fn panel(p: &spec::Panel) -> PanelModel {
     };
     let prometheus = |expr: &str, legend: &Option<String>| QueryModel {
         expr: expr.to_owned(),
-        legend: legend.clone().or_else(|| default_legend(expr)),
+        legend: legend.clone().or_else(|| default_legend(grouping, expr)),
     };
     let (datasource, queries) = if let Some(logql) = &p.logql {
         (
             Datasource::Loki,
             vec![QueryModel {
                 expr: logql.clone(),
-                legend: logql_legend(logql),
+                legend: default_legend(grouping, logql),
             }],
         )
     } else if let Some(expr) = &p.expr {
@@ -138,46 +139,16 @@ pub fn default_height(kind: PanelKind) -> u32 {
     }
 }
 
-/// `{{a}} {{b}}` for a query that aggregates `by (a, b)`, so series are
-/// named by what tells them apart instead of `{a="x", b="y"}`.
-fn default_legend(expr: &str) -> Option<String> {
-    let parsed = crate::promql::parse(&substitute(expr, Stand::Identifier)).ok()?;
-    let mut top = &parsed;
-    while let Expr::Paren(inner) = top {
-        top = &inner.expr;
-    }
-    let Expr::Aggregate(aggregate) = top else {
-        return None;
-    };
-    match &aggregate.modifier {
-        Some(LabelModifier::Include(labels)) if !labels.labels.is_empty() => Some(
-            labels
-                .labels
-                .iter()
-                .map(|l| format!("{{{{{l}}}}}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        _ => None,
-    }
-}
-
-/// The LogQL counterpart of [`default_legend`]: `sum by (level) (...)`
-/// names its series `{{level}}`.
-fn logql_legend(query: &str) -> Option<String> {
-    let rest = query.trim_start();
-    let (_, rest) = rest.split_once(|c: char| !c.is_ascii_alphanumeric() && c != '_')?;
-    let rest = rest
-        .trim_start()
-        .strip_prefix("by")?
-        .trim_start()
-        .strip_prefix('(')?;
-    let (labels, _) = rest.split_once(')')?;
-    let labels: Vec<String> = labels
-        .split(',')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| format!("{{{{{l}}}}}"))
-        .collect();
-    (!labels.is_empty()).then(|| labels.join(" "))
+/// `{{a}} {{b}}` for a query that aggregates `by (a, b)` (as `check` found
+/// it), so series are named by what tells them apart instead of
+/// `{a="x", b="y"}`.
+fn default_legend(grouping: &Grouping, query: &str) -> Option<String> {
+    let labels = grouping.get(query)?;
+    Some(
+        labels
+            .iter()
+            .map(|l| format!("{{{{{l}}}}}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }

@@ -17,7 +17,6 @@ use crate::model::{
     AlertmanagerModel, ClusterModel, DEFAULT_SHARD, EndpointModel, Model, MonitorKind,
     MonitorModel, PrometheusModel, RelabelModel, ShardModel, StorageModel, TlsModel,
 };
-use crate::selector::Selector;
 use crate::source::Sources;
 use crate::spec::{self, Prometheus, Scheme, SelectorText, ServiceKind};
 
@@ -46,7 +45,6 @@ pub struct Lowering<'a> {
     spec: &'a Spec,
     sources: &'a Sources,
     fleet: Prometheus,
-    selectors: select::Selectors,
 }
 
 impl<'a> Lowering<'a> {
@@ -60,7 +58,6 @@ impl<'a> Lowering<'a> {
             spec,
             sources,
             fleet,
-            selectors: select::Selectors::default(),
         }
     }
 
@@ -81,7 +78,7 @@ impl<'a> Lowering<'a> {
         let (spec, sources) = (self.spec, self.sources);
         let c = &spec.clusters[index].value;
         let labels = cluster_labels(c);
-        let selected = |s: &Option<SelectorText>| self.selectors.selects(s, &labels);
+        let selected = |s: &Option<SelectorText>| select::selects(s, &labels);
         let mut prometheus = prometheus(&self.fleet, c.prometheus.as_ref());
         let services: Vec<&spec::Service> = spec
             .services
@@ -215,17 +212,21 @@ fn prometheus(fleet: &Prometheus, over: Option<&Prometheus>) -> PrometheusModel 
     let rbac = over.rbac.or(fleet.rbac).unwrap_or(true);
     PrometheusModel {
         namespace: pick(|p| p.namespace.clone()).unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned()),
-        retention: pick(|p| p.retention.as_ref().map(|d| d.0.clone())),
+        retention: pick(|p| p.retention.as_ref().map(|d| d.as_str().to_owned())),
         replicas: over.replicas.or(fleet.replicas).unwrap_or(1),
-        scrape_interval: pick(|p| p.scrape_interval.as_ref().map(|d| d.0.clone()))
+        scrape_interval: pick(|p| p.scrape_interval.as_ref().map(|d| d.as_str().to_owned()))
             .unwrap_or_else(|| DEFAULT_SCRAPE_INTERVAL.to_owned()),
-        evaluation_interval: pick(|p| p.evaluation_interval.as_ref().map(|d| d.0.clone()))
-            .unwrap_or_else(|| "30s".to_owned()),
+        evaluation_interval: pick(|p| {
+            p.evaluation_interval
+                .as_ref()
+                .map(|d| d.as_str().to_owned())
+        })
+        .unwrap_or_else(|| "30s".to_owned()),
         cpu: resources(|r| r.cpu.clone()),
         memory: resources(|r| r.memory.as_ref().map(|m| m.0.clone())),
         max_samples: query.max_samples,
         max_concurrency: query.max_concurrency,
-        query_timeout: query.timeout.map(|t| t.0),
+        query_timeout: query.timeout.map(|t| t.as_str().to_owned()),
         remote_write: over
             .remote_write
             .as_ref()
@@ -280,14 +281,14 @@ fn monitor(s: &spec::Service, prometheus: &PrometheusModel, origin: String) -> M
             .shard
             .clone()
             .unwrap_or_else(|| prometheus.shards[0].name.clone()),
-        selector: Selector::parse(s.selector.as_str()).unwrap_or_default(),
+        selector: s.selector.value().clone(),
         endpoints: s
             .endpoints
             .iter()
             .map(|e| EndpointModel {
                 port: e.port.clone(),
                 path: e.path.clone().unwrap_or_else(|| "/metrics".to_owned()),
-                interval: e.interval.as_ref().map(|d| d.0.clone()),
+                interval: e.interval.as_ref().map(|d| d.as_str().to_owned()),
                 scheme: e.scheme.map(|s| match s {
                     Scheme::Http => "http".to_owned(),
                     Scheme::Https => "https".to_owned(),
@@ -304,7 +305,7 @@ fn monitor(s: &spec::Service, prometheus: &PrometheusModel, origin: String) -> M
                     .bearer_token_secret
                     .as_ref()
                     .map(|s| (s.name.clone(), s.key.clone())),
-                scrape_timeout: e.scrape_timeout.as_ref().map(|d| d.0.clone()),
+                scrape_timeout: e.scrape_timeout.as_ref().map(|d| d.as_str().to_owned()),
                 params: e.params.clone(),
                 relabelings: relabels(&e.relabelings),
                 metric_relabelings: relabels(&e.metric_relabelings),

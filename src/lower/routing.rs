@@ -135,9 +135,9 @@ fn route(
         matchers: m.matchers.clone(),
         continue_: r.continue_.unwrap_or(false),
         group_by: r.group_by.clone(),
-        group_wait: r.group_wait.as_ref().map(|d| d.0.clone()),
-        group_interval: r.group_interval.as_ref().map(|d| d.0.clone()),
-        repeat_interval: r.repeat_interval.as_ref().map(|d| d.0.clone()),
+        group_wait: r.group_wait.as_ref().map(|d| d.as_str().to_owned()),
+        group_interval: r.group_interval.as_ref().map(|d| d.as_str().to_owned()),
+        repeat_interval: r.repeat_interval.as_ref().map(|d| d.as_str().to_owned()),
         routes,
         at,
     }

@@ -53,7 +53,7 @@ pub fn lower(
                     AlertModel {
                         name: a.name.clone(),
                         expr: a.expr.clone(),
-                        for_: a.for_.as_ref().map(|d| d.0.clone()),
+                        for_: a.for_.as_ref().map(|d| d.as_str().to_owned()),
                         labels,
                         annotations,
                     }

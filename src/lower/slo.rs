@@ -12,7 +12,7 @@ use crate::units::Duration;
 
 use super::rules::{service_shard, severity_name};
 
-pub const DEFAULT_WINDOW: &str = "30d";
+pub const DEFAULT_WINDOW: Duration = Duration::days(30);
 
 pub fn lower(
     spec: &Spec,
@@ -28,11 +28,8 @@ pub fn lower(
         .filter_map(|item| {
             let s = &item.value;
             let service = services.iter().find(|svc| svc.name == s.service)?;
-            let window = s
-                .window
-                .as_ref()
-                .map_or(DEFAULT_WINDOW.to_owned(), |w| w.0.clone());
-            let window_hours = Duration::parse(&window).map_or(720.0, |d| d.as_secs_f64() / 3600.0);
+            let window = s.window.clone().unwrap_or_else(|| DEFAULT_WINDOW.into());
+            let window_hours = window.value().as_secs_f64() / 3600.0;
             let (errors, total) = match &s.sli.latency {
                 Some(latency) => latency_queries(latency),
                 None => (
@@ -77,8 +74,7 @@ pub fn lower(
 /// in the `le = threshold` bucket.
 pub fn latency_queries(latency: &LatencySli) -> (String, String) {
     let selector = latency.selector.as_deref().unwrap_or("").trim();
-    let le = Duration::parse(latency.threshold.as_str())
-        .map_or_else(|_| "+Inf".to_owned(), |d| le_value(d.as_secs_f64()));
+    let le = le_value(latency.threshold.value().as_secs_f64());
     let with = |extra: &str| match (selector.is_empty(), extra.is_empty()) {
         (true, true) => String::new(),
         (true, false) => format!("{{{extra}}}"),

@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::spec::DurationText;
+
 /// One dashboard selected for a cluster (or generated for its SLOs).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DashboardModel {
@@ -16,9 +18,9 @@ pub struct DashboardModel {
     pub folder: Option<String>,
     pub tags: Vec<String>,
     /// Default time range back from now, e.g. `24h`.
-    pub time: String,
+    pub time: DurationText,
     /// Auto-refresh interval; `None` is off.
-    pub refresh: Option<String>,
+    pub refresh: Option<DurationText>,
     /// Query variables of the Prometheus datasource, in spec order.
     pub variables: Vec<VariableModel>,
     pub rows: Vec<RowModel>,

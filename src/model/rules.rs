@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::spec::DurationText;
+
 /// One PrometheusRule: the alerts of one service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleFileModel {
@@ -40,7 +42,7 @@ pub struct SloModel {
     /// Objective in percent, e.g. 99.9.
     pub objective: f64,
     /// The SLO period as written (`30d`) and in hours.
-    pub window: String,
+    pub window: DurationText,
     pub window_hours: f64,
     pub description: Option<String>,
     /// Rate of bad events, with `{{window}}` for the range.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeMap;
 
-use super::{DurationText, SizeText};
+use super::{DurationText, QuantityText};
 
 /// Prometheus settings. Fleet-wide in `prometheus`; the same fields override
 /// them per cluster in `clusters[].prometheus`.
@@ -65,7 +65,7 @@ pub struct Prometheus {
 #[serde(deny_unknown_fields)]
 pub struct Storage {
     /// Requested size, a Kubernetes quantity such as `100Gi`.
-    pub size: SizeText,
+    pub size: QuantityText,
     /// StorageClass (default: the cluster's default class).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
@@ -80,7 +80,7 @@ pub struct Resources {
     pub cpu: Option<String>,
     /// Memory quantity, e.g. `4Gi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memory: Option<SizeText>,
+    pub memory: Option<QuantityText>,
 }
 
 /// Prometheus query engine limits.

@@ -37,6 +37,21 @@ pub struct Duration {
 }
 
 impl Duration {
+    /// `n` minutes.
+    pub const fn minutes(n: u64) -> Duration {
+        Duration { millis: n * MINUTE }
+    }
+
+    /// `n` hours.
+    pub const fn hours(n: u64) -> Duration {
+        Duration { millis: n * HOUR }
+    }
+
+    /// `n` days.
+    pub const fn days(n: u64) -> Duration {
+        Duration { millis: n * DAY }
+    }
+
     /// Parses a Prometheus duration: one or more `<digits><unit>` parts with units in
     /// decreasing order (`y w d h m s ms`, each at most once), e.g. `30s`, `1h30m`.
     /// Unlike Prometheus, a bare `0` is rejected (write `0s`), so every duration in a

@@ -23,6 +23,7 @@ mod kustomize;
 mod monitor;
 mod mutations;
 mod outputs;
+mod pipeline;
 mod prometheus;
 mod review;
 mod routing;

@@ -176,7 +176,7 @@ fn reproduces_the_back_of_envelope_figures_of_the_design() {
         .sum();
     assert_eq!(buckets, 256);
     // The exact figures of the busiest monitor (86 of 256 buckets).
-    let settings = Settings::parse(&monocle::spec::Monitor {
+    let settings = Settings::of(&monocle::spec::Monitor {
         buckets: None,
         monitors: vec!["a".into(), "b".into(), "c".into()],
         check_interval: serde_json::from_str("\"5m\"").unwrap(),
@@ -186,8 +186,7 @@ fn reproduces_the_back_of_envelope_figures_of_the_design() {
             "per_cluster": "2KB", "per_worker": "2KB", "budget": "256MB"
         }))
         .unwrap(),
-    })
-    .unwrap();
+    });
     let busiest = settings.capacity(settings.busiest_share(3));
     assert_eq!(busiest.buckets, 86);
     assert_eq!(busiest.clusters, 16_797); // ⌈50,000 × 86 / 256⌉

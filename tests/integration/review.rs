@@ -218,7 +218,8 @@ fn github_annotations_snapshot() {
     let out = monocle(&["check", "bad.yaml", "--format", "github"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     common::snapshots().bind(|| insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout)));
-    std::fs::write(dir.path().join("bad.yaml"), "version: 1\nclusters:\n  - name: prod\nservices:\n  - name: api\n    namespace: api\n    team: web\n    selector: \"app in (a\"\n    endpoints: [{port: http}]\n").unwrap();
+    // A semantic error beside a warning: both become annotations.
+    std::fs::write(dir.path().join("bad.yaml"), "version: 1\nclusters:\n  - name: prod\nservices:\n  - name: api\n    namespace: api\n    team: web\n    selector: app=api\n    endpoints: [{port: http}]\nalerts:\n  - name: ApiDown\n    service: apx\n    expr: up == 0\n    severity: critical\n    summary: down\n").unwrap();
     let out = monocle(&["compile", "bad.yaml", "--format", "github"], dir.path());
     common::snapshots().bind(|| {
         insta::assert_snapshot!("github_semantic", String::from_utf8_lossy(&out.stdout));
