@@ -2,6 +2,7 @@
 //! stage is collected; the pipeline stops only between stages.
 
 mod alloy;
+pub mod am_templates;
 mod cardinality;
 mod context;
 mod dashboards;

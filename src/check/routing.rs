@@ -26,6 +26,7 @@ use crate::syntax::NodeKind;
 pub fn check(spec: &Spec, ctx: &mut Ctx) -> Matchers {
     for receiver in &spec.receivers {
         inline_secrets(receiver, ctx);
+        templates(receiver, ctx);
     }
     let mut parsed = Matchers::default();
     for item in &spec.inhibit {
@@ -681,6 +682,30 @@ fn list<S: AsRef<str>>(items: &[S]) -> String {
         .map(|i| format!("`{}`", i.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Receiver fields Alertmanager renders as templates when it notifies:
+/// checked as it would run them (see `am_templates`).
+fn templates(receiver: &Item<Receiver>, ctx: &mut Ctx) {
+    let r = &receiver.value;
+    let mut fields: Vec<(&[&str], &str)> = Vec::new();
+    if let Some(s) = &r.slack {
+        fields.push((&["slack", "channel"], &s.channel));
+        if let Some(v) = &s.title {
+            fields.push((&["slack", "title"], v));
+        }
+        if let Some(v) = &s.text {
+            fields.push((&["slack", "text"], v));
+        }
+    }
+    if let Some(v) = r.pagerduty.as_ref().and_then(|p| p.severity.as_ref()) {
+        fields.push((&["pagerduty", "severity"], v));
+    }
+    for (path, value) in fields {
+        if let Err(e) = super::am_templates::check(value) {
+            ctx.value_error(codes::ROUTING_INVALID_TEMPLATE, receiver.span(path), e);
+        }
+    }
 }
 
 /// What a secret written inline looks like.

@@ -188,6 +188,8 @@ registry! {
         "A routing label name is invalid.";
     ROUTING_INVALID_MATCHER = "monocle::routing::invalid_matcher",
         "An Alertmanager matcher does not parse.";
+    ROUTING_INVALID_TEMPLATE = "monocle::routing::invalid_template",
+        "A receiver field Alertmanager renders as a Go template (Slack `title`, `text`, `channel`, PagerDuty `severity`) would fail when a notification is sent: an unknown function, variable, field or template.";
     ROUTING_NO_ROUTE = "monocle::routing::no_route",
         "Receivers are defined but there is no `routing.route`.";
     ROUTING_PAGERDUTY_KEY = "monocle::routing::pagerduty_key",

@@ -22,7 +22,7 @@ pub const CONFIG_FILE: &str = "alertmanager.yaml";
 /// Message templates the default receiver texts refer to. Go templates:
 /// Alertmanager parses and renders them. The file starts with the
 /// generated header, which is plain text outside any `define`.
-const TEMPLATES: &str = r#"{{/*
+pub(crate) const TEMPLATES: &str = r#"{{/*
 Default notification texts for monocle's receivers: the alert name,
 cluster and severity in the title; per alert its summary, description and
 runbook link (annotation `runbook_url`); firing alerts first.

@@ -1,7 +1,7 @@
 //! emit: model → artifacts. One module per output kind, each a pure
 //! function of the model; none of them sees the spec or the disk.
 
-mod alertmanager;
+pub(crate) mod alertmanager;
 mod alloy;
 mod buckets;
 mod grafana;

@@ -724,3 +724,97 @@ fn regex_matchers_agree_with_amtool() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Receiver fields are Go templates Alertmanager parses and runs only when
+/// it notifies: `amtool check-config` takes them whatever they say. Each
+/// text here is rendered by `amtool template render` (with its default
+/// data and the generated `monocle.tmpl`), and monocle must accept exactly
+/// those that render; for each refused one, check-config passing shows
+/// the failure would only have surfaced at notification time.
+#[test]
+fn receiver_templates_monocle_refuses_are_exactly_those_amtool_cannot_render() {
+    let Some(amtool) = common::tool("amtool") else {
+        return;
+    };
+    let renders = [
+        "{{ template \"monocle.slack.text\" . }}",
+        "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} {{ .GroupLabels.cluster }}",
+        "{{ range .Alerts.Firing }}{{ .Labels.alertname }} {{ .StartsAt }}{{ end }}",
+        "{{ range $i, $a := .Alerts }}{{ $i }} {{ $a.Labels.severity }}{{ end }}",
+        "{{ range .CommonLabels.SortedPairs }}{{ .Name }}={{ .Value }} {{ end }}",
+        "{{ .CommonLabels.Names | join \", \" }} {{ len .Alerts }}",
+        "{{ if eq .CommonLabels.severity \"critical\" }}p{{ else if .CommonLabels.team }}t{{ else }}n{{ end }}",
+        "{{ (index .Alerts 0).Labels.alertname }} {{ index .CommonLabels \"a-b\" }}",
+        "{{ define \"mine\" }}x{{ end }}{{ template \"mine\" . }}",
+        "{{ (.CommonLabels.Remove (stringSlice \"a\")).Names | join \",\" }}",
+        "{{ reReplaceAll \"-.*\" \"\" .CommonLabels.instance | title }} {{ $.ExternalURL }}",
+        "{{ with .CommonAnnotations.summary }}{{ . }}{{ end }}",
+    ];
+    let fails = [
+        "{{ .Alerts.Labels.severity }}",
+        "{{ .Foo }}",
+        "{{ $labels.instance }}",
+        "{{ template \"nosuch\" . }}",
+        "{{ toUpper }}",
+        "{{ range .Status }}x{{ end }}",
+        "{{ .Status.Foo }}",
+        "{{ .CommonLabels.foo.bar }}",
+        "{{ .CommonLabels.Remove }}",
+        "{{ humanize 1 }}",
+        "{{ trimSpace .Status }}",
+        "{{ range .Alerts }}{{ .Value }}{{ end }}",
+        "{{ .Receiver \"x\" }}",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let tmpl = dir.path().join("monocle.tmpl");
+    let artifacts = common::compile_ok("specs/fleet.yaml");
+    let generated = artifacts
+        .iter()
+        .find(|a| a.path.ends_with("alertmanager/monocle.tmpl"))
+        .expect("the fleet has routing");
+    std::fs::write(&tmpl, &generated.bytes).unwrap();
+    let glob = format!("--template.glob={}", tmpl.display());
+    let mut wrong = Vec::new();
+    for (text, should_render) in renders
+        .iter()
+        .map(|t| (t, true))
+        .chain(fails.iter().map(|t| (t, false)))
+    {
+        let accepted = monocle::check::am_templates::check(text).is_ok();
+        let (rendered, output) = common::run(
+            &amtool,
+            &[
+                "template",
+                "render",
+                &glob,
+                &format!("--template.text={text}"),
+            ],
+            dir.path(),
+        );
+        if accepted != rendered || rendered != should_render {
+            wrong.push(format!(
+                "{text}: monocle accepts: {accepted}, amtool renders: {rendered}: {output}"
+            ));
+        }
+        if !should_render {
+            let config = format!(
+                "route:\n  receiver: slack\nreceivers:\n  - name: slack\n    slack_configs:\n      \
+                 - api_url: http://127.0.0.1:1/hook\n        channel: '#alerts'\n        title: {}\n\
+                 templates:\n  - {}\n",
+                serde_json::to_string(text).unwrap(),
+                tmpl.display()
+            );
+            let path = dir.path().join("alertmanager.yaml");
+            std::fs::write(&path, config).unwrap();
+            let (ok, output) = common::run(
+                &amtool,
+                &["check-config", path.to_str().unwrap()],
+                dir.path(),
+            );
+            if !ok {
+                wrong.push(format!("{text}: check-config refuses it already: {output}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
