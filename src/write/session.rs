@@ -972,7 +972,10 @@ fn recover(out: &Path) -> Result<(), WriteError> {
         }
         let (op, rel) = line.split_once(' ').unwrap_or((line, ""));
         match op {
-            "pid" => pid = Some(rel.parse::<u32>().map_err(|_| bad(i + 1, "bad pid"))?),
+            "pid" => {
+                let parsed: Option<u32> = rel.parse().ok();
+                pid = Some(parsed.ok_or_else(|| bad(i + 1, "bad pid"))?);
+            }
             "claim" | "last" if rel.is_empty() => ops.push((op, rel)),
             "folder" | "file" | "delete" => {
                 // A tampered journal must never steer a rename outside `out`.
