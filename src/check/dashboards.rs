@@ -306,10 +306,15 @@ impl<'a> DashboardCheck<'a> {
             if let Some(labels) = promql_grouping(&parsed) {
                 self.grouping.borrow_mut().insert(text.to_owned(), labels);
             }
+            // Grafana sends the query to Prometheus: its regexes are RE2.
+            super::promql::re2_matchers(ctx, &parsed, span);
             return;
         }
         let numbers = substitute(text, Stand::Number);
-        if numbers != names && crate::promql::parse(&numbers).is_ok() {
+        if numbers != names
+            && let Ok(parsed) = crate::promql::parse(&numbers)
+        {
+            super::promql::re2_matchers(ctx, &parsed, span);
             return;
         }
         super::promql::expr(ctx, &names, span);

@@ -132,7 +132,7 @@ pub fn expr(ctx: &mut Ctx, text: &str, span: Span) -> Option<Expr> {
 }
 
 /// Every `=~`/`!~` matcher's regex must be RE2, as Prometheus reads it.
-fn re2_matchers(ctx: &mut Ctx, parsed: &Expr, span: Span) {
+pub(super) fn re2_matchers(ctx: &mut Ctx, parsed: &Expr, span: Span) {
     use promql_parser::label::MatchOp;
     let mut matchers = Vec::new();
     super::operator_labels::selector_matchers(parsed, &mut matchers);

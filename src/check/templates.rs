@@ -174,7 +174,11 @@ pub fn check_template(text: &str) -> Result<(), ValueError> {
     actions(text)
 }
 
-/// Functions of Go's `text/template` and those Prometheus adds for alerts.
+/// Functions of Go's `text/template` and those Prometheus adds for alerts:
+/// the function map of `template/template.go` in Prometheus 3.14.0 (the
+/// HTML-only `tmpl` of console pages aside). `toDuration`, `now` and
+/// `urlQueryEscape` are newer than Debian's promtool 2.42, which refuses
+/// them; every other name here is in 2.42 too.
 const FUNCTIONS: &[&str] = &[
     "and",
     "call",
@@ -221,6 +225,9 @@ const FUNCTIONS: &[&str] = &[
     "parseDuration",
     "stripPort",
     "stripDomain",
+    "toDuration",
+    "now",
+    "urlQueryEscape",
 ];
 const KEYWORDS: &[&str] = &[
     "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue",
@@ -420,6 +427,7 @@ mod tests {
             "{{- /* note */ -}} {{ .Labels.job }} {{ $labels.instance | reReplaceAll \":.*\" \"\" }}",
             "{{ with $labels.x }}{{ . }}{{ end }} {{ range $i, $l := $labels }}{{ $l }}{{ end }}",
             "{{ index $labels \"a-b\" }} {{ $externalLabels.cluster }} {{ 1 }}",
+            "{{ $value | toDuration }} at {{ now | humanizeTimestamp }} {{ $labels.job | urlQueryEscape }}",
         ] {
             assert!(check_template(ok).is_ok(), "{ok}: {:?}", check_template(ok));
         }
