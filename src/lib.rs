@@ -101,9 +101,11 @@ pub fn compile_sources(
 }
 
 /// Lowers and emits a checked spec cluster by cluster, handing each file
-/// (path, bytes) to `sink` as soon as its cluster is ready, so memory holds
-/// a few clusters' output rather than the fleet's. Clusters are produced in
-/// parallel and arrive in no particular order; `sink` runs on the calling
+/// (path, bytes) to `sink`. In the per-cluster layout a cluster's files go
+/// as soon as it is ready, so memory holds a few clusters' output rather
+/// than the fleet's; in the shared layout memory holds each distinct file
+/// once and everything goes at the end. Clusters are produced in parallel
+/// and files arrive in no particular order; `sink` runs on the calling
 /// thread. An error from `sink` stops the producers and is returned.
 pub fn emit_streaming<E>(
     checked: &check::Checked,
@@ -116,6 +118,43 @@ pub fn emit_streaming<E>(
     let emitter = emit::Emitter::default();
     let order = lowering.order();
     let (lowering, emitter, order) = (&lowering, &emitter, &order);
+    if lower::layout(spec) == model::Layout::Shared {
+        // Which files clusters share is known only once every cluster is
+        // in, so the distinct files are kept (never the copies) and
+        // written at the end.
+        let mut layout = emit::layout::SharedLayout::default();
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<emit::layout::Prepared>(2);
+            scope.spawn(move || {
+                let _ = order.par_iter().try_for_each_with(tx, |tx, &i| {
+                    let cluster = lowering.cluster(i);
+                    let files = emitter.files(&cluster);
+                    tx.send(emit::layout::prepare(&cluster, files))
+                });
+            });
+            rx.iter().for_each(|prepared| layout.add(prepared));
+        });
+        for artifact in layout.finish().artifacts {
+            sink(artifact.path, &artifact.bytes)?;
+        }
+    } else {
+        stream_clusters(lowering, emitter, order, &mut sink)?;
+    }
+    let buckets = lower::lower_buckets(spec, inputs.previous_buckets.as_deref());
+    for artifact in buckets.iter().flat_map(emit::emit_buckets) {
+        sink(artifact.path, &artifact.bytes)?;
+    }
+    Ok(())
+}
+
+/// The per-cluster layout, streamed: each cluster's files go to `sink` as
+/// soon as the cluster is ready.
+fn stream_clusters<E>(
+    lowering: &lower::Lowering<'_>,
+    emitter: &emit::Emitter,
+    order: &[usize],
+    sink: &mut impl FnMut(String, &[u8]) -> Result<(), E>,
+) -> Result<(), E> {
     std::thread::scope(|scope| {
         // A short queue bounds memory: producers wait while the sink (the
         // disk) catches up.
@@ -129,10 +168,5 @@ pub fn emit_streaming<E>(
         // Returning early drops `rx`, which makes the producers' sends fail.
         rx.iter()
             .try_for_each(|files| files.iter().try_for_each(|(path, bytes)| sink(path, bytes)))
-    })?;
-    let buckets = lower::lower_buckets(spec, inputs.previous_buckets.as_deref());
-    for artifact in buckets.iter().flat_map(emit::emit_buckets) {
-        sink(artifact.path, &artifact.bytes)?;
-    }
-    Ok(())
+    })
 }

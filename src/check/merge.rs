@@ -49,6 +49,7 @@ pub fn merge(files: Vec<ParsedFile>, diags: &mut Vec<Diagnostic>) -> Spec {
         );
         set_single(&mut merged.alloy, spec.alloy, &node, "alloy", diags);
         set_single(&mut merged.monitor, spec.monitor, &node, "monitor", diags);
+        set_single(&mut merged.output, spec.output, &node, "output", diags);
         if let Some(routing) = spec.routing {
             let routing_node = section("routing");
             push_items(

@@ -62,6 +62,7 @@ pub struct Spec {
     pub routing_tests: Vec<Item<spec::RoutingTest>>,
     pub dashboards: Vec<Item<spec::Dashboard>>,
     pub monitor: Option<Item<spec::Monitor>>,
+    pub output: Option<Item<spec::Output>>,
     /// The matchers of `route` and `inhibit`, parsed by check: lower reads
     /// these, never the strings.
     pub matchers: Matchers,
@@ -124,6 +125,7 @@ impl Spec {
             routing_tests,
             dashboards,
             monitor: _,
+            output: _,
             matchers: _,
             query_grouping: _,
         } = self;

@@ -12,6 +12,7 @@ pub mod merged;
 mod monitor;
 mod names;
 mod operator_labels;
+mod output;
 mod promql;
 mod refs;
 mod regexes;
@@ -89,6 +90,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     spec.query_grouping = dashboards::check(&spec, &mut ctx);
     alloy::check(&spec, &mut ctx);
     monitor::check(&spec, &mut ctx);
+    output::check(&spec, &mut ctx);
     let diags = sorted(ctx.diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);

@@ -140,6 +140,8 @@ registry! {
         "An alert label name starts with `__` (`__name__`), which Prometheus reserves for itself.";
     NAMES_UID_TOO_LONG = "monocle::names::uid_too_long",
         "A dashboard uid is longer than Grafana's 40 characters.";
+    OUTPUT_RESERVED_CLUSTER_NAME = "monocle::output::reserved_cluster_name",
+        "A cluster is named like the shared layout's folder of shared files.";
     PROMETHEUS_INVALID_URL = "monocle::prometheus::invalid_url",
         "A remote-write URL is not an http(s) URL.";
     PROMETHEUS_NO_STORAGE = "monocle::prometheus::no_storage",

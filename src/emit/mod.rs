@@ -6,6 +6,7 @@ mod alloy;
 mod buckets;
 mod grafana;
 mod kustomize;
+pub mod layout;
 mod monitors;
 mod prometheus;
 mod rules;
@@ -18,7 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use crate::model::{ClusterModel, Model};
+use crate::model::{ClusterModel, Layout, Model};
 
 /// One output file: a path relative to the output folder ('/'-separated)
 /// and its bytes. What emit hands to write.
@@ -42,11 +43,23 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
     // Clusters are independent: emit them in parallel. The result is
     // sorted by path below, so it does not depend on scheduling.
     let emitter = Emitter::default();
-    let mut artifacts: Vec<Artifact> = model
-        .clusters
-        .par_iter()
-        .flat_map_iter(|cluster| emitter.cluster(cluster))
-        .collect();
+    let mut artifacts: Vec<Artifact> = match model.layout {
+        Layout::PerCluster => model
+            .clusters
+            .par_iter()
+            .flat_map_iter(|cluster| emitter.cluster(cluster))
+            .collect(),
+        Layout::Shared => {
+            let prepared: Vec<layout::Prepared> = model
+                .clusters
+                .par_iter()
+                .map(|cluster| layout::prepare(cluster, emitter.files(cluster)))
+                .collect();
+            let mut shared = layout::SharedLayout::default();
+            prepared.into_iter().for_each(|p| shared.add(p));
+            shared.finish().artifacts
+        }
+    };
     if let Some(buckets) = &model.buckets {
         artifacts.extend(emit_buckets(buckets));
     }
@@ -131,6 +144,11 @@ pub struct ClusterFiles {
 }
 
 impl ClusterFiles {
+    /// The file at (part, index).
+    fn get(&self, (part, index): (usize, usize)) -> &Emitted {
+        &self.parts[part][index]
+    }
+
     /// Every file as (path under `<cluster>/`, bytes), in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (String, &[u8])> {
         self.parts

@@ -36,6 +36,16 @@ pub fn lower(spec: &Spec, sources: &Sources, previous_buckets: Option<&[u8]>) ->
     Model {
         clusters,
         buckets: buckets::lower(spec, previous_buckets),
+        layout: layout(spec),
+    }
+}
+
+/// `output.layout`, `shared` when the spec does not say.
+pub fn layout(spec: &Spec) -> crate::model::Layout {
+    let layout = spec.output.as_ref().and_then(|o| o.value.layout);
+    match layout {
+        Some(spec::Layout::PerCluster) => crate::model::Layout::PerCluster,
+        Some(spec::Layout::Shared) | None => crate::model::Layout::Shared,
     }
 }
 

@@ -22,6 +22,17 @@ pub struct Model {
     pub clusters: Vec<ClusterModel>,
     /// The monitor daemon's bucket config, when the spec has `monitor`.
     pub buckets: Option<BucketsModel>,
+    pub layout: Layout,
+}
+
+/// How the output folder is laid out (`output.layout`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// Files identical in several clusters stored once under `shared/`.
+    #[default]
+    Shared,
+    /// Every cluster folder holds all its files.
+    PerCluster,
 }
 
 #[derive(Debug, Clone, PartialEq)]

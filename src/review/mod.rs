@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::check::Checked;
 use crate::source::Sources;
+use crate::model::{ClusterModel, Layout};
 use crate::{Inputs, emit, lower};
 use report::{FileDiff, FileView, file_diffs};
 
@@ -23,8 +24,10 @@ pub type Version<'a> = (&'a Checked, &'a Sources);
 /// Reviews a change cluster by cluster: each cluster of either version is
 /// lowered and emitted in both (in parallel, one pair at a time per
 /// thread), and only its summary lines and changed files' diffs are kept,
-/// so memory follows the size of the change, not of the fleet's output.
-/// The files are sorted by path.
+/// so memory follows the size of the change, not of the fleet's output
+/// (in the shared layout, the size of the fleet's distinct files). A file
+/// clusters share is diffed once and names the clusters using it. The
+/// files are sorted by path.
 pub fn review(
     old: Version<'_>,
     new: Version<'_>,
@@ -36,6 +39,8 @@ pub fn review(
         lower::Lowering::new(&new.0.spec, new.1),
     );
     let (old_emitter, new_emitter) = (emit::Emitter::default(), emit::Emitter::default());
+    let per_cluster = lower::layout(&old.0.spec) == Layout::PerCluster
+        && lower::layout(&new.0.spec) == Layout::PerCluster;
     let index = |checked: &Checked| -> BTreeMap<String, usize> {
         let clusters = checked.spec.clusters.iter().enumerate();
         clusters.map(|(i, c)| (c.value.name.clone(), i)).collect()
@@ -44,23 +49,61 @@ pub fn review(
     let mut names: Vec<&String> = old_index.keys().chain(new_index.keys()).collect();
     names.sort_unstable();
     names.dedup();
-    let per_cluster: Vec<_> = names
+    let reviewed: Vec<_> = names
         .into_par_iter()
         .map(|name| {
             let old_model = old_index.get(name).map(|&i| old_lowering.cluster(i));
             let new_model = new_index.get(name).map(|&i| new_lowering.cluster(i));
             let lines = summary::cluster_lines(name, old_model.as_ref(), new_model.as_ref());
-            let old_files = old_model.map(|m| old_emitter.files(&m));
-            let new_files = new_model.map(|m| new_emitter.files(&m));
-            let diffs = file_diffs(
-                old_files.iter().flat_map(super::emit::ClusterFiles::iter),
-                new_files.iter().flat_map(super::emit::ClusterFiles::iter),
-                view,
-            );
-            ((name.clone(), lines), diffs)
+            let old_files = old_model.as_ref().map(|m| (m, old_emitter.files(m)));
+            let new_files = new_model.as_ref().map(|m| (m, new_emitter.files(m)));
+            let files = if per_cluster {
+                Files::Diffs(file_diffs(
+                    old_files.iter().flat_map(|(_, f)| f.iter()),
+                    new_files.iter().flat_map(|(_, f)| f.iter()),
+                    view,
+                ))
+            } else {
+                let prepare = |files: Option<(&ClusterModel, emit::ClusterFiles)>| {
+                    files.map(|(m, f)| emit::layout::prepare(m, f))
+                };
+                Files::Prepared(prepare(old_files), prepare(new_files))
+            };
+            ((name.clone(), lines), files)
         })
         .collect();
-    let (lines, mut files): (Vec<_>, Vec<Vec<FileDiff>>) = per_cluster.into_iter().unzip();
+    let mut lines = Vec::new();
+    let mut files = Vec::new();
+    let (mut old_laid, mut new_laid) = (
+        Laying::new(lower::layout(&old.0.spec)),
+        Laying::new(lower::layout(&new.0.spec)),
+    );
+    for (cluster_lines, cluster_files) in reviewed {
+        lines.push(cluster_lines);
+        match cluster_files {
+            Files::Diffs(diffs) => files.push(diffs),
+            Files::Prepared(old, new) => {
+                old_laid.add(old);
+                new_laid.add(new);
+            }
+        }
+    }
+    if !per_cluster {
+        let (old_laid, new_laid) = (old_laid.finish(), new_laid.finish());
+        let mut diffs = file_diffs(
+            old_laid.artifacts.iter().map(|a| (a.path.clone(), a.bytes.as_slice())),
+            new_laid.artifacts.iter().map(|a| (a.path.clone(), a.bytes.as_slice())),
+            view,
+        );
+        for diff in &mut diffs {
+            let mut users = old_laid.users_of(&diff.path);
+            users.extend(new_laid.users_of(&diff.path));
+            users.sort_unstable();
+            users.dedup();
+            report::attribute(diff, &users, view);
+        }
+        files.push(diffs);
+    }
     let buckets = |version: Version<'_>| {
         let model = lower::lower_buckets(&version.0.spec, inputs.previous_buckets.as_deref());
         model
@@ -81,4 +124,44 @@ pub fn review(
     let mut files: Vec<FileDiff> = files.into_iter().flatten().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     (summary::fold(lines), files)
+}
+
+/// What the review keeps of one cluster's files: their diffs when both
+/// versions are per-cluster, else the files to lay out.
+enum Files {
+    Diffs(Vec<FileDiff>),
+    Prepared(Option<emit::layout::Prepared>, Option<emit::layout::Prepared>),
+}
+
+/// One version's files, laid out as that version says.
+enum Laying {
+    Shared(emit::layout::SharedLayout),
+    PerCluster(Vec<emit::Artifact>),
+}
+
+impl Laying {
+    fn new(layout: Layout) -> Self {
+        match layout {
+            Layout::Shared => Laying::Shared(emit::layout::SharedLayout::default()),
+            Layout::PerCluster => Laying::PerCluster(Vec::new()),
+        }
+    }
+
+    fn add(&mut self, prepared: Option<emit::layout::Prepared>) {
+        let Some(prepared) = prepared else { return };
+        match self {
+            Laying::Shared(layout) => layout.add(prepared),
+            Laying::PerCluster(artifacts) => artifacts.extend(prepared.into_artifacts()),
+        }
+    }
+
+    fn finish(self) -> emit::layout::Laid {
+        match self {
+            Laying::Shared(layout) => layout.finish(),
+            Laying::PerCluster(artifacts) => emit::layout::Laid {
+                artifacts,
+                users: BTreeMap::new(),
+            },
+        }
+    }
 }

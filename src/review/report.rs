@@ -61,6 +61,36 @@ pub fn file_diffs<'a>(
         .collect()
 }
 
+/// Names the clusters that use a changed file kept once for several of
+/// them (a file in `shared/`): one change, attributed to every cluster
+/// it reaches. At most five are named, then how many more.
+pub fn attribute(diff: &mut FileDiff, clusters: &[String], view: FileView) {
+    if clusters.is_empty() {
+        return;
+    }
+    const NAMED: usize = 5;
+    let mut names = clusters
+        .iter()
+        .take(NAMED)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if clusters.len() > NAMED {
+        names.push_str(&format!(" and {} more", clusters.len() - NAMED));
+    }
+    let count = clusters.len();
+    let used = format!("used by {count} cluster{}: {names}", if count == 1 { "" } else { "s" });
+    match view {
+        FileView::Stat => {
+            let line = diff.text.trim_end_matches('\n');
+            diff.text = format!("{line} ({used})\n");
+        }
+        FileView::Unified { .. } => {
+            diff.text = format!("# {}: {used}\n{}", diff.path, diff.text);
+        }
+    }
+}
+
 fn line_counts(old: Option<&[u8]>, new: Option<&[u8]>) -> (usize, usize) {
     let text = |b: Option<&[u8]>| {
         b.map(|b| String::from_utf8_lossy(b).into_owned())

@@ -5,6 +5,7 @@
 
 mod dashboards;
 mod monitor;
+mod output;
 mod prometheus;
 mod routing;
 mod scalar;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use dashboards::*;
 pub use monitor::*;
+pub use output::*;
 pub use prometheus::*;
 pub use routing::*;
 pub use scalar::*;
@@ -60,6 +62,9 @@ pub struct SpecFile {
     /// The external bucketed monitor daemon.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitor: Option<Monitor>,
+    /// How the generated folder is laid out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<Output>,
 }
 
 /// A Kubernetes cluster of the fleet.

@@ -5,8 +5,15 @@ use std::path::Path;
 use monocle::write::Artifact;
 
 /// Compiles a spec that must be valid, failing the test with its rendered
-/// diagnostics otherwise.
+/// diagnostics otherwise; the files as the per-cluster layout has them
+/// (every cluster folder complete), whatever the spec's layout, so tests
+/// of a file's content find it in its cluster's folder.
 pub fn compile_ok(path: impl AsRef<Path>) -> Vec<Artifact> {
+    monocle::emit::layout::expand(&compile_laid(path))
+}
+
+/// [`compile_ok`], the files as the spec's layout lays them out.
+pub fn compile_laid(path: impl AsRef<Path>) -> Vec<Artifact> {
     match monocle::compile(path.as_ref()) {
         Ok(compiled) => compiled.artifacts,
         Err(monocle::CompileError::Spec { sources, diags }) => panic!(

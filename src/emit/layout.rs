@@ -1,0 +1,426 @@
+//! Where each generated file goes, by `output.layout`.
+//!
+//! `per-cluster` writes every cluster's files into its own folder. `shared`
+//! groups a cluster's files into items: a file and its companions with the
+//! same stem (`dashboards/x.json` and `dashboards/x.yaml` are the item
+//! `dashboards/x`). An item whose files are byte-identical in several
+//! clusters is stored once, in a folder of its own under `shared/` with a
+//! `kustomization.yaml`, and each of those clusters' `kustomization.yaml`
+//! lists that folder. Kustomize's default load restrictor lets a
+//! kustomization refer to another kustomization folder anywhere, but to a
+//! plain file only inside its own folder: hence one small folder per item,
+//! which Argo CD and Flux build without extra flags.
+//!
+//! Names depend on what an item is, never on its bytes, so a change to one
+//! item changes that item's files and renames nothing else. The variant
+//! most clusters use is `shared/<item>`; another variant is named after
+//! what its clusters have in common (`shared/rules/api.environment-staging`)
+//! or, failing that, after its clusters (`shared/rules/api.eu-1+eu-2`). A
+//! variant of one cluster stays in that cluster's folder.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+
+use super::{Artifact, ClusterFiles, Emitted, kustomize};
+use crate::model::ClusterModel;
+
+/// The folder (under the output folder) of the files clusters share.
+pub const SHARED_DIR: &str = "shared";
+
+/// One cluster's files grouped into items and hashed (done in parallel,
+/// by the producers), ready for [`SharedLayout::add`].
+pub struct Prepared {
+    cluster: ClusterInfo,
+    files: ClusterFiles,
+    /// Item key, hash of its files, and the files' (part, index) in `files`.
+    items: Vec<(String, u64, Vec<(usize, usize)>)>,
+}
+
+impl Prepared {
+    /// The cluster's files as they are in the per-cluster layout.
+    pub fn into_artifacts(self) -> Vec<crate::emit::Artifact> {
+        self.files.into_artifacts()
+    }
+}
+
+/// What a variant's name may be made of.
+struct ClusterInfo {
+    name: String,
+    /// `environment`, `region`, then the labels, as (key, value).
+    attributes: Vec<(String, String)>,
+}
+
+/// The item a file belongs to: its path up to the first `.` of its name.
+pub fn item_key(path: &str) -> &str {
+    let name_start = path.rfind('/').map_or(0, |i| i + 1);
+    match path[name_start..].find('.') {
+        Some(dot) => &path[..name_start + dot],
+        None => path,
+    }
+}
+
+/// Groups and hashes one cluster's files.
+pub fn prepare(cluster: &ClusterModel, files: ClusterFiles) -> Prepared {
+    let mut attributes = Vec::new();
+    if let Some(env) = &cluster.environment {
+        attributes.push(("environment".to_owned(), env.clone()));
+    }
+    if let Some(region) = &cluster.region {
+        attributes.push(("region".to_owned(), region.clone()));
+    }
+    for (key, value) in &cluster.labels {
+        if key != "environment" && key != "region" {
+            attributes.push((key.clone(), value.clone()));
+        }
+    }
+    let mut grouped: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for (p, part) in files.parts.iter().enumerate() {
+        for (i, file) in part.iter().enumerate() {
+            if file.path != kustomize::FILE {
+                grouped.entry(item_key(&file.path)).or_default().push((p, i));
+            }
+        }
+    }
+    let items = grouped
+        .into_iter()
+        .map(|(key, mut at)| {
+            at.sort_by(|a, b| files.get(*a).path.cmp(&files.get(*b).path));
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            for &f in &at {
+                let file = files.get(f);
+                (&file.path, &file.bytes, file.resource).hash(&mut hasher);
+            }
+            (key.to_owned(), hasher.finish(), at)
+        })
+        .collect();
+    Prepared {
+        cluster: ClusterInfo {
+            name: cluster.name.clone(),
+            attributes,
+        },
+        files,
+        items,
+    }
+}
+
+/// Collects every cluster's items, keeping each distinct one once, then
+/// lays them out.
+#[derive(Default)]
+pub struct SharedLayout {
+    clusters: Vec<ClusterInfo>,
+    items: HashMap<String, Vec<Variant>>,
+}
+
+/// One content of an item and the clusters (indexes) that have it.
+struct Variant {
+    hash: u64,
+    files: Vec<Emitted>,
+    clusters: Vec<usize>,
+}
+
+/// The laid-out output: the files, and which clusters use each shared folder.
+pub struct Laid {
+    pub artifacts: Vec<Artifact>,
+    /// Each shared folder (`shared/...`) and the clusters using it, sorted.
+    pub users: BTreeMap<String, Vec<String>>,
+}
+
+impl Laid {
+    /// The clusters that use the file at `path`: those of its shared
+    /// folder, or the cluster whose folder holds it (empty for fleet-wide
+    /// files such as the bucket config).
+    pub fn users_of(&self, path: &str) -> Vec<String> {
+        if let Some(folder) = path.rsplit_once('/').map(|(folder, _)| folder)
+            && let Some(users) = self.users.get(folder)
+        {
+            return users.clone();
+        }
+        Vec::new()
+    }
+}
+
+impl SharedLayout {
+    pub fn add(&mut self, prepared: Prepared) {
+        let index = self.clusters.len();
+        let Prepared {
+            cluster,
+            files,
+            items,
+        } = prepared;
+        self.clusters.push(cluster);
+        for (key, hash, at) in items {
+            let variants = self.items.entry(key).or_default();
+            let same = |v: &Variant| {
+                v.hash == hash
+                    && v.files.len() == at.len()
+                    && v.files.iter().zip(&at).all(|(a, &f)| a == files.get(f))
+            };
+            match variants.iter_mut().find(|v| same(v)) {
+                Some(variant) => variant.clusters.push(index),
+                None => variants.push(Variant {
+                    hash,
+                    files: at.iter().map(|&f| files.get(f).clone()).collect(),
+                    clusters: vec![index],
+                }),
+            }
+        }
+    }
+
+    /// Every file of the layout, sorted by path.
+    pub fn finish(self) -> Laid {
+        let SharedLayout { clusters, items } = self;
+        let mut artifacts = Vec::new();
+        let mut users = BTreeMap::new();
+        let mut resources: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
+        let mut items: Vec<(String, Vec<Variant>)> = items.into_iter().collect();
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, mut variants) in items {
+            let first_name = |v: &Variant| {
+                v.clusters
+                    .iter()
+                    .map(|&c| clusters[c].name.as_str())
+                    .min()
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            // The variant most clusters use first (ties: the one with the
+            // first cluster by name), then the others by their first cluster.
+            variants.sort_by_cached_key(|v| (std::cmp::Reverse(v.clusters.len()), first_name(v)));
+            let names = variant_names(&clusters, &variants);
+            let dir = key.rsplit_once('/').map(|(dir, _)| dir);
+            for (n, variant) in variants.iter().enumerate() {
+                if let [only] = variant.clusters[..] {
+                    let cluster = &clusters[only].name;
+                    for file in &variant.files {
+                        if file.resource {
+                            resources[only].push(file.path.clone());
+                        }
+                        artifacts.push(Artifact {
+                            path: format!("{cluster}/{}", file.path),
+                            bytes: file.bytes.clone(),
+                        });
+                    }
+                    continue;
+                }
+                let folder = match &names[n] {
+                    None => format!("{SHARED_DIR}/{key}"),
+                    Some(name) => format!("{SHARED_DIR}/{key}.{name}"),
+                };
+                let mut listed = Vec::new();
+                for file in &variant.files {
+                    let name = match dir {
+                        Some(dir) => file.path.strip_prefix(dir).unwrap_or(&file.path),
+                        None => &file.path,
+                    };
+                    let name = name.trim_start_matches('/');
+                    if file.resource {
+                        listed.push(name.to_owned());
+                    }
+                    artifacts.push(Artifact {
+                        path: format!("{folder}/{name}"),
+                        bytes: file.bytes.clone(),
+                    });
+                }
+                let kustomization = kustomize::render(listed);
+                artifacts.push(Artifact {
+                    path: format!("{folder}/{}", kustomize::FILE),
+                    bytes: kustomization,
+                });
+                let mut used_by: Vec<String> = variant
+                    .clusters
+                    .iter()
+                    .map(|&c| clusters[c].name.clone())
+                    .collect();
+                used_by.sort_unstable();
+                for &c in &variant.clusters {
+                    resources[c].push(format!("../{folder}"));
+                }
+                users.insert(folder, used_by);
+            }
+        }
+        for (cluster, listed) in clusters.iter().zip(resources) {
+            artifacts.push(Artifact {
+                path: format!("{}/{}", cluster.name, kustomize::FILE),
+                bytes: kustomize::render(listed),
+            });
+        }
+        artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        Laid { artifacts, users }
+    }
+}
+
+/// The name of each variant of an item (sorted as in `finish`): `None`
+/// for the first, the one most clusters use.
+fn variant_names(clusters: &[ClusterInfo], variants: &[Variant]) -> Vec<Option<String>> {
+    let mut names: Vec<Option<String>> = vec![None];
+    let mut taken = std::collections::BTreeSet::new();
+    for variant in variants.iter().skip(1) {
+        let members = |key: &str, value: &str| {
+            let has = |c: usize| {
+                clusters[c]
+                    .attributes
+                    .iter()
+                    .any(|(k, v)| k == key && v == value)
+            };
+            // Exactly this variant's clusters, among those with the item.
+            variant.clusters.iter().all(|&c| has(c))
+                && variants
+                    .iter()
+                    .filter(|other| !std::ptr::eq(*other, variant))
+                    .all(|other| other.clusters.iter().all(|&c| !has(c)))
+        };
+        let first = variant.clusters.iter().copied().min_by(|&a, &b| {
+            clusters[a].name.cmp(&clusters[b].name)
+        });
+        let by_attribute = first.and_then(|first| {
+            clusters[first]
+                .attributes
+                .iter()
+                .filter(|(k, v)| members(k, v))
+                .map(|(k, v)| format!("{}-{}", file_part(k), file_part(v)))
+                .find(|name| !taken.contains(name))
+        });
+        let name = by_attribute.unwrap_or_else(|| {
+            // Cluster names are DNS labels: `+` never occurs in them, nor
+            // in an attribute's name, so these names are distinct.
+            let mut names: Vec<&str> = variant
+                .clusters
+                .iter()
+                .map(|&c| clusters[c].name.as_str())
+                .collect();
+            names.sort_unstable();
+            if names.len() <= 3 {
+                names.join("+")
+            } else {
+                format!("{}+{}-more", names[0], names.len() - 1)
+            }
+        });
+        taken.insert(name.clone());
+        names.push(Some(name));
+    }
+    names
+}
+
+/// `text` with anything but ASCII letters, digits, `-` and `_` replaced by
+/// `-`, to be a safe part of a folder name.
+fn file_part(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// The files as the per-cluster layout has them, from either layout's
+/// files: every cluster folder complete, with the kustomization that lists
+/// them; other files (the bucket config) as they are. For tests and tools
+/// that read one cluster's files; a shared layout expands to exactly the
+/// per-cluster layout's bytes.
+pub fn expand(artifacts: &[Artifact]) -> Vec<Artifact> {
+    let files: BTreeMap<&str, &[u8]> = artifacts
+        .iter()
+        .map(|a| (a.path.as_str(), a.bytes.as_slice()))
+        .collect();
+    // The files directly in `folder`, but its kustomization: (name, bytes).
+    let in_folder = |folder: &str| {
+        let prefix = format!("{folder}/");
+        files
+            .range(prefix.as_str()..)
+            .take_while(|(path, _)| path.starts_with(&prefix))
+            .map(|(path, bytes)| (path[prefix.len()..].to_owned(), *bytes))
+            .filter(|(name, _)| !name.contains('/') && name != kustomize::FILE)
+            .collect::<Vec<_>>()
+    };
+    let resources = |folder: &str| -> Vec<String> {
+        #[derive(serde::Deserialize)]
+        struct Kustomization {
+            #[serde(default)]
+            resources: Vec<String>,
+        }
+        let path = format!("{folder}/{}", kustomize::FILE);
+        files
+            .get(path.as_str())
+            .and_then(|bytes| serde_saphyr::from_slice::<Kustomization>(bytes).ok())
+            .map(|k| k.resources)
+            .unwrap_or_default()
+    };
+    let clusters: Vec<&str> = files
+        .keys()
+        .filter_map(|path| path.strip_suffix(&format!("/{}", kustomize::FILE)))
+        .filter(|folder| !folder.contains('/'))
+        .collect();
+    let mut out = Vec::new();
+    for cluster in &clusters {
+        let prefix = format!("{cluster}/");
+        for (path, bytes) in files.range(prefix.as_str()..) {
+            if !path.starts_with(&prefix) {
+                break;
+            }
+            if path[prefix.len()..] != *kustomize::FILE {
+                out.push(Artifact {
+                    path: (*path).to_owned(),
+                    bytes: bytes.to_vec(),
+                });
+            }
+        }
+        let mut listed = Vec::new();
+        for resource in resources(cluster) {
+            let Some(folder) = resource.strip_prefix("../") else {
+                listed.push(resource);
+                continue;
+            };
+            // `shared/rules/api.x` holds what the cluster has in `rules/`.
+            let item = folder.strip_prefix(&format!("{SHARED_DIR}/")).unwrap_or(folder);
+            let at = |name: &str| match item.rsplit_once('/') {
+                Some((dir, _)) => format!("{dir}/{name}"),
+                None => name.to_owned(),
+            };
+            for (name, bytes) in in_folder(folder) {
+                out.push(Artifact {
+                    path: format!("{cluster}/{}", at(&name)),
+                    bytes: bytes.to_vec(),
+                });
+            }
+            listed.extend(resources(folder).iter().map(|name| at(name)));
+        }
+        out.push(Artifact {
+            path: format!("{cluster}/{}", kustomize::FILE),
+            bytes: kustomize::render(listed),
+        });
+    }
+    let taken = |path: &str| {
+        path.split_once('/')
+            .is_some_and(|(first, _)| first == SHARED_DIR || clusters.contains(&first))
+    };
+    out.extend(
+        artifacts
+            .iter()
+            .filter(|a| !taken(&a.path))
+            .cloned(),
+    );
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_is_a_path_up_to_the_first_dot_of_its_name() {
+        assert_eq!(item_key("rules/api.yaml"), "rules/api");
+        assert_eq!(item_key("slo-tests/a-b.test.yaml"), "slo-tests/a-b");
+        assert_eq!(item_key("dir.d/x.json"), "dir.d/x");
+        assert_eq!(item_key("plain"), "plain");
+    }
+
+    #[test]
+    fn file_parts_keep_only_safe_characters() {
+        assert_eq!(file_part("example.com/tier"), "example-com-tier");
+        assert_eq!(file_part("gold_1-x"), "gold_1-x");
+    }
+}
