@@ -9,6 +9,7 @@
 use crate::common;
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -27,32 +28,25 @@ fn kubectl_kustomize_builds_every_cluster_folder_with_all_its_objects() {
     let Some(kubectl) = common::tool("kubectl") else {
         return;
     };
-    let artifacts = common::compile_ok("specs");
+    let artifacts = common::compile_laid("specs");
     let dir = tempfile::tempdir().unwrap();
     let plan = monocle::write::plan(dir.path(), &artifacts).unwrap();
     monocle::write::apply(dir.path(), &artifacts, &plan).unwrap();
     let clusters: Vec<&str> = artifacts
         .iter()
         .filter_map(|a| a.path.strip_suffix("/kustomization.yaml"))
+        .filter(|folder| !folder.contains('/'))
         .collect();
     assert!(!clusters.is_empty(), "no kustomization.yaml was generated");
     let mut failures = Vec::new();
     for cluster in clusters {
         let folder = dir.path().join(cluster);
-        let kustomization = common::yaml_value(
-            &std::fs::read_to_string(folder.join("kustomization.yaml")).unwrap(),
-        );
-        // What the kustomization should produce: one object per listed file.
-        let expected: BTreeSet<_> = kustomization["resources"]
-            .as_array()
-            .expect("resources is a list")
+        // What the kustomization should produce: one object per listed
+        // file, in its folder or in the shared folders it lists.
+        let (files, folders) = listed(&folder);
+        let expected: BTreeSet<_> = files
             .iter()
-            .map(|file| {
-                let file = file.as_str().expect("a resource is a path");
-                identity(&common::yaml_value(
-                    &std::fs::read_to_string(folder.join(file)).unwrap(),
-                ))
-            })
+            .map(|file| identity(&common::yaml_value(&std::fs::read_to_string(file).unwrap())))
             .collect();
         let (ok, out) = common::run(&kubectl, &["kustomize", "."], &folder);
         if !ok {
@@ -88,26 +82,51 @@ fn kubectl_kustomize_builds_every_cluster_folder_with_all_its_objects() {
                 failures.push(format!("{cluster}: kustomize lists no {needed}"));
             }
         }
-        // Every Kubernetes object of the folder is listed: no file is left
-        // out of the kustomization (non-object outputs are other formats).
-        let listed = expected.len();
-        let objects = artifacts
+        // Every Kubernetes object of the folders is listed: no file is left
+        // out of a kustomization (non-object outputs are other formats).
+        let listed = files.len();
+        let objects = folders
             .iter()
-            .filter(|a| {
-                a.path.starts_with(&format!("{cluster}/"))
-                    && a.path.ends_with(".yaml")
-                    && !a.path.ends_with("/kustomization.yaml")
-                    && common::yaml_value(&String::from_utf8_lossy(&a.bytes))["apiVersion"]
+            .flat_map(walkdir::WalkDir::new)
+            .map(|entry| entry.unwrap().into_path())
+            .filter(|path| {
+                path.is_file()
+                    && path.extension().is_some_and(|e| e == "yaml")
+                    && !path.ends_with("kustomization.yaml")
+                    && common::yaml_value(&std::fs::read_to_string(path).unwrap())["apiVersion"]
                         .is_string()
             })
             .count();
         if objects != listed {
             failures.push(format!(
-                "{cluster}: {objects} Kubernetes objects in the folder, {listed} listed"
+                "{cluster}: {objects} Kubernetes objects in its folders, {listed} listed"
             ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The files a kustomization folder lists, following the folders it lists
+/// (the shared layout's), and every folder visited.
+fn listed(folder: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let kustomization =
+        common::yaml_value(&std::fs::read_to_string(folder.join("kustomization.yaml")).unwrap());
+    let mut files = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    for entry in kustomization["resources"]
+        .as_array()
+        .expect("resources is a list")
+    {
+        let path = folder.join(entry.as_str().expect("a resource is a path"));
+        if path.is_dir() {
+            let (more_files, more_folders) = listed(&path);
+            files.extend(more_files);
+            folders.extend(more_folders);
+        } else {
+            files.push(path);
+        }
+    }
+    (files, folders)
 }
 
 /// References between the built objects that name nothing built with them:

@@ -20,6 +20,7 @@ mod errors;
 mod hostile;
 mod kdl;
 mod kustomize;
+mod layout;
 mod monitor;
 mod mutations;
 mod outputs;

@@ -190,6 +190,33 @@ fn a_removed_dashboard_is_reported() {
 }
 
 #[test]
+fn a_change_to_a_shared_file_is_one_diff_naming_the_clusters_using_it() {
+    let dir = repo_with(&edit(
+        "expr: velero_cluster_backup_success_rate < 85",
+        "expr: velero_cluster_backup_success_rate < 80",
+    ));
+    let out = monocle(&["diff", "--base", "HEAD", "--stat"], dir.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            " shared/rules/velero-manager/velero-manager.yaml | +1 -1 \
+             (used by 3 clusters: prod-eu-1, prod-us-1, staging-eu-1)\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(" 1 files changed"), "{text}");
+    let out = monocle(&["diff", "--base", "HEAD"], dir.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "# shared/rules/velero-manager/velero-manager.yaml: used by 3 clusters: \
+             prod-eu-1, prod-us-1, staging-eu-1\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn markdown_review_has_the_summary_and_collapsed_file_diffs() {
     let dir = repo_with(&edit("  replicas: 2\n", "  replicas: 3\n"));
     let d = dir.path();
