@@ -132,7 +132,9 @@ pub fn emit_streaming<E>(
                     tx.send(emit::layout::prepare(&cluster, files))
                 });
             });
-            rx.iter().for_each(|prepared| layout.add(prepared));
+            for prepared in rx {
+                layout.add(prepared);
+            }
         });
         for artifact in layout.finish().artifacts {
             sink(artifact.path, &artifact.bytes)?;

@@ -32,9 +32,11 @@ pub const SHARED_DIR: &str = "shared";
 pub struct Prepared {
     cluster: ClusterInfo,
     files: ClusterFiles,
-    /// Item key, hash of its files, and the files' (part, index) in `files`.
-    items: Vec<(String, u64, Vec<(usize, usize)>)>,
+    items: Vec<PreparedItem>,
 }
+
+/// Item key, hash of its files, and the files' (part, index) in `files`.
+type PreparedItem = (String, u64, Vec<(usize, usize)>);
 
 impl Prepared {
     /// The cluster's files as they are in the per-cluster layout.
@@ -77,7 +79,10 @@ pub fn prepare(cluster: &ClusterModel, files: ClusterFiles) -> Prepared {
     for (p, part) in files.parts.iter().enumerate() {
         for (i, file) in part.iter().enumerate() {
             if file.path != kustomize::FILE {
-                grouped.entry(item_key(&file.path)).or_default().push((p, i));
+                grouped
+                    .entry(item_key(&file.path))
+                    .or_default()
+                    .push((p, i));
             }
         }
     }
@@ -269,9 +274,11 @@ fn variant_names(clusters: &[ClusterInfo], variants: &[Variant]) -> Vec<Option<S
                     .filter(|other| !std::ptr::eq(*other, variant))
                     .all(|other| other.clusters.iter().all(|&c| !has(c)))
         };
-        let first = variant.clusters.iter().copied().min_by(|&a, &b| {
-            clusters[a].name.cmp(&clusters[b].name)
-        });
+        let first = variant
+            .clusters
+            .iter()
+            .copied()
+            .min_by(|&a, &b| clusters[a].name.cmp(&clusters[b].name));
         let by_attribute = first.and_then(|first| {
             clusters[first]
                 .attributes
@@ -374,7 +381,9 @@ pub fn expand(artifacts: &[Artifact]) -> Vec<Artifact> {
                 continue;
             };
             // `shared/rules/api.x` holds what the cluster has in `rules/`.
-            let item = folder.strip_prefix(&format!("{SHARED_DIR}/")).unwrap_or(folder);
+            let item = folder
+                .strip_prefix(&format!("{SHARED_DIR}/"))
+                .unwrap_or(folder);
             let at = |name: &str| match item.rsplit_once('/') {
                 Some((dir, _)) => format!("{dir}/{name}"),
                 None => name.to_owned(),
@@ -396,12 +405,7 @@ pub fn expand(artifacts: &[Artifact]) -> Vec<Artifact> {
         path.split_once('/')
             .is_some_and(|(first, _)| first == SHARED_DIR || clusters.contains(&first))
     };
-    out.extend(
-        artifacts
-            .iter()
-            .filter(|a| !taken(&a.path))
-            .cloned(),
-    );
+    out.extend(artifacts.iter().filter(|a| !taken(&a.path)).cloned());
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }

@@ -56,7 +56,9 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
                 .map(|cluster| layout::prepare(cluster, emitter.files(cluster)))
                 .collect();
             let mut shared = layout::SharedLayout::default();
-            prepared.into_iter().for_each(|p| shared.add(p));
+            for p in prepared {
+                shared.add(p);
+            }
             shared.finish().artifacts
         }
     };

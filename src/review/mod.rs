@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::check::Checked;
-use crate::source::Sources;
 use crate::model::{ClusterModel, Layout};
+use crate::source::Sources;
 use crate::{Inputs, emit, lower};
 use report::{FileDiff, FileView, file_diffs};
 
@@ -67,7 +67,7 @@ pub fn review(
                 let prepare = |files: Option<(&ClusterModel, emit::ClusterFiles)>| {
                     files.map(|(m, f)| emit::layout::prepare(m, f))
                 };
-                Files::Prepared(prepare(old_files), prepare(new_files))
+                Files::Prepared(Box::new((prepare(old_files), prepare(new_files))))
             };
             ((name.clone(), lines), files)
         })
@@ -82,7 +82,8 @@ pub fn review(
         lines.push(cluster_lines);
         match cluster_files {
             Files::Diffs(diffs) => files.push(diffs),
-            Files::Prepared(old, new) => {
+            Files::Prepared(both) => {
+                let (old, new) = *both;
                 old_laid.add(old);
                 new_laid.add(new);
             }
@@ -91,8 +92,14 @@ pub fn review(
     if !per_cluster {
         let (old_laid, new_laid) = (old_laid.finish(), new_laid.finish());
         let mut diffs = file_diffs(
-            old_laid.artifacts.iter().map(|a| (a.path.clone(), a.bytes.as_slice())),
-            new_laid.artifacts.iter().map(|a| (a.path.clone(), a.bytes.as_slice())),
+            old_laid
+                .artifacts
+                .iter()
+                .map(|a| (a.path.clone(), a.bytes.as_slice())),
+            new_laid
+                .artifacts
+                .iter()
+                .map(|a| (a.path.clone(), a.bytes.as_slice())),
             view,
         );
         for diff in &mut diffs {
@@ -130,7 +137,12 @@ pub fn review(
 /// versions are per-cluster, else the files to lay out.
 enum Files {
     Diffs(Vec<FileDiff>),
-    Prepared(Option<emit::layout::Prepared>, Option<emit::layout::Prepared>),
+    Prepared(
+        Box<(
+            Option<emit::layout::Prepared>,
+            Option<emit::layout::Prepared>,
+        )>,
+    ),
 }
 
 /// One version's files, laid out as that version says.

@@ -79,7 +79,10 @@ pub fn attribute(diff: &mut FileDiff, clusters: &[String], view: FileView) {
         names.push_str(&format!(" and {} more", clusters.len() - NAMED));
     }
     let count = clusters.len();
-    let used = format!("used by {count} cluster{}: {names}", if count == 1 { "" } else { "s" });
+    let used = format!(
+        "used by {count} cluster{}: {names}",
+        if count == 1 { "" } else { "s" }
+    );
     match view {
         FileView::Stat => {
             let line = diff.text.trim_end_matches('\n');

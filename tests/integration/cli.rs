@@ -65,7 +65,7 @@ fn compile_writes_then_check_detects_drift_and_diff_shows_it() {
 
     // A hand edit is drift: --check lists it and fails, diff shows it, a
     // foreign file is left alone.
-    let edited = out_dir.join("prod-eu-1/servicemonitors/velero.yaml");
+    let edited = out_dir.join("shared/servicemonitors/velero/velero.yaml");
     std::fs::write(&edited, "edited by hand\n").unwrap();
     std::fs::write(out_dir.join("prod-eu-1/README.md"), "mine\n").unwrap();
     let out = monocle(&["compile", spec, "--out", out_arg, "--check"], dir.path());
