@@ -249,7 +249,7 @@ fn bench(size: Size) -> Figures {
     }
     let mut check_only_peak = None;
     let check_only = best(runs, |_| {
-        let (t, peak, ok) = run(&["check", "specs", "--out", "out-0"], d);
+        let (t, peak, ok) = run(&["check", "specs"], d);
         assert!(ok, "check failed");
         check_only_peak = peak.max(check_only_peak);
         t

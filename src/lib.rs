@@ -111,7 +111,20 @@ pub fn emit_streaming<E>(
     checked: &check::Checked,
     sources: &Sources,
     inputs: &Inputs,
+    sink: impl FnMut(String, &[u8]) -> Result<(), E>,
+) -> Result<(), E> {
+    emit_streaming_with_progress(checked, sources, inputs, sink, |_| {})
+}
+
+/// [`emit_streaming`], calling `progress` on the calling thread with the
+/// number of clusters whose files have all gone to `sink` (for a progress
+/// line; the total is `checked.spec.clusters.len()`).
+pub fn emit_streaming_with_progress<E>(
+    checked: &check::Checked,
+    sources: &Sources,
+    inputs: &Inputs,
     mut sink: impl FnMut(String, &[u8]) -> Result<(), E>,
+    mut progress: impl FnMut(usize),
 ) -> Result<(), E> {
     let spec = &checked.spec;
     let lowering = lower::Lowering::new(spec, sources);
@@ -132,15 +145,16 @@ pub fn emit_streaming<E>(
                     tx.send(emit::layout::prepare(&cluster, files))
                 });
             });
-            for prepared in rx {
+            for (done, prepared) in rx.iter().enumerate() {
                 layout.add(prepared);
+                progress(done + 1);
             }
         });
         for artifact in layout.finish().artifacts {
             sink(artifact.path, &artifact.bytes)?;
         }
     } else {
-        stream_clusters(lowering, emitter, order, &mut sink)?;
+        stream_clusters(lowering, emitter, order, &mut sink, &mut progress)?;
     }
     let buckets = lower::lower_buckets(spec, inputs.previous_buckets.as_deref());
     for artifact in buckets.iter().flat_map(emit::emit_buckets) {
@@ -156,6 +170,7 @@ fn stream_clusters<E>(
     emitter: &emit::Emitter,
     order: &[usize],
     sink: &mut impl FnMut(String, &[u8]) -> Result<(), E>,
+    progress: &mut impl FnMut(usize),
 ) -> Result<(), E> {
     std::thread::scope(|scope| {
         // A short queue bounds memory: producers wait while the sink (the
@@ -168,7 +183,12 @@ fn stream_clusters<E>(
                 .try_for_each_with(tx, |tx, &i| tx.send(emitter.files(&lowering.cluster(i))));
         });
         // Returning early drops `rx`, which makes the producers' sends fail.
-        rx.iter()
-            .try_for_each(|files| files.iter().try_for_each(|(path, bytes)| sink(path, bytes)))
+        rx.iter().enumerate().try_for_each(|(done, files)| {
+            files
+                .iter()
+                .try_for_each(|(path, bytes)| sink(path, bytes))?;
+            progress(done + 1);
+            Ok(())
+        })
     })
 }

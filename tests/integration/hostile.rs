@@ -849,7 +849,13 @@ fn a_hand_edited_bucket_config_cannot_break_the_compile() {
     ] {
         std::fs::write(out.join("monitor/buckets.yaml"), previous).unwrap();
         let result = monocle(
-            &["check", spec.to_str().unwrap(), "--out", "out"],
+            &[
+                "check",
+                spec.to_str().unwrap(),
+                "--capacity",
+                "--out",
+                "out",
+            ],
             dir.path(),
         );
         assert!(!stderr(&result).contains("panicked"), "{}", stderr(&result));
@@ -1105,7 +1111,7 @@ fn files_read_back_from_the_output_folder_are_bounded() {
     assert_fails(&compile(&["diff"]), 2, "byte limit for files read back");
     // A huge bucket config is not state worth keeping: ignored.
     sparse(&out.join("monitor/buckets.yaml"), 1 << 30);
-    let result = compile(&["check"]);
+    let result = compile(&["monitor"]);
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
 }
 

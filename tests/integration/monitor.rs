@@ -615,15 +615,33 @@ fn check_prints_the_table_and_monitor_reads_the_previous_config() {
     let out_dir = dir.path().join("out");
     let out_arg = out_dir.to_str().unwrap();
 
-    // `check` prints the table with its summary, on stderr.
-    let out = monocle(&["check", specs, "--out", out_arg], dir.path());
+    // `check` prints the table only when asked, with its summary, on stderr.
+    let out = monocle(&["check", specs], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("monitor-0"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = monocle(
+        &["check", specs, "--capacity", "--out", out_arg],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("monitor-0       86    16,797"), "{stderr}");
     assert!(stderr.contains("ownership: canonical"), "{stderr}");
     assert!(stderr.contains("3 cluster(s)"), "{stderr}");
     let out = monocle(
-        &["check", specs, "--out", out_arg, "--format", "json"],
+        &[
+            "check",
+            specs,
+            "--capacity",
+            "--out",
+            out_arg,
+            "--format",
+            "json",
+        ],
         dir.path(),
     );
     // Empty without warnings, else the JSON array: never the table.

@@ -1,0 +1,194 @@
+//! The clap definitions: every command, its options and its help. The
+//! completions and man pages are generated from these too, so an option
+//! appears only on the commands where it does something.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::render::Format;
+
+/// The exit codes and one example, the end of every command's `--help`.
+macro_rules! help {
+    ($example:literal) => {
+        concat!(
+            "Exit codes:\n",
+            "  0  ok\n",
+            "  1  spec errors (or warnings, with --deny-warnings); drift with\n",
+            "     `compile --check`, `diff` and `fmt --check`\n",
+            "  2  usage or I/O errors\n\n",
+            "Example:\n  ",
+            $example
+        )
+    };
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "monocle",
+    version,
+    about = "Monitoring as code: one spec in, Prometheus, Alertmanager, Grafana and Alloy config out",
+    after_help = help!("monocle init specs && monocle compile   # scaffold a spec, write generated/")
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The spec argument every command that reads a spec takes.
+#[derive(Debug, Args)]
+pub struct SpecArg {
+    /// Spec file, or folder whose *.yaml, *.yml and *.kdl files are merged
+    /// into one spec.
+    #[arg(default_value = "specs")]
+    pub spec: PathBuf,
+}
+
+/// How problems are reported, for the commands that check a spec.
+#[derive(Debug, Args)]
+pub struct Report {
+    /// How diagnostics (and reviews) are printed.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too, as on errors: for CI. `compile` then
+    /// writes nothing.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    #[command(flatten)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ColorArg {
+    /// When to use colour: `auto` on a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile the spec into the output folder (only changed files are written).
+    ///
+    /// Prints a summary of the files created, updated, deleted and unchanged;
+    /// `--verbose` lists them. On a terminal, a long compile shows its
+    /// progress (clusters done of all) on stderr.
+    #[command(after_help = help!("monocle compile specs --out generated --deny-warnings"))]
+    Compile {
+        #[command(flatten)]
+        spec: SpecArg,
+        /// Output folder.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Write nothing; list what would change and exit 1 on drift.
+        #[arg(long)]
+        check: bool,
+        /// List every file created, updated or deleted.
+        #[arg(long, short, conflicts_with = "quiet")]
+        verbose: bool,
+        /// Print only problems, no summary.
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Check the spec and report every problem; writes nothing.
+    #[command(after_help = help!("monocle check specs --format short"))]
+    Check {
+        #[command(flatten)]
+        spec: SpecArg,
+        /// Also print the monitor daemon's capacity table (as `monocle monitor`).
+        #[arg(long)]
+        capacity: bool,
+        /// Output folder whose bucket config keeps bucket ownership in the
+        /// capacity table as `compile` would write it; only read.
+        #[arg(long, default_value = "generated", requires = "capacity")]
+        out: PathBuf,
+        /// Print only problems, no summary.
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Show unified diffs between the output folder and a fresh compile,
+    /// or review a change against a git revision (`--base`).
+    #[command(after_help = help!("monocle diff --base origin/main --format markdown   # a pull-request comment"))]
+    Diff {
+        #[command(flatten)]
+        spec: SpecArg,
+        /// Output folder to compare with (and whose bucket config is kept).
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Compare with the spec at this git revision instead of the output
+        /// folder: a semantic summary, then the generated-file diffs.
+        #[arg(long)]
+        base: Option<String>,
+        /// Only count changed lines per file.
+        #[arg(long)]
+        stat: bool,
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Print the monitor daemon's capacity table; writes nothing.
+    ///
+    /// Buckets, clusters, checks per second, workers and memory per monitor,
+    /// with bucket ownership as `compile` would write it.
+    #[command(after_help = help!("monocle monitor specs --out generated"))]
+    Monitor {
+        #[command(flatten)]
+        spec: SpecArg,
+        /// Output folder holding the previous bucket config; only read.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        #[command(flatten)]
+        report: Report,
+    },
+    /// Rewrite spec files into the canonical layout, keeping comments.
+    #[command(after_help = help!("monocle fmt --check specs"))]
+    Fmt {
+        #[command(flatten)]
+        spec: SpecArg,
+        /// Write nothing; list files that are not formatted and exit 1.
+        #[arg(long)]
+        check: bool,
+        /// Print only problems, not the files reformatted.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Scaffold a spec folder to start from; never overwrites a file.
+    ///
+    /// A platform file (clusters, Prometheus, Alertmanager, routing), one
+    /// team file (a service, an alert, an SLO) and the JSON schema their
+    /// modelines point at. It compiles with no warning.
+    #[command(after_help = help!("monocle init specs && monocle compile specs"))]
+    Init {
+        /// Folder to create the spec in (created when missing).
+        #[arg(default_value = "specs")]
+        dir: PathBuf,
+        /// Print only problems, not the files created.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Print the JSON schema of the spec language.
+    #[command(after_help = help!("monocle schema > specs/monocle.schema.json"))]
+    Schema,
+    /// Print a shell completion script.
+    #[command(after_help = help!("monocle completions bash > ~/.local/share/bash-completion/completions/monocle"))]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a man page (roff): monocle(1), or one command's page.
+    #[command(after_help = help!("monocle man compile | man -l -"))]
+    Man {
+        /// The command whose page to print (`compile` prints monocle-compile(1)).
+        command: Option<String>,
+    },
+}
