@@ -59,12 +59,12 @@ pub fn is_spec_file(path: &Path) -> bool {
 }
 
 /// The "generated from" name of a file: `<folder>/<relative path>` for a
-/// folder spec, the bare name for a single file, without extension.
+/// folder spec, the bare name for a single file, with its extension (the
+/// file a reader opens: `specs/dba.yaml`, not `specs/dba`).
 fn origin(root: &Path, file: &Path) -> String {
-    let stem = file.with_extension("");
-    let name = match stem.strip_prefix(root) {
+    let name = match file.strip_prefix(root) {
         Ok(rel) if rel.as_os_str().is_empty() => {
-            PathBuf::from(stem.file_name().unwrap_or_default())
+            PathBuf::from(file.file_name().unwrap_or_default())
         }
         // The folder's own name however the path was spelled (`.`,
         // `specs/`, `../x/specs`), so headers do not depend on where
@@ -78,7 +78,7 @@ fn origin(root: &Path, file: &Path) -> String {
                 .unwrap_or_default();
             Path::new(folder).join(rel)
         }
-        Err(_) => PathBuf::from(stem.file_name().unwrap_or_default()),
+        Err(_) => PathBuf::from(file.file_name().unwrap_or_default()),
     };
     // The name lands in a comment line of every generated file: a control
     // character (a newline in a file name) must not end that line.

@@ -46,9 +46,9 @@ pub struct Spanned<T> {
 pub struct SourceFile {
     /// Path as shown to the user (relative to where monocle was run when possible).
     pub path: PathBuf,
-    /// Name used in "generated from" headers: independent of the working
-    /// directory and of the file's format, so YAML and KDL specs give
-    /// byte-identical output (`specs/fleet` for `specs/fleet.yaml`).
+    /// Name used in "generated from" headers, independent of the working
+    /// directory (`specs/fleet.yaml` however the folder was named on the
+    /// command line); a YAML spec and its KDL form differ only there.
     pub origin: String,
     pub text: String,
     /// Byte offset of every line's start, so a position is found by binary
