@@ -97,7 +97,10 @@ fn kdl_fleet_lowers_to_the_same_model_as_yaml_fleet() {
         format!("{kdl_model:#?}").replace("fleet.kdl", "fleet.yaml"),
     );
     assert!(yaml_model == kdl_model, "the lowered models differ");
-    assert!(yaml_model.contains("fleet.yaml"), "the model names no origin");
+    assert!(
+        yaml_model.contains("fleet.yaml"),
+        "the model names no origin"
+    );
 }
 
 /// The model does not hold every section yet, so also compare the typed,
