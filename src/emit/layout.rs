@@ -26,6 +26,10 @@ use crate::model::ClusterModel;
 
 /// The folder (under the output folder) of the files clusters share.
 pub const SHARED_DIR: &str = "shared";
+/// The folder (under [`SHARED_DIR`]) of the sets of clusters: each lists
+/// the shared folders its clusters all use. No item is called this (items
+/// are in the emitters' folders: `rules/`, `dashboards/`, ...).
+pub const SETS_DIR: &str = "sets";
 
 /// One cluster's files grouped into items and hashed (done in parallel,
 /// by the producers), ready for [`SharedLayout::add`].
@@ -177,6 +181,8 @@ impl SharedLayout {
         let mut artifacts = Vec::new();
         let mut users = BTreeMap::new();
         let mut resources: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
+        // The shared folders of each set of clusters (indexes, sorted).
+        let mut sets: BTreeMap<Vec<usize>, Vec<String>> = BTreeMap::new();
         let mut items: Vec<(String, Vec<Variant>)> = items.into_iter().collect();
         items.sort_by(|a, b| a.0.cmp(&b.0));
         for (key, mut variants) in items {
@@ -237,10 +243,25 @@ impl SharedLayout {
                     .map(|&c| clusters[c].name.clone())
                     .collect();
                 used_by.sort_unstable();
-                for &c in &variant.clusters {
-                    resources[c].push(format!("../{folder}"));
-                }
+                let mut set = variant.clusters.clone();
+                set.sort_unstable();
+                sets.entry(set).or_default().push(folder.clone());
                 users.insert(folder, used_by);
+            }
+        }
+        // Each cluster lists the sets it belongs to, not every item: a
+        // fleet's kustomizations would otherwise repeat the same long
+        // lists in every cluster folder.
+        let set_names = set_names(&clusters, sets.keys());
+        for ((set, folders), name) in sets.into_iter().zip(set_names) {
+            let folder = format!("{SHARED_DIR}/{SETS_DIR}/{name}");
+            let listed = folders.iter().map(|f| format!("../../{}", &f[SHARED_DIR.len() + 1..]));
+            artifacts.push(Artifact {
+                path: format!("{folder}/{}", kustomize::FILE),
+                bytes: kustomize::render(listed.collect()),
+            });
+            for &c in &set {
+                resources[c].push(format!("../{folder}"));
             }
         }
         for (cluster, listed) in clusters.iter().zip(resources) {
@@ -304,6 +325,52 @@ fn variant_names(clusters: &[ClusterInfo], variants: &[Variant]) -> Vec<Option<S
         });
         taken.insert(name.clone());
         names.push(Some(name));
+    }
+    names
+}
+
+/// The name of each set of clusters (indexes), in the given order: `all`,
+/// or what its clusters and no others have in common (`environment-staging`),
+/// or its clusters (`a+b`, up to three; `<first>+<n>-more-<hash>`).
+fn set_names<'a>(
+    clusters: &[ClusterInfo],
+    sets: impl Iterator<Item = &'a Vec<usize>>,
+) -> Vec<String> {
+    let mut taken = std::collections::BTreeSet::new();
+    let mut names = Vec::new();
+    for set in sets {
+        let exactly = |key: &str, value: &str| {
+            let has = |c: &ClusterInfo| c.attributes.iter().any(|(k, v)| k == key && v == value);
+            clusters.iter().enumerate().all(|(i, c)| has(c) == set.binary_search(&i).is_ok())
+        };
+        let mut members: Vec<&str> = set.iter().map(|&c| clusters[c].name.as_str()).collect();
+        members.sort_unstable();
+        let by_attribute = || {
+            clusters[set[0]]
+                .attributes
+                .iter()
+                .filter(|(k, v)| exactly(k, v))
+                .map(|(k, v)| format!("{}-{}", file_part(k), file_part(v)))
+                .find(|name| !taken.contains(name))
+        };
+        let name = if set.len() == clusters.len() {
+            "all".to_owned()
+        } else if let Some(name) = by_attribute() {
+            name
+        } else if members.len() <= 3 {
+            members.join("+")
+        } else {
+            // Two sets may share a first cluster and a size: the hash of
+            // the members (stable while they are) tells them apart.
+            // FNV-1a: the same on every machine and Rust release.
+            let mut hash: u32 = 0x811c_9dc5;
+            for byte in members.join("+").bytes() {
+                hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+            }
+            format!("{}+{}-more-{hash:08x}", members[0], members.len() - 1)
+        };
+        taken.insert(name.clone());
+        names.push(name);
     }
     names
 }
@@ -375,26 +442,34 @@ pub fn expand(artifacts: &[Artifact]) -> Vec<Artifact> {
             }
         }
         let mut listed = Vec::new();
+        let mut folders: Vec<String> = Vec::new();
         for resource in resources(cluster) {
-            let Some(folder) = resource.strip_prefix("../") else {
-                listed.push(resource);
-                continue;
-            };
+            match resource.strip_prefix("../") {
+                Some(folder) => folders.push(folder.to_owned()),
+                None => listed.push(resource),
+            }
+        }
+        // Shared folders, and the folders of sets, which list others
+        // (`../../rules/api` from `shared/sets/all`).
+        while let Some(folder) = folders.pop() {
             // `shared/rules/api.x` holds what the cluster has in `rules/`.
-            let item = folder
-                .strip_prefix(&format!("{SHARED_DIR}/"))
-                .unwrap_or(folder);
+            let item = folder.strip_prefix(&format!("{SHARED_DIR}/")).unwrap_or(&folder);
             let at = |name: &str| match item.rsplit_once('/') {
                 Some((dir, _)) => format!("{dir}/{name}"),
                 None => name.to_owned(),
             };
-            for (name, bytes) in in_folder(folder) {
+            for (name, bytes) in in_folder(&folder) {
                 out.push(Artifact {
                     path: format!("{cluster}/{}", at(&name)),
                     bytes: bytes.to_vec(),
                 });
             }
-            listed.extend(resources(folder).iter().map(|name| at(name)));
+            for resource in resources(&folder) {
+                match resource.strip_prefix("../../") {
+                    Some(other) => folders.push(format!("{SHARED_DIR}/{other}")),
+                    None => listed.push(at(&resource)),
+                }
+            }
         }
         out.push(Artifact {
             path: format!("{cluster}/{}", kustomize::FILE),
