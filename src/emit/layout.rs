@@ -255,7 +255,9 @@ impl SharedLayout {
         let set_names = set_names(&clusters, sets.keys());
         for ((set, folders), name) in sets.into_iter().zip(set_names) {
             let folder = format!("{SHARED_DIR}/{SETS_DIR}/{name}");
-            let listed = folders.iter().map(|f| format!("../../{}", &f[SHARED_DIR.len() + 1..]));
+            let listed = folders
+                .iter()
+                .map(|f| format!("../../{}", &f[SHARED_DIR.len() + 1..]));
             artifacts.push(Artifact {
                 path: format!("{folder}/{}", kustomize::FILE),
                 bytes: kustomize::render(listed.collect()),
@@ -341,7 +343,10 @@ fn set_names<'a>(
     for set in sets {
         let exactly = |key: &str, value: &str| {
             let has = |c: &ClusterInfo| c.attributes.iter().any(|(k, v)| k == key && v == value);
-            clusters.iter().enumerate().all(|(i, c)| has(c) == set.binary_search(&i).is_ok())
+            clusters
+                .iter()
+                .enumerate()
+                .all(|(i, c)| has(c) == set.binary_search(&i).is_ok())
         };
         let mut members: Vec<&str> = set.iter().map(|&c| clusters[c].name.as_str()).collect();
         members.sort_unstable();
@@ -453,7 +458,9 @@ pub fn expand(artifacts: &[Artifact]) -> Vec<Artifact> {
         // (`../../rules/api` from `shared/sets/all`).
         while let Some(folder) = folders.pop() {
             // `shared/rules/api.x` holds what the cluster has in `rules/`.
-            let item = folder.strip_prefix(&format!("{SHARED_DIR}/")).unwrap_or(&folder);
+            let item = folder
+                .strip_prefix(&format!("{SHARED_DIR}/"))
+                .unwrap_or(&folder);
             let at = |name: &str| match item.rsplit_once('/') {
                 Some((dir, _)) => format!("{dir}/{name}"),
                 None => name.to_owned(),
