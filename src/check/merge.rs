@@ -48,6 +48,13 @@ pub fn merge(files: Vec<ParsedFile>, diags: &mut Vec<Diagnostic>) -> Spec {
             diags,
         );
         set_single(&mut merged.alloy, spec.alloy, &node, "alloy", diags);
+        set_single(
+            &mut merged.severities,
+            spec.severities,
+            &node,
+            "severities",
+            diags,
+        );
         set_single(&mut merged.monitor, spec.monitor, &node, "monitor", diags);
         set_single(&mut merged.output, spec.output, &node, "output", diags);
         if let Some(routing) = spec.routing {

@@ -54,6 +54,8 @@ pub struct Spec {
     pub alertmanager: Option<Item<spec::Alertmanager>>,
     pub services: Vec<Item<spec::Service>>,
     pub alloy: Option<Item<spec::Alloy>>,
+    /// `severities`, when a file sets it.
+    pub severities: Option<Item<Vec<String>>>,
     pub alerts: Vec<Item<spec::Alert>>,
     pub slos: Vec<Item<spec::Slo>>,
     pub receivers: Vec<Item<spec::Receiver>>,
@@ -117,6 +119,7 @@ impl Spec {
             alertmanager: _,
             services,
             alloy,
+            severities: _,
             alerts,
             slos,
             receivers,

@@ -18,6 +18,7 @@ mod refs;
 mod regexes;
 mod result_labels;
 mod routing;
+mod rules;
 mod scalars;
 mod scrape;
 mod secrets;
@@ -82,6 +83,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     deployment::check(&spec, &mut ctx);
     selectors::check(&spec, &mut ctx);
     refs::check(&spec, &mut ctx);
+    rules::check(&spec, &mut ctx);
     promql::check(&spec, &mut ctx);
     regexes::check(&spec, &mut ctx);
     spec.matchers = routing::check(&spec, &mut ctx);

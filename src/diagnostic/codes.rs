@@ -20,6 +20,8 @@ registry! {
         "A template reads `$labels.cluster` (or another external label), which is empty while the rule runs; use `$externalLabels`.";
     ALERTS_TEMPLATE_LABEL_MISSING = "monocle::alerts::template_label_missing",
         "A template reads `$labels.X` but the expression's result can never carry `X` (aggregated away, `without`, `on`).";
+    ALERTS_UNKNOWN_SEVERITY = "monocle::alerts::unknown_severity",
+        "An alert's `severity` (or an SLO alert's) is not one of the spec's `severities` (default `critical`, `warning`, `info`).";
     ALLOY_INVALID_URL = "monocle::alloy::invalid_url",
         "An Alloy URL (`loki_url`, `metrics_url`) is not an http(s) URL.";
     ALLOY_MISSING_LOKI_URL = "monocle::alloy::missing_loki_url",

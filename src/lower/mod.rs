@@ -5,7 +5,7 @@ mod alloy;
 mod buckets;
 mod dashboards;
 pub mod routing;
-mod rules;
+pub mod rules;
 mod select;
 pub mod slo;
 

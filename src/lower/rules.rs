@@ -6,14 +6,17 @@ use crate::check::Spec;
 use crate::model::PrometheusModel;
 use crate::model::rules::{AlertModel, RuleFileModel};
 use crate::source::Span;
-use crate::spec::{SelectorText, Service, Severity};
+use crate::spec::{SelectorText, Service};
 
-pub fn severity_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Critical => "critical",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
+/// The severities alerts may use when the spec sets no `severities`.
+pub const DEFAULT_SEVERITIES: &[&str] = &["critical", "warning", "info"];
+
+/// The severities of the spec: its `severities`, or the default list.
+pub fn severities(spec: &Spec) -> Vec<String> {
+    spec.severities.as_ref().map_or_else(
+        || DEFAULT_SEVERITIES.iter().map(|s| (*s).to_owned()).collect(),
+        |s| s.value.clone(),
+    )
 }
 
 pub fn lower(
@@ -37,7 +40,7 @@ pub fn lower(
                 .map(|item| {
                     let a = &item.value;
                     let mut labels = a.labels.clone();
-                    labels.insert("severity".into(), severity_name(a.severity).into());
+                    labels.insert("severity".into(), a.severity.clone());
                     labels.insert("team".into(), service.team.clone());
                     labels.insert("service".into(), service.name.clone());
                     let mut annotations = BTreeMap::new();

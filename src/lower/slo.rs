@@ -7,12 +7,16 @@ use crate::model::PrometheusModel;
 use crate::model::rules::SloModel;
 use crate::names::upper_camel;
 use crate::source::Span;
-use crate::spec::{BurnAlert, LatencySli, SelectorText, Service, Severity};
+use crate::spec::{BurnAlert, LatencySli, SelectorText, Service};
 use crate::units::Duration;
 
-use super::rules::{service_shard, severity_name};
+use super::rules::service_shard;
 
 pub const DEFAULT_WINDOW: Duration = Duration::days(30);
+/// Severity of the fast-burn (page) alert unless the SLO names one.
+pub const DEFAULT_PAGE_SEVERITY: &str = "critical";
+/// Severity of the slow-burn (ticket) alert unless the SLO names one.
+pub const DEFAULT_TICKET_SEVERITY: &str = "warning";
 
 pub fn lower(
     spec: &Spec,
@@ -38,12 +42,15 @@ pub fn lower(
                 ),
             };
             let alerting = s.alerting.clone().unwrap_or_default();
-            let severity = |alert: &Option<BurnAlert>, default: Severity| match alert {
+            let severity = |alert: &Option<BurnAlert>, default: &str| match alert {
                 Some(BurnAlert::Enabled(false)) => None,
-                Some(BurnAlert::Settings(settings)) => {
-                    Some(severity_name(settings.severity.unwrap_or(default)).to_owned())
-                }
-                _ => Some(severity_name(default).to_owned()),
+                Some(BurnAlert::Settings(settings)) => Some(
+                    settings
+                        .severity
+                        .clone()
+                        .unwrap_or_else(|| default.to_owned()),
+                ),
+                _ => Some(default.to_owned()),
             };
             Some(SloModel {
                 service: service.name.clone(),
@@ -60,8 +67,8 @@ pub fn lower(
                 errors,
                 total,
                 alert_name: alert_name(s),
-                page: severity(&alerting.page, Severity::Critical),
-                ticket: severity(&alerting.ticket, Severity::Warning),
+                page: severity(&alerting.page, DEFAULT_PAGE_SEVERITY),
+                ticket: severity(&alerting.ticket, DEFAULT_TICKET_SEVERITY),
                 min_events: alerting.min_events,
             })
         })

@@ -47,6 +47,15 @@ pub struct SpecFile {
     /// Grafana Alloy: log pipelines and optional ServiceMonitor scraping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alloy: Option<Alloy>,
+    /// The severity values alerts may use (the `severity` label). Default
+    /// `[critical, warning, info]`; add `none` for a Watchdog-style alert,
+    /// or use your own names. Written in one file only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend(
+        "default" = ["critical", "warning", "info"],
+        "examples" = [["critical", "warning", "info", "none"], ["page", "ticket", "info"]]
+    ))]
+    pub severities: Option<Vec<String>>,
     /// Prometheus alerting rules, grouped per service.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<Alert>,

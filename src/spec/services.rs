@@ -254,17 +254,6 @@ pub enum LogFormat {
     Regex,
 }
 
-/// Alert severity.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Critical,
-    Warning,
-    Info,
-}
-
 /// A Prometheus alerting rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -278,8 +267,10 @@ pub struct Alert {
     /// How long the expression must hold before the alert fires.
     #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
     pub for_: Option<DurationText>,
-    /// `critical`, `warning` or `info`.
-    pub severity: Severity,
+    /// The `severity` label: one of `severities` (default `critical`,
+    /// `warning`, `info`).
+    #[schemars(extend("examples" = ["critical", "warning", "info"]))]
+    pub severity: String,
     /// One-line summary annotation (Go templates like `{{ $labels.cluster }}` allowed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -382,7 +373,8 @@ pub enum BurnAlert {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BurnAlertSettings {
-    /// Severity of the alert.
+    /// Severity of the alert: one of `severities`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Severity>,
+    #[schemars(extend("examples" = ["critical", "warning"]))]
+    pub severity: Option<String>,
 }
