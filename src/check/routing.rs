@@ -73,10 +73,23 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) -> Matchers {
         })
         .collect();
     // The trees lower emits, so the tests check what Alertmanager gets.
-    let trees: Vec<RouteModel> = clusters
+    // Clusters whose `clusters` selectors pick the same routes share one
+    // tree: a fleet of 50 clusters with 10,000 routes built and searched
+    // 50 identical trees (345 MB, 35 s) before.
+    let all = routes(&root.value);
+    let mut distinct: BTreeMap<Vec<bool>, usize> = BTreeMap::new();
+    let mut built: Vec<RouteModel> = Vec::new();
+    let which: Vec<usize> = clusters
         .iter()
-        .map(|c| route_tree(&root.value, &parsed.route, &|s| c.selects(s)))
+        .map(|c| {
+            let picks: Vec<bool> = all.iter().map(|(_, r)| c.selects(&r.clusters)).collect();
+            *distinct.entry(picks).or_insert_with(|| {
+                built.push(route_tree(&root.value, &parsed.route, &|s| c.selects(s)));
+                built.len() - 1
+            })
+        })
         .collect();
+    let trees: Vec<&RouteModel> = which.iter().map(|&i| &built[i]).collect();
     tests(spec, root, &clusters, &trees, ctx);
     unreachable_routes(root, &clusters, &trees, ctx);
     unused_receivers(spec, root, &clusters, &trees, ctx);
@@ -347,7 +360,7 @@ fn tests(
     spec: &Spec,
     root: &Item<Route>,
     clusters: &[Cluster],
-    trees: &[RouteModel],
+    trees: &[&RouteModel],
     ctx: &mut Ctx,
 ) {
     let known: BTreeSet<&str> = spec
@@ -368,7 +381,7 @@ fn tests(
                 continue;
             }
             let labels = test_alert_labels(&t.alert, cluster.name, cluster.region);
-            let deliveries = route(tree, &labels);
+            let deliveries = route(*tree, &labels);
             let got: Vec<String> = deliveries.iter().map(|d| d.receiver.clone()).collect();
             if got == t.expect {
                 continue;
@@ -417,11 +430,11 @@ fn tests(
                     String::new()
                 },
                 format_labels(&labels),
-                skipped(&trees[first], &deliveries, &labels)
+                skipped(trees[first], &deliveries, &labels)
             ));
             let mut seen = BTreeSet::new();
             for d in &deliveries {
-                if let Some(node) = crate::routing::router::node_at(&trees[first], &d.path)
+                if let Some(node) = crate::routing::router::node_at(trees[first], &d.path)
                     && seen.insert(d.path.clone())
                 {
                     diag = diag.related(
@@ -505,16 +518,31 @@ enum Unreachable {
 fn unreachable_routes(
     root: &Item<Route>,
     clusters: &[Cluster],
-    trees: &[RouteModel],
+    trees: &[&RouteModel],
     ctx: &mut Ctx,
 ) {
     let mut present: BTreeMap<Vec<String>, usize> = BTreeMap::new();
     let mut found: BTreeMap<Vec<String>, (Unreachable, Vec<&str>)> = BTreeMap::new();
+    // Each distinct tree is searched once (its siblings pairwise), then
+    // counted for every cluster that has it.
+    let mut done: Vec<(*const RouteModel, Vec<&str>)> = Vec::new();
     for (cluster, tree) in clusters.iter().zip(trees) {
+        let ptr: *const RouteModel = *tree;
+        match done.iter_mut().find(|(p, _)| *p == ptr) {
+            Some((_, names)) => names.push(cluster.name),
+            None => done.push((ptr, vec![cluster.name])),
+        }
+    }
+    for (ptr, names) in done {
+        let tree = trees
+            .iter()
+            .find(|t| std::ptr::eq(**t, ptr))
+            .copied()
+            .unwrap_or(trees[0]);
         let mut stack = vec![tree];
         while let Some(node) = stack.pop() {
             for (j, child) in node.routes.iter().enumerate() {
-                *present.entry(spec_path(&child.at)).or_default() += 1;
+                *present.entry(spec_path(&child.at)).or_default() += names.len();
                 let reason = if contradictory(&child.matchers) {
                     Some(Unreachable::Contradiction)
                 } else {
@@ -530,7 +558,7 @@ fn unreachable_routes(
                         .entry(spec_path(&child.at))
                         .or_insert_with(|| (reason, Vec::new()))
                         .1
-                        .push(cluster.name),
+                        .extend(&names),
                     None => stack.push(child),
                 }
             }
@@ -602,7 +630,7 @@ fn unused_receivers(
     spec: &Spec,
     root: &Item<Route>,
     clusters: &[Cluster],
-    trees: &[RouteModel],
+    trees: &[&RouteModel],
     ctx: &mut Ctx,
 ) {
     let referenced: BTreeSet<&str> = routes(&root.value)
@@ -621,7 +649,7 @@ fn unused_receivers(
         .iter()
         .map(|tree| {
             let mut used = BTreeSet::new();
-            let mut stack = vec![tree];
+            let mut stack: Vec<&RouteModel> = vec![*tree];
             while let Some(node) = stack.pop() {
                 used.extend(node.receiver());
                 stack.extend(&node.routes);
