@@ -120,12 +120,24 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         }
     }
 
+    // The same name is fine with other labels (a warning/critical pair):
+    // Prometheus and Alertmanager tell alerts apart by their label set.
     duplicates(
         ctx,
         "alert",
         spec.alerts.iter().map(|a| {
+            let mut labels = a.value.labels.clone();
+            labels.insert("severity".into(), a.value.severity.clone());
+            let labels = labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             (
-                format!("{}` of service `{}", a.value.name, a.value.service),
+                format!(
+                    "{}` of service `{}` with labels `{labels}",
+                    a.value.name, a.value.service
+                ),
                 a.span(&["name"]),
             )
         }),

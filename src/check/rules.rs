@@ -4,12 +4,88 @@
 use crate::diagnostic::codes;
 use std::collections::BTreeMap;
 
+use super::Item;
 use super::{Ctx, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::lower::rules::severities;
+use crate::names::check_label_name;
 use crate::names::did_you_mean;
 use crate::source::Span;
-use crate::spec::BurnAlert;
+use crate::spec::{Alert, BurnAlert};
+
+/// The short forms of annotations: (field, annotation).
+const SHORT_ANNOTATIONS: [(&str, &str); 3] = [
+    ("summary", "summary"),
+    ("description", "description"),
+    ("runbook", "runbook_url"),
+];
+
+/// Annotation names are label names to Prometheus; a short form written
+/// again under `annotations` would have to overwrite one of the two.
+fn annotations(ctx: &mut Ctx, alert: &Item<Alert>) {
+    let a = &alert.value;
+    for key in a.annotations.keys() {
+        if let Err(e) = check_label_name(key) {
+            ctx.value_error(
+                codes::NAMES_INVALID_LABEL_NAME,
+                alert.key_span(&["annotations"], key),
+                e,
+            );
+        }
+    }
+    for (field, annotation) in SHORT_ANNOTATIONS {
+        let set = match field {
+            "summary" => a.summary.is_some(),
+            "description" => a.description.is_some(),
+            _ => a.runbook.is_some(),
+        };
+        if set && a.annotations.contains_key(annotation) {
+            ctx.push(
+                Diagnostic::error(
+                    codes::RULES_ANNOTATION_TWICE,
+                    format!("annotation `{annotation}` is written twice: as `{field}` and under `annotations`"),
+                )
+                .at(alert.key_span(&["annotations"], annotation))
+                .label("written again here")
+                .related(alert.key_span(&[], field), "first written here")
+                .help(format!("keep one of them; `{field}` is the short form of `annotations: {{{annotation}: ...}}`")),
+            );
+        }
+    }
+}
+
+/// monocle sets `severity`, `team` and `service` on an alert: a label of
+/// the spec with the same key and another value would be overwritten.
+fn label_conflicts(spec: &Spec, ctx: &mut Ctx, alert: &Item<Alert>) {
+    let a = &alert.value;
+    let team = spec
+        .services
+        .iter()
+        .find(|s| s.value.name == a.service)
+        .map(|s| s.value.team.as_str());
+    let set: [(&str, Option<&str>, &str); 3] = [
+        ("severity", Some(a.severity.as_str()), "`severity`"),
+        ("team", team, "the service's `team`"),
+        ("service", Some(a.service.as_str()), "`service`"),
+    ];
+    for (key, value, from) in set {
+        let (Some(value), Some(written)) = (value, a.labels.get(key)) else {
+            continue;
+        };
+        if written == value {
+            continue;
+        }
+        ctx.push(
+            Diagnostic::error(
+                codes::RULES_LABEL_CONFLICT,
+                format!("label `{key}: {written}` conflicts with the `{key}: {value}` monocle sets from {from}"),
+            )
+            .at(alert.span(&["labels", key]))
+            .label("would be overwritten")
+            .help(format!("remove the label, or set {from} to `{written}`")),
+        );
+    }
+}
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
     severity_list(spec, ctx);
@@ -23,6 +99,8 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             alert.span(&["severity"]),
             None,
         );
+        annotations(ctx, alert);
+        label_conflicts(spec, ctx, alert);
     }
     for slo in &spec.slos {
         let alerting = slo.value.alerting.clone().unwrap_or_default();

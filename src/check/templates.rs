@@ -34,6 +34,15 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 );
             }
         }
+        for (key, value) in &a.annotations {
+            if let Err(e) = check_template(value) {
+                ctx.value_error(
+                    codes::ALERTS_INVALID_TEMPLATE,
+                    alert.span(&["annotations", key]),
+                    e,
+                );
+            }
+        }
     }
 }
 
@@ -52,7 +61,12 @@ pub fn labels(ctx: &mut Ctx, spec: &Spec, alert: &Item<Alert>, expr: &Expr) {
     let label_fields = a
         .labels
         .iter()
-        .map(|(k, v)| (vec!["labels", k.as_str()], Some(v)));
+        .map(|(k, v)| (vec!["labels", k.as_str()], Some(v)))
+        .chain(
+            a.annotations
+                .iter()
+                .map(|(k, v)| (vec!["annotations", k.as_str()], Some(v))),
+        );
     let texts = fields
         .into_iter()
         .map(|(path, v)| (path, v.as_ref()))

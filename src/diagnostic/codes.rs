@@ -214,6 +214,10 @@ registry! {
         "(warning) A receiver no route uses.";
     ROUTING_ZERO_INTERVAL = "monocle::routing::zero_interval",
         "A route interval is zero.";
+    RULES_ANNOTATION_TWICE = "monocle::rules::annotation_twice",
+        "An alert writes an annotation both in its short form (`summary`, `description`, `runbook`) and under `annotations`.";
+    RULES_LABEL_CONFLICT = "monocle::rules::label_conflict",
+        "An alert's `labels` set `severity`, `team` or `service` to another value than the one monocle sets.";
     SCHEMA_INVALID_VALUE = "monocle::schema::invalid_value",
         "A value is not one of the allowed values, or out of range.";
     SCHEMA_MISSING_KEY = "monocle::schema::missing_key",

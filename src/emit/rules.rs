@@ -80,6 +80,9 @@ fn rule(alert: &AlertModel) -> Value {
     if let Some(for_) = &alert.for_ {
         rule.insert("for".into(), json!(for_));
     }
+    if let Some(keep) = &alert.keep_firing_for {
+        rule.insert("keep_firing_for".into(), json!(keep));
+    }
     rule.insert("labels".into(), json!(alert.labels));
     if !alert.annotations.is_empty() {
         rule.insert("annotations".into(), json!(alert.annotations));

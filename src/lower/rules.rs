@@ -1,7 +1,5 @@
 //! Alerts → one rule file per service, with the labels every alert carries.
 
-use std::collections::BTreeMap;
-
 use crate::check::Spec;
 use crate::model::PrometheusModel;
 use crate::model::rules::{AlertModel, RuleFileModel};
@@ -43,7 +41,8 @@ pub fn lower(
                     labels.insert("severity".into(), a.severity.clone());
                     labels.insert("team".into(), service.team.clone());
                     labels.insert("service".into(), service.name.clone());
-                    let mut annotations = BTreeMap::new();
+                    // check refuses a short form written as an annotation too.
+                    let mut annotations = a.annotations.clone();
                     for (key, value) in [
                         ("summary", &a.summary),
                         ("description", &a.description),
@@ -57,6 +56,7 @@ pub fn lower(
                         name: a.name.clone(),
                         expr: a.expr.clone(),
                         for_: a.for_.as_ref().map(|d| d.as_str().to_owned()),
+                        keep_firing_for: a.keep_firing_for.as_ref().map(|d| d.as_str().to_owned()),
                         labels,
                         annotations,
                     }

@@ -22,9 +22,10 @@ pub struct AlertModel {
     pub name: String,
     pub expr: String,
     pub for_: Option<String>,
+    pub keep_firing_for: Option<String>,
     /// `severity`, `team`, `service` and the spec's extra labels.
     pub labels: BTreeMap<String, String>,
-    /// `summary`, `description`, `runbook_url`.
+    /// `summary`, `description`, `runbook_url` and the spec's `annotations`.
     pub annotations: BTreeMap<String, String>,
 }
 

@@ -85,6 +85,7 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
                 name,
                 expr,
                 for_,
+                keep_firing_for,
                 labels,
                 annotations,
             } = a;
@@ -93,6 +94,7 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
                     .field("service", service)
                     .field("expr", expr)
                     .opt("for", for_.as_ref())
+                    .opt("keep_firing_for", keep_firing_for.as_ref())
                     .field("labels", map(labels))
                     .field("annotations", map(annotations)),
             );

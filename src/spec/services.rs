@@ -267,6 +267,9 @@ pub struct Alert {
     /// How long the expression must hold before the alert fires.
     #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
     pub for_: Option<DurationText>,
+    /// How long the alert keeps firing after the expression stops holding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_firing_for: Option<DurationText>,
     /// The `severity` label: one of `severities` (default `critical`,
     /// `warning`, `info`).
     #[schemars(extend("examples" = ["critical", "warning", "info"]))]
@@ -280,6 +283,11 @@ pub struct Alert {
     /// Runbook URL, emitted as the `runbook_url` annotation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runbook: Option<String>,
+    /// More annotations (Go templates allowed). `summary`, `description` and
+    /// `runbook` above are short forms of `summary`, `description` and
+    /// `runbook_url`; writing one both ways is an error.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
     /// Extra labels.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,

@@ -335,3 +335,58 @@ fn latency_sli_counts_requests_slower_than_the_threshold_bucket() {
         "velero_manager_api_request_duration_seconds_bucket{endpoint!=\"/healthz\", le=\"0.5\"}[5m]"
     ), "{text}");
 }
+
+/// A warning/critical pair under one name, `keep_firing_for`, and
+/// annotations beyond the short forms, as kube-prometheus writes them.
+const RULE_FEATURES: &str = r"version: 1
+clusters:
+  - name: prod
+severities: [critical, warning, info, none]
+services:
+  - name: node
+    namespace: monitoring
+    team: platform
+    selector: app=node-exporter
+    endpoints: [{port: metrics}]
+    sample_limit: 10000
+alerts:
+  - name: NodeFilesystemAlmostOutOfSpace
+    service: node
+    expr: node_filesystem_avail_bytes / node_filesystem_size_bytes * 100 < 5
+    for: 30m
+    keep_firing_for: 10m
+    severity: warning
+    summary: Filesystem has less than 5% space left.
+    annotations:
+      dashboard_url: https://grafana.example.com/d/node
+      runbook_url: https://runbooks.example.com/node#space
+  - name: NodeFilesystemAlmostOutOfSpace
+    service: node
+    expr: node_filesystem_avail_bytes / node_filesystem_size_bytes * 100 < 3
+    for: 30m
+    severity: critical
+    summary: Filesystem has less than 3% space left.
+    labels:
+      severity: critical
+";
+
+#[test]
+fn same_name_alerts_keep_firing_for_and_annotations_pass_promtool() {
+    let artifacts = common::compile_text(RULE_FEATURES);
+    let file = artifacts
+        .iter()
+        .find(|a| a.path == "prod/rules/node.yaml")
+        .expect("the node rules");
+    common::snapshots().bind(|| {
+        insta::assert_snapshot!(std::str::from_utf8(&file.bytes).unwrap());
+    });
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_rule_files(&artifacts, dir.path());
+    let mut args = vec!["check", "rules"];
+    args.extend(files.iter().map(String::as_str));
+    let (ok, output) = common::run(&promtool, &args, dir.path());
+    assert!(ok, "promtool check rules failed:\n{output}");
+}
