@@ -13,8 +13,8 @@ use crate::spec::{Prometheus, Storage};
 
 /// Labels monocle puts on its own objects; `rule_labels` may not change them.
 const OWN_LABELS: [&str; 3] = [
-    "app.kubernetes.io/managed-by",
-    "monocle.dev/team",
+    crate::model::MANAGED_BY_LABEL,
+    crate::model::TEAM_LABEL,
     crate::model::SHARD_LABEL,
 ];
 
@@ -98,7 +98,7 @@ fn ephemeral_retention(spec: &Spec, ctx: &mut Ctx) {
         let managed = own
             .and_then(|p| p.managed)
             .or_else(|| fleet.and_then(|p| p.value.managed))
-            .unwrap_or(true);
+            .unwrap_or(crate::lower::DEFAULT_MANAGED);
         let storage = own.is_some_and(|p| p.storage.is_some())
             || fleet.is_some_and(|p| p.value.storage.is_some());
         if !managed || storage {

@@ -14,7 +14,7 @@ use super::{Emitted, yaml};
 use crate::model::routing::{
     CONFIG_DIR, InhibitModel, ReceiverModel, RouteModel, RoutingModel, TEMPLATE_FILE,
 };
-use crate::model::{AlertmanagerModel, ClusterModel};
+use crate::model::{AlertmanagerModel, ClusterModel, MANAGED_BY, MANAGED_BY_LABEL};
 
 /// The config's file name, and its key in the config Secret.
 pub const CONFIG_FILE: &str = "alertmanager.yaml";
@@ -148,7 +148,7 @@ fn service(am: &AlertmanagerModel) -> Value {
 }
 
 fn labels() -> Value {
-    json!({ "app.kubernetes.io/managed-by": "monocle" })
+    json!({ MANAGED_BY_LABEL: MANAGED_BY })
 }
 
 /// The Alertmanager custom resource; the operator reads its config from

@@ -11,12 +11,12 @@ use serde_json::{Map, Value, json};
 use super::slo::{Condition, PAGE, TICKET, escape, factor, num, round};
 use super::{Emitted, yaml};
 use crate::lower::slo::DEFAULT_WINDOW;
-use crate::model::ClusterModel;
 use crate::model::dashboards::{
     AnnotationModel, DashboardModel, Datasource, LOKI_VARIABLE, PROMETHEUS_VARIABLE, PanelKind,
     PanelModel, QueryModel, RowModel, SLO_FOLDER, ThresholdModel, slo_dashboard_uid,
 };
 use crate::model::rules::SloModel;
+use crate::model::{ClusterModel, MANAGED_BY, MANAGED_BY_LABEL};
 use crate::spec::DurationText;
 use crate::units::Duration;
 
@@ -78,7 +78,7 @@ fn config_map(d: &DashboardModel, namespace: &str, json: &str) -> Value {
     metadata.insert("namespace".into(), json!(namespace));
     metadata.insert(
         "labels".into(),
-        json!({ "app.kubernetes.io/managed-by": "monocle", "grafana_dashboard": "1" }),
+        json!({ MANAGED_BY_LABEL: MANAGED_BY, "grafana_dashboard": "1" }),
     );
     if let Some(folder) = &d.folder {
         metadata.insert("annotations".into(), json!({ "grafana_folder": folder }));

@@ -5,7 +5,8 @@ use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
 use crate::model::{
-    CLUSTER_LABEL, ClusterModel, REGION_LABEL, SHARD_LABEL, ShardModel, StorageModel,
+    CLUSTER_LABEL, ClusterModel, MANAGED_BY, MANAGED_BY_LABEL, REGION_LABEL, SHARD_LABEL,
+    ShardModel, StorageModel,
 };
 
 pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
@@ -46,7 +47,7 @@ fn rbac(namespace: &str, account: &str) -> [(&'static str, Value); 3] {
     // Cluster-scoped names carry the namespace: two Prometheus setups in one
     // Kubernetes cluster must not share (and overwrite) one role.
     let role = format!("monocle-{namespace}-{account}");
-    let labels = json!({ "app.kubernetes.io/managed-by": "monocle" });
+    let labels = json!({ MANAGED_BY_LABEL: MANAGED_BY });
     let service_account = json!({
         "apiVersion": "v1",
         "kind": "ServiceAccount",
@@ -199,7 +200,7 @@ fn object(cluster: &ClusterModel, shard: &ShardModel) -> Value {
             "name": shard.name,
             "namespace": p.namespace,
             "labels": {
-                "app.kubernetes.io/managed-by": "monocle",
+                MANAGED_BY_LABEL: MANAGED_BY,
                 SHARD_LABEL: shard.name,
             },
         },

@@ -6,8 +6,8 @@ use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
 use crate::model::ClusterModel;
-use crate::model::SHARD_LABEL;
 use crate::model::rules::{AlertModel, RuleFileModel};
+use crate::model::{MANAGED_BY, MANAGED_BY_LABEL, SHARD_LABEL, TEAM_LABEL};
 
 /// What this emitter reads of a cluster (the key its files are shared by).
 pub fn input(cluster: &ClusterModel) -> &[RuleFileModel] {
@@ -64,8 +64,8 @@ pub fn rule_object(
 /// ones an existing Prometheus selects by (check keeps them from clashing).
 pub fn object_labels(team: &str, shard: &str, extra: &BTreeMap<String, String>) -> Value {
     let mut labels = Map::new();
-    labels.insert("app.kubernetes.io/managed-by".into(), json!("monocle"));
-    labels.insert("monocle.dev/team".into(), json!(team));
+    labels.insert(MANAGED_BY_LABEL.into(), json!(MANAGED_BY));
+    labels.insert(TEAM_LABEL.into(), json!(team));
     labels.insert(SHARD_LABEL.into(), json!(shard));
     for (key, value) in extra {
         labels.insert(key.clone(), json!(value));

@@ -54,8 +54,8 @@ pub fn lower(
             url: url.clone(),
             monitor_namespace: prometheus_namespace.clone(),
             monitor_labels: BTreeMap::from([(
-                "app.kubernetes.io/managed-by".to_owned(),
-                "monocle".to_owned(),
+                crate::model::MANAGED_BY_LABEL.to_owned(),
+                crate::model::MANAGED_BY.to_owned(),
             )]),
         }),
         _ => None,

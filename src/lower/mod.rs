@@ -158,6 +158,8 @@ fn shard_secrets(monitors: &[MonitorModel], shard: &str) -> Vec<String> {
 
 /// Name of the Alertmanager resource in every cluster.
 pub const ALERTMANAGER_NAME: &str = "main";
+/// `prometheus.managed` and `alertmanager.managed` when unset: monocle runs them.
+pub const DEFAULT_MANAGED: bool = true;
 /// The ServiceAccount Prometheus runs as unless the spec names one.
 pub const DEFAULT_SERVICE_ACCOUNT: &str = "prometheus";
 
@@ -181,7 +183,7 @@ fn alertmanager(
             .unwrap_or_else(|| prometheus.namespace.clone()),
         replicas: settings.and_then(|a| a.replicas).unwrap_or(3),
         secrets,
-        managed: settings.and_then(|a| a.managed).unwrap_or(true),
+        managed: settings.and_then(|a| a.managed).unwrap_or(DEFAULT_MANAGED),
         // The operator's own default for an Alertmanager named `main`.
         config_secret: settings
             .and_then(|a| a.config_secret.clone())
@@ -244,7 +246,7 @@ fn prometheus(fleet: &Prometheus, over: Option<&Prometheus>) -> PrometheusModel 
             .map(|rw| rw.iter().map(|r| (r.name.clone(), r.url.clone())).collect())
             .unwrap_or_default(),
         shards,
-        managed: over.managed.or(fleet.managed).unwrap_or(true),
+        managed: over.managed.or(fleet.managed).unwrap_or(DEFAULT_MANAGED),
         // Without RBAC monocle does not know of an account unless one is named.
         service_account: pick(|p| p.service_account.clone())
             .or_else(|| rbac.then(|| DEFAULT_SERVICE_ACCOUNT.to_owned())),

@@ -182,6 +182,12 @@ pub struct TlsModel {
 pub const CLUSTER_LABEL: &str = "cluster";
 pub const REGION_LABEL: &str = "region";
 
+/// The label every object monocle generates carries, with [`MANAGED_BY`].
+pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+pub const MANAGED_BY: &str = "monocle";
+/// The label naming the team of a generated rule or monitor object.
+pub const TEAM_LABEL: &str = "monocle.dev/team";
+
 /// The label Prometheus resources select their shard's objects by.
 pub const SHARD_LABEL: &str = "monocle.dev/shard";
 /// The shard used when `prometheus.shards` is empty.
