@@ -1,24 +1,17 @@
 //! Grafana dashboards: the dashboard JSON (Grafana's classic JSON model,
 //! datasources as template variables) and a ConfigMap per dashboard that
-//! the Grafana sidecar loads. Besides the spec's dashboards, every service
-//! with SLOs gets a generated SLO dashboard built on the Sloth-compatible
-//! recording rules that `slo.rs` emits.
-
-use std::collections::BTreeMap;
+//! the Grafana sidecar loads: the spec's dashboards and the SLO dashboards
+//! that `lower/slo_dashboards.rs` generates, rendered alike.
 
 use serde_json::{Map, Value, json};
 
-use super::slo::{Condition, PAGE, TICKET, escape, factor, num, round};
 use super::{Emitted, yaml};
-use crate::lower::slo::DEFAULT_WINDOW;
 use crate::model::dashboards::{
     AnnotationModel, DashboardModel, Datasource, LOKI_VARIABLE, PROMETHEUS_VARIABLE, PanelKind,
-    PanelModel, QueryModel, RowModel, SLO_FOLDER, ThresholdModel, slo_dashboard_uid,
+    PanelModel, QueryModel, ThresholdModel,
 };
-use crate::model::rules::SloModel;
 use crate::model::{ClusterModel, MANAGED_BY, MANAGED_BY_LABEL};
 use crate::spec::DurationText;
-use crate::units::Duration;
 
 /// Grafana 12's dashboard model. The migrations to it (40: `refresh` is a
 /// string, 41: no legacy time picker options) have nothing to change here.
@@ -33,7 +26,7 @@ pub const MIN_AUTO_WIDTH: u32 = 4;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Input<'a> {
     pub dashboards: &'a [DashboardModel],
-    pub slos: &'a [SloModel],
+    pub slo_dashboards: &'a [DashboardModel],
     /// Where the sidecar ConfigMaps go.
     pub namespace: &'a str,
 }
@@ -42,16 +35,15 @@ impl<'a> Input<'a> {
     pub fn of(cluster: &'a ClusterModel) -> Self {
         Input {
             dashboards: &cluster.dashboards,
-            slos: &cluster.slos,
+            slo_dashboards: &cluster.slo_dashboards,
             namespace: &cluster.prometheus.namespace,
         }
     }
 }
 
 pub fn emit(input: Input<'_>) -> Vec<Emitted> {
-    let slo = slo_dashboards(input.slos);
     let mut files = Vec::new();
-    for dashboard in input.dashboards.iter().chain(&slo) {
+    for dashboard in input.dashboards.iter().chain(input.slo_dashboards) {
         let mut text = serde_json::to_string_pretty(&dashboard_json(dashboard))
             .unwrap_or_else(|e| format!("{{\"error\": \"serialization failed: {e}\"}}"));
         text.push('\n');
@@ -597,322 +589,6 @@ fn options(p: &PanelModel) -> Value {
             "content": p.content.clone().unwrap_or_default(),
             "code": { "language": "plaintext", "showLineNumbers": false, "showMiniMap": false },
         }),
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Generated SLO dashboards.
-
-/// SLI windows whose burn rates the burn-rate panel draws.
-const BURN_WINDOWS: [&str; 5] = ["5m", "1h", "6h", "1d", "3d"];
-
-/// Markdown table cell escaping.
-/// `s` as a Markdown code span that no backtick in it can close (so no
-/// Markdown or HTML in it is rendered).
-fn code_span(s: &str) -> String {
-    let s = s.replace('\n', " ");
-    let run = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(run + 1);
-    let pad = if s.starts_with('`') || s.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{s}{pad}{fence}")
-}
-
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
-
-/// Matchers selecting one SLO's Sloth series.
-fn sloth_selector(slo: &SloModel) -> String {
-    format!(
-        "{{sloth_id=\"{}\", sloth_service=\"{}\", sloth_slo=\"{}\"}}",
-        escape(&slo.id()),
-        escape(&slo.service),
-        escape(&slo.name)
-    )
-}
-
-/// One dashboard per service with SLOs in this cluster.
-pub fn slo_dashboards(slos: &[SloModel]) -> Vec<DashboardModel> {
-    let mut by_service: BTreeMap<&str, Vec<&SloModel>> = BTreeMap::new();
-    for slo in slos {
-        by_service.entry(&slo.service).or_default().push(slo);
-    }
-    by_service
-        .into_iter()
-        .map(|(service, slos)| slo_dashboard(service, &slos))
-        .collect()
-}
-
-fn slo_dashboard(service: &str, slos: &[&SloModel]) -> DashboardModel {
-    let mut origins: Vec<&str> = slos.iter().map(|s| s.origin.as_str()).collect();
-    origins.sort_unstable();
-    origins.dedup();
-    let origin = origins.join(", ");
-    let longest = slos
-        .iter()
-        .max_by(|a, b| a.window_hours.total_cmp(&b.window_hours))
-        .map_or_else(|| DEFAULT_WINDOW.into(), |s| s.window.clone());
-    let mut rows = vec![RowModel {
-        title: "Overview".to_owned(),
-        panels: vec![overview(service, slos, &origin)],
-    }];
-    rows.extend(slos.iter().map(|slo| slo_row(slo)));
-    DashboardModel {
-        uid: slo_dashboard_uid(service),
-        title: format!("SLOs / {service}"),
-        folder: Some(SLO_FOLDER.to_owned()),
-        tags: vec!["slo".to_owned(), service.to_owned()],
-        time: longest,
-        refresh: Some(Duration::minutes(5).into()),
-        variables: Vec::new(),
-        rows,
-        annotations: vec![AnnotationModel {
-            name: "Burn-rate alerts".to_owned(),
-            expr: format!(
-                "ALERTS{{alertstate=\"firing\", sloth_service=\"{}\"}}",
-                escape(service)
-            ),
-            title: "{{alertname}} ({{sloth_severity}})".to_owned(),
-            text: "SLO {{sloth_slo}} is burning its error budget too fast".to_owned(),
-            color: "red".to_owned(),
-        }],
-        origin,
-    }
-}
-
-/// When an alert fires: `critical at 14.4× over 1h and 5m, or ...`.
-fn conditions(slo: &SloModel, severity: &Option<String>, conditions: &[Condition]) -> String {
-    let Some(severity) = severity else {
-        return "off".to_owned();
-    };
-    let parts: Vec<String> = conditions
-        .iter()
-        .map(|c| format!("{}× over {} and {}", num(factor(slo, c)), c.long, c.short))
-        .collect();
-    format!("{severity} at {}", parts.join(", or "))
-}
-
-/// A text panel: what the SLOs are and when their alerts fire.
-fn overview(service: &str, slos: &[&SloModel], origin: &str) -> PanelModel {
-    let team = slos.first().map_or("", |s| s.team.as_str());
-    let mut content = format!(
-        "SLOs of service **{service}** (team {}), generated by monocle from {}: change the spec, not this dashboard.\n\n\
-         | SLO | objective | window | alert | page | ticket | description |\n\
-         |---|---|---|---|---|---|---|\n",
-        code_span(team),
-        code_span(origin)
-    );
-    for slo in slos {
-        content.push_str(&format!(
-            "| {} | {}% | {} | `{}` | {} | {} | {} |\n",
-            cell(&slo.name),
-            num(slo.objective),
-            slo.window,
-            cell(&slo.alert_name),
-            conditions(slo, &slo.page, &PAGE),
-            conditions(slo, &slo.ticket, &TICKET),
-            cell(slo.description.as_deref().unwrap_or("")),
-        ));
-    }
-    content.push_str(
-        "\nA burn rate of 1 spends exactly the error budget over the SLO window; an alert fires when both of its windows burn faster than its factor.\n",
-    );
-    PanelModel {
-        kind: PanelKind::Text,
-        title: format!("{service} SLOs"),
-        content: Some(content),
-        height: 4 + slos.len() as u32,
-        ..PanelModel::default()
-    }
-}
-
-fn prometheus(expr: String, legend: Option<&str>) -> QueryModel {
-    QueryModel {
-        expr,
-        legend: legend.map(str::to_owned),
-    }
-}
-
-fn steps(steps: &[(f64, &str)]) -> Vec<ThresholdModel> {
-    steps
-        .iter()
-        .map(|(value, color)| ThresholdModel {
-            value: *value,
-            color: (*color).to_owned(),
-        })
-        .collect()
-}
-
-/// The row of one SLO: its numbers now, its burn rates and budget over
-/// time, and its firing burn-rate alerts.
-fn slo_row(slo: &SloModel) -> RowModel {
-    let sel = sloth_selector(slo);
-    let window = &slo.window;
-    let objective = round(slo.objective / 100.0);
-    // Burning this fast pages within hours (the 6h page condition).
-    let page_rate = factor(slo, &PAGE[1]);
-    let burn_steps = steps(&[(0.0, "green"), (1.0, "orange"), (page_rate, "red")]);
-    let budget_steps = steps(&[(0.0, "red"), (0.0, "orange"), (0.25, "green")]);
-    let stat =
-        |title: String, description: String, expr: String, unit: &str, width: u32| PanelModel {
-            kind: PanelKind::Stat,
-            title,
-            description: Some(description),
-            datasource: Datasource::Prometheus,
-            queries: vec![prometheus(expr, None)],
-            unit: Some(unit.to_owned()),
-            width: Some(width),
-            height: 5,
-            ..PanelModel::default()
-        };
-    let burn_queries = BURN_WINDOWS
-        .iter()
-        .map(|w| {
-            prometheus(
-                format!(
-                    "max(slo:sli_error:ratio_rate{w}{sel})\n/\nmax(slo:error_budget:ratio{sel})"
-                ),
-                Some(w),
-            )
-        })
-        .collect();
-    let panels = vec![
-        PanelModel {
-            thresholds: steps(&[(0.0, "blue")]),
-            ..stat(
-                "Objective".to_owned(),
-                format!("Share of good events the SLO promises over {window}."),
-                format!("max(slo:objective:ratio{sel})"),
-                "percentunit",
-                4,
-            )
-        },
-        PanelModel {
-            thresholds: steps(&[(0.0, "red"), (objective, "green")]),
-            decimals: Some(3),
-            ..stat(
-                format!("SLI over {window}"),
-                format!("Share of good events over the last {window}; red below the objective."),
-                format!("1 - max(slo:sli_error:ratio_rate{window}{sel})"),
-                "percentunit",
-                5,
-            )
-        },
-        PanelModel {
-            kind: PanelKind::Gauge,
-            thresholds: budget_steps.clone(),
-            min: Some(0.0),
-            max: Some(1.0),
-            ..stat(
-                "Error budget remaining".to_owned(),
-                format!("Share of the {window} error budget left; negative when spent."),
-                format!("max(slo:period_error_budget_remaining:ratio{sel})"),
-                "percentunit",
-                5,
-            )
-        },
-        PanelModel {
-            thresholds: burn_steps.clone(),
-            decimals: Some(2),
-            ..stat(
-                "Current burn rate".to_owned(),
-                format!(
-                    "Error budget burn rate over the last 5m: 1 spends exactly the budget over {window}; red from {}× (a page within hours).",
-                    num(page_rate)
-                ),
-                format!("max(slo:current_burn_rate:ratio{sel})"),
-                "none",
-                5,
-            )
-        },
-        PanelModel {
-            thresholds: steps(&[(0.0, "green"), (0.8, "orange"), (1.0, "red")]),
-            decimals: Some(2),
-            ..stat(
-                format!("Burn rate over {window}"),
-                format!(
-                    "Error budget burn rate over the whole {window}: above 1 the SLO is missed."
-                ),
-                format!("max(slo:period_burn_rate:ratio{sel})"),
-                "none",
-                5,
-            )
-        },
-        PanelModel {
-            kind: PanelKind::Timeseries,
-            title: "Burn rate by window".to_owned(),
-            description: Some(format!(
-                "Error budget burn rate over the windows the burn-rate alerts use. Page: {}. Ticket: {}.",
-                conditions(slo, &slo.page, &PAGE),
-                conditions(slo, &slo.ticket, &TICKET)
-            )),
-            datasource: Datasource::Prometheus,
-            queries: burn_queries,
-            unit: Some("none".to_owned()),
-            thresholds: burn_steps,
-            width: Some(10),
-            height: 8,
-            ..PanelModel::default()
-        },
-        PanelModel {
-            kind: PanelKind::Timeseries,
-            title: "Error budget remaining".to_owned(),
-            description: Some(format!(
-                "Share of the {window} error budget left over time."
-            )),
-            datasource: Datasource::Prometheus,
-            queries: vec![prometheus(
-                format!("max(slo:period_error_budget_remaining:ratio{sel})"),
-                Some("remaining"),
-            )],
-            unit: Some("percentunit".to_owned()),
-            thresholds: budget_steps,
-            width: Some(7),
-            height: 8,
-            ..PanelModel::default()
-        },
-        PanelModel {
-            kind: PanelKind::Table,
-            title: "Firing burn-rate alerts".to_owned(),
-            description: Some(format!(
-                "`{}` alerts firing now (page: fast burn, ticket: slow burn).",
-                slo.alert_name
-            )),
-            datasource: Datasource::Prometheus,
-            queries: vec![prometheus(
-                format!(
-                    "ALERTS{{alertstate=\"firing\", sloth_id=\"{}\"}}",
-                    escape(&slo.id())
-                ),
-                None,
-            )],
-            no_value: Some("No burn-rate alert is firing".to_owned()),
-            hidden_columns: [
-                "Time",
-                "Value",
-                "__name__",
-                "alertstate",
-                "service",
-                "slo",
-                "sloth_id",
-                "sloth_service",
-                "sloth_slo",
-                "team",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
-            width: Some(7),
-            height: 8,
-            ..PanelModel::default()
-        },
-    ];
-    RowModel {
-        title: format!("{}: {}% over {window}", slo.name, num(slo.objective)),
-        panels,
     }
 }
 

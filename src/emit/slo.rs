@@ -8,44 +8,11 @@ use serde_json::{Value, json};
 use super::rules::rule_object;
 use super::{Emitted, yaml};
 use crate::model::ClusterModel;
-use crate::model::rules::SloModel;
-use crate::units::Duration;
+use crate::model::rules::{BurnAlertModel, BurnConditionModel, SloModel};
+use crate::promql::{escape, number as num, round};
 
 /// SLI windows Sloth records, besides the SLO period.
 const WINDOWS: [&str; 7] = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
-
-/// A burn-rate condition: both windows over `factor` × error budget.
-pub(super) struct Condition {
-    pub(super) short: &'static str,
-    pub(super) long: &'static str,
-    /// Share of the error budget this condition lets burn (percent).
-    pub(super) budget_share: f64,
-}
-
-pub(super) const PAGE: [Condition; 2] = [
-    Condition {
-        short: "5m",
-        long: "1h",
-        budget_share: 2.0,
-    },
-    Condition {
-        short: "30m",
-        long: "6h",
-        budget_share: 5.0,
-    },
-];
-pub(super) const TICKET: [Condition; 2] = [
-    Condition {
-        short: "2h",
-        long: "1d",
-        budget_share: 10.0,
-    },
-    Condition {
-        short: "6h",
-        long: "3d",
-        budget_share: 10.0,
-    },
-];
 
 /// What this emitter reads of a cluster (the key its files are shared by).
 pub fn input(cluster: &ClusterModel) -> &[SloModel] {
@@ -70,7 +37,7 @@ pub fn emit(slos: &[SloModel]) -> Vec<Emitted> {
             ),
             true,
         ));
-        if slo.page.is_some() || slo.ticket.is_some() {
+        if slo.page.severity.is_some() || slo.ticket.severity.is_some() {
             files.push(yaml::resource(
                 format!("slo-tests/{id}.rules.yaml"),
                 Some(&slo.origin),
@@ -96,44 +63,6 @@ pub fn groups(slo: &SloModel) -> Vec<Value> {
         groups.push(json!({ "name": format!("sloth-slo-alerts-{}", slo.id()), "rules": alerts }));
     }
     groups
-}
-
-/// Error budget as a ratio (0.001 for 99.9%).
-fn budget(slo: &SloModel) -> f64 {
-    round((100.0 - slo.objective) / 100.0)
-}
-
-/// Factor of a condition: the budget share burnt over the long window,
-/// scaled to the SLO period (30d: 14.4, 6, 3, 1; 28d: 13.44, 5.6, 2.8, 0.93).
-pub(super) fn factor(slo: &SloModel, c: &Condition) -> f64 {
-    let long_hours = Duration::parse(c.long).map_or(1.0, |d| d.as_secs_f64() / 3600.0);
-    round(c.budget_share / 100.0 * slo.window_hours / long_hours)
-}
-
-/// Rounds away binary noise (1 - 0.999 = 0.0010000000000000009).
-pub(super) fn round(x: f64) -> f64 {
-    (x * 1e10).round() / 1e10
-}
-
-pub(super) fn num(x: f64) -> String {
-    format!("{}", round(x))
-}
-
-/// Label matchers selecting one SLO's series.
-fn selector(slo: &SloModel) -> String {
-    format!(
-        "{{sloth_id=\"{}\", sloth_service=\"{}\", sloth_slo=\"{}\"}}",
-        escape(&slo.id()),
-        escape(&slo.service),
-        escape(&slo.name)
-    )
-}
-
-/// PromQL double-quoted string escaping.
-pub(super) fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
 }
 
 fn sloth_labels(slo: &SloModel) -> serde_json::Map<String, Value> {
@@ -164,7 +93,7 @@ fn sli_group(slo: &SloModel) -> Value {
         })
         .collect();
     // The period SLI averages the 5m ratios, like Sloth: cheap over 30 days.
-    let sel = selector(slo);
+    let sel = slo.selector();
     let mut labels = sloth_labels(slo);
     labels.insert("sloth_window".into(), json!(slo.window));
     rules.push(record(
@@ -179,8 +108,8 @@ fn sli_group(slo: &SloModel) -> Value {
 }
 
 fn meta_group(slo: &SloModel) -> Value {
-    let sel = selector(slo);
-    let period_days = round(slo.window_hours / 24.0);
+    let sel = slo.selector();
+    let period_days = round(slo.window.value().as_secs_f64() / 3600.0 / 24.0);
     let burn = |sli: &str| {
         format!(
             "slo:sli_error:{sli}{sel}\n/ on(sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio{sel}"
@@ -229,11 +158,11 @@ fn meta_group(slo: &SloModel) -> Value {
 
 fn alert_rules(slo: &SloModel) -> Vec<Value> {
     let mut rules = Vec::new();
-    for (kind, severity, conditions) in
-        [("page", &slo.page, &PAGE), ("ticket", &slo.ticket, &TICKET)]
-    {
-        let Some(severity) = severity else { continue };
-        let blocks: Vec<String> = conditions.iter().map(|c| condition(slo, c)).collect();
+    for (kind, alert) in [("page", &slo.page), ("ticket", &slo.ticket)] {
+        let Some(severity) = &alert.severity else {
+            continue;
+        };
+        let blocks: Vec<String> = alert.conditions.iter().map(|c| condition(slo, c)).collect();
         rules.push(json!({
             "alert": slo.alert_name,
             "expr": blocks.join("\nor\n"),
@@ -244,9 +173,9 @@ fn alert_rules(slo: &SloModel) -> Vec<Value> {
     rules
 }
 
-fn condition(slo: &SloModel, c: &Condition) -> String {
-    let sel = selector(slo);
-    let threshold = format!("({} * {})", num(factor(slo, c)), num(budget(slo)));
+fn condition(slo: &SloModel, c: &BurnConditionModel) -> String {
+    let sel = slo.selector();
+    let threshold = format!("({} * {})", num(c.factor), num(slo.error_budget));
     let mut block = format!(
         "(\n    max(slo:sli_error:ratio_rate{short}{sel} > {threshold}) without (sloth_window)\n    and\n    max(slo:sli_error:ratio_rate{long}{sel} > {threshold}) without (sloth_window)",
         short = c.short,
@@ -254,11 +183,10 @@ fn condition(slo: &SloModel, c: &Condition) -> String {
     );
     if let Some(min) = slo.min_events {
         // Too few events make the ratio noise: require enough traffic.
-        let seconds = Duration::parse(c.long).map_or(3600.0, |d| d.as_secs_f64());
         block.push_str(&format!(
             "\n    and on()\n    (({}) * {}) >= {min}",
-            slo.total.replace("{{window}}", c.long),
-            num(seconds)
+            slo.total.replace("{{window}}", &c.long.to_string()),
+            num(c.long.as_secs_f64())
         ));
     }
     block.push_str("\n)");
@@ -308,18 +236,18 @@ fn annotations(slo: &SloModel, kind: &str) -> serde_json::Map<String, Value> {
 /// recording rules see no raw metrics and record nothing, so the input
 /// series stand in for them while every other rule runs as deployed.
 fn unit_test(slo: &SloModel) -> Value {
-    let b = budget(slo);
+    let b = slo.error_budget;
     // The ratios sit between the thresholds of this SLO's own factors
     // (they scale with its window), with margins wider than rounding.
-    let factors = |conditions: &[Condition]| -> Vec<f64> {
-        conditions.iter().map(|c| factor(slo, c)).collect()
+    let factors = |alert: &BurnAlertModel| -> Vec<f64> {
+        alert.conditions.iter().map(|c| c.factor).collect()
     };
-    let (page, ticket) = (factors(&PAGE), factors(&TICKET));
+    let (page, ticket) = (factors(&slo.page), factors(&slo.ticket));
     let lowest = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
     let highest = page.iter().chain(&ticket).copied().fold(0.0, f64::max);
     let (min_page, min_ticket) = (lowest(&page), lowest(&ticket));
     let mut tests = Vec::new();
-    let page_possible = slo.page.is_some() && min_page * b < 1.0;
+    let page_possible = slo.page.severity.is_some() && min_page * b < 1.0;
     if page_possible {
         tests.push(scenario(
             slo,
@@ -329,7 +257,7 @@ fn unit_test(slo: &SloModel) -> Value {
             true,
         ));
     }
-    if slo.ticket.is_some() && min_ticket * b < 1.0 {
+    if slo.ticket.severity.is_some() && min_ticket * b < 1.0 {
         tests.push(scenario(
             slo,
             "error ratio between ticket and page thresholds only tickets",
@@ -367,8 +295,8 @@ fn scenario(slo: &SloModel, name: &str, ratio: f64, page: bool, ticket: bool) ->
         })
         .collect();
     let mut expected = Vec::new();
-    for (kind, severity, fires) in [("page", &slo.page, page), ("ticket", &slo.ticket, ticket)] {
-        if let (Some(severity), true) = (severity, fires) {
+    for (kind, alert, fires) in [("page", &slo.page, page), ("ticket", &slo.ticket, ticket)] {
+        if let (Some(severity), true) = (&alert.severity, fires) {
             let mut labels = alert_labels(slo, kind, severity);
             labels.extend(sloth_labels(slo));
             let labels: std::collections::BTreeMap<String, Value> = labels.into_iter().collect();

@@ -3,11 +3,13 @@
 
 mod alloy;
 mod buckets;
+mod burn_rate;
 mod dashboards;
 pub mod routing;
 pub mod rules;
 mod select;
 pub mod slo;
+mod slo_dashboards;
 
 use rayon::prelude::*;
 
@@ -127,6 +129,7 @@ impl<'a> Lowering<'a> {
             prometheus,
             monitors,
             rule_files,
+            slo_dashboards: slo_dashboards::lower(&slos),
             slos,
             dashboards: dashboards::lower(spec, &selected, &origin),
             alloy: alloy::lower(spec, &selected, c, &origin),

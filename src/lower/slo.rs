@@ -6,10 +6,12 @@ use crate::check::Spec;
 use crate::model::PrometheusModel;
 use crate::model::rules::SloModel;
 use crate::names::upper_camel;
+use crate::promql::round;
 use crate::source::Span;
 use crate::spec::{BurnAlert, LatencySli, SelectorText, Service};
 use crate::units::Duration;
 
+use super::burn_rate;
 use super::rules::service_shard;
 
 pub const DEFAULT_WINDOW: Duration = Duration::days(30);
@@ -33,7 +35,7 @@ pub fn lower(
             let s = &item.value;
             let service = services.iter().find(|svc| svc.name == s.service)?;
             let window = s.window.clone().unwrap_or_else(|| DEFAULT_WINDOW.into());
-            let window_hours = window.value().as_secs_f64() / 3600.0;
+            let window_length = *window.value();
             let (errors, total) = match &s.sli.latency {
                 Some(latency) => latency_queries(latency),
                 None => (
@@ -62,13 +64,19 @@ pub fn lower(
                 name: s.name.clone(),
                 objective: s.objective,
                 window,
-                window_hours,
+                error_budget: round((100.0 - s.objective) / 100.0),
                 description: s.description.clone(),
                 errors,
                 total,
                 alert_name: alert_name(s),
-                page: severity(&alerting.page, DEFAULT_PAGE_SEVERITY),
-                ticket: severity(&alerting.ticket, DEFAULT_TICKET_SEVERITY),
+                page: burn_rate::page(
+                    window_length,
+                    severity(&alerting.page, DEFAULT_PAGE_SEVERITY),
+                ),
+                ticket: burn_rate::ticket(
+                    window_length,
+                    severity(&alerting.ticket, DEFAULT_TICKET_SEVERITY),
+                ),
                 min_events: alerting.min_events,
             })
         })

@@ -50,6 +50,8 @@ pub struct ClusterModel {
     pub rule_files: Vec<RuleFileModel>,
     pub slos: Vec<SloModel>,
     pub dashboards: Vec<DashboardModel>,
+    /// One generated dashboard per service with SLOs here (from `slos`).
+    pub slo_dashboards: Vec<DashboardModel>,
     pub alloy: Option<AlloyModel>,
 }
 

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::promql::escape;
 use crate::spec::DurationText;
+use crate::units::Duration;
 
 /// One PrometheusRule: the alerts of one service.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,25 +44,58 @@ pub struct SloModel {
     pub name: String,
     /// Objective in percent, e.g. 99.9.
     pub objective: f64,
-    /// The SLO period as written (`30d`) and in hours.
+    /// The SLO period, as written (`30d`: it names the recorded series)
+    /// and typed.
     pub window: DurationText,
-    pub window_hours: f64,
+    /// Error budget as a ratio (0.001 for 99.9%).
+    pub error_budget: f64,
     pub description: Option<String>,
     /// Rate of bad events, with `{{window}}` for the range.
     pub errors: String,
     /// Rate of all events, with `{{window}}` for the range.
     pub total: String,
     pub alert_name: String,
-    /// Severity of the page alert; `None` when disabled.
-    pub page: Option<String>,
-    /// Severity of the ticket alert; `None` when disabled.
-    pub ticket: Option<String>,
+    /// The fast-burn alert.
+    pub page: BurnAlertModel,
+    /// The slow-burn alert.
+    pub ticket: BurnAlertModel,
     pub min_events: Option<u64>,
+}
+
+/// One multiwindow burn-rate alert (page or ticket) of an SLO.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BurnAlertModel {
+    /// Severity label; `None` when the alert is disabled (its conditions
+    /// still set the thresholds the SLO's unit test and dashboard use).
+    pub severity: Option<String>,
+    /// Either condition fires the alert.
+    pub conditions: [BurnConditionModel; 2],
+}
+
+/// Fires when the error ratio over both windows exceeds `factor` × the
+/// error budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BurnConditionModel {
+    pub short: Duration,
+    pub long: Duration,
+    /// Burn rate: the error budget share this condition lets burn over
+    /// `long`, scaled to the SLO window (30d: 14.4, 6, 3, 1).
+    pub factor: f64,
 }
 
 impl SloModel {
     /// Sloth's `sloth_id`.
     pub fn id(&self) -> String {
         format!("{}-{}", self.service, self.name)
+    }
+
+    /// Label matchers selecting this SLO's Sloth series.
+    pub fn selector(&self) -> String {
+        format!(
+            "{{sloth_id=\"{}\", sloth_service=\"{}\", sloth_slo=\"{}\"}}",
+            escape(&self.id()),
+            escape(&self.service),
+            escape(&self.name)
+        )
     }
 }

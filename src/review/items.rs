@@ -8,7 +8,7 @@ use crate::model::dashboards::{
     AnnotationModel, DashboardModel, PanelModel, QueryModel, RowModel, ThresholdModel,
     VariableModel,
 };
-use crate::model::rules::{AlertModel, RuleFileModel, SloModel};
+use crate::model::rules::{AlertModel, BurnAlertModel, RuleFileModel, SloModel};
 use crate::model::{
     AlertmanagerModel, ClusterModel, EndpointModel, MonitorModel, PrometheusModel, RelabelModel,
     ShardModel, StorageModel, TlsModel,
@@ -106,6 +106,7 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
     for d in &cluster.dashboards {
         dashboard(d, &mut out);
     }
+    // `cluster.slo_dashboards` follow from the SLOs shown above.
     if let Some(alloy) = &cluster.alloy {
         alloy_items(alloy, &mut out);
     }
@@ -329,7 +330,7 @@ fn slo(s: &SloModel) -> Item {
         name: _, // part of the id
         objective,
         window,
-        window_hours: _, // `window`, in hours
+        error_budget: _, // follows from `objective`
         description,
         errors,
         total,
@@ -345,9 +346,18 @@ fn slo(s: &SloModel) -> Item {
         .field("errors", errors)
         .field("total", total)
         .field("alert", alert_name)
-        .field("page", page.as_deref().unwrap_or("off"))
-        .field("ticket", ticket.as_deref().unwrap_or("off"))
+        .field("page", burn_alert(page))
+        .field("ticket", burn_alert(ticket))
         .opt("min_events", *min_events)
+}
+
+/// A burn-rate alert's severity, or `off`.
+fn burn_alert(alert: &BurnAlertModel) -> &str {
+    let BurnAlertModel {
+        severity,
+        conditions: _, // fixed policy scaled by the window, shown by `window`
+    } = alert;
+    severity.as_deref().unwrap_or("off")
 }
 
 fn dashboard(d: &DashboardModel, out: &mut Vec<Item>) {
