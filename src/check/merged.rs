@@ -143,13 +143,16 @@ impl Spec {
                 .iter()
                 .map(|s| field(&s.value.clusters, s.span(&["clusters"]))),
         );
-        out.extend(alerts.iter().map(|a| ClustersField {
-            selector: &a.value.clusters,
-            span: a.span(&["clusters"]),
-            of_service: Some((
-                format!("alert `{}`", a.value.name),
-                a.value.service.as_str(),
-            )),
+        out.extend(alerts.iter().map(|a| {
+            ClustersField {
+                selector: &a.value.clusters,
+                span: a.span(&["clusters"]),
+                of_service: a
+                    .value
+                    .service
+                    .as_deref()
+                    .map(|service| (format!("alert `{}`", a.value.name), service)),
+            }
         }));
         out.extend(slos.iter().map(|s| ClustersField {
             selector: &s.value.clusters,

@@ -133,11 +133,12 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let owner = match &a.value.service {
+                Some(service) => format!(" of service `{service}`"),
+                None => String::new(),
+            };
             (
-                format!(
-                    "{}` of service `{}` with labels `{labels}",
-                    a.value.name, a.value.service
-                ),
+                format!("{}`{owner} with labels `{labels}", a.value.name),
                 a.span(&["name"]),
             )
         }),

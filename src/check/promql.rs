@@ -31,9 +31,10 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                         .help("an alert fires for each series of an instant vector: compare series, e.g. `rate(x[5m]) > 0`, or wrap a scalar in `vector(...)`"),
                 );
             }
-            super::cardinality::dropped_grouping(ctx, spec, &alert.value.service, &parsed, span);
+            let service = alert.value.service.as_deref().unwrap_or_default();
+            super::cardinality::dropped_grouping(ctx, spec, service, &parsed, span);
             super::templates::labels(ctx, spec, alert, &parsed);
-            super::operator_labels::check(ctx, spec, &alert.value.service, &parsed, span);
+            super::operator_labels::check(ctx, spec, service, &parsed, span);
         }
     }
     for slo in &spec.slos {

@@ -21,13 +21,9 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         .map(|s| s.value.name.as_str())
         .collect();
     for alert in &spec.alerts {
-        reference(
-            ctx,
-            "service",
-            &alert.value.service,
-            &services,
-            alert.span(&["service"]),
-        );
+        if let Some(service) = &alert.value.service {
+            reference(ctx, "service", service, &services, alert.span(&["service"]));
+        }
     }
     for slo in &spec.slos {
         reference(
@@ -62,6 +58,41 @@ fn shards(spec: &Spec, ctx: &mut Ctx) {
                     .help(format!("add `shard:` with one of {}", quote(&shards))),
             ),
             None => {}
+        }
+    }
+    for alert in &spec.alerts {
+        let a = &alert.value;
+        match (&a.service, &a.shard) {
+            (None, Some(shard)) if shards.is_empty() => ctx.push(
+                Diagnostic::error(codes::REFS_UNKNOWN_SHARD, format!("shard `{shard}` is not defined: `prometheus.shards` is empty"))
+                    .at(alert.span(&["shard"]))
+                    .help("define the shard under `prometheus: {shards: [{name: ...}]}` or remove `shard`"),
+            ),
+            (None, Some(shard)) => reference(ctx, "shard", shard, &shards, alert.span(&["shard"])),
+            (None, None) if shards.len() > 1 => ctx.push(
+                Diagnostic::error(codes::REFS_MISSING_SHARD, format!("alert `{}` has no service, so it must name its shard", a.name))
+                    .at(alert.span(&["name"]))
+                    .help(format!("add `shard:` with one of {}, or `service:` to evaluate it where the service is scraped", quote(&shards))),
+            ),
+            (Some(service), Some(shard)) => {
+                let Some(s) = spec.services.iter().find(|s| &s.value.name == service) else {
+                    continue;
+                };
+                let theirs = s
+                    .value
+                    .shard
+                    .as_deref()
+                    .or_else(|| shards.first().copied());
+                if theirs.is_some_and(|t| t != shard) {
+                    ctx.push(
+                        Diagnostic::error(codes::RULES_SHARD_MISMATCH, format!("alert `{}` names shard `{shard}`, but its service `{service}` is scraped by shard `{}`", a.name, theirs.unwrap_or_default()))
+                            .at(alert.span(&["shard"]))
+                            .label("not the service's shard")
+                            .help("remove `shard`: an alert of a service is evaluated where the service's series are"),
+                    );
+                }
+            }
+            _ => {}
         }
     }
 }

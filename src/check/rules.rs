@@ -58,15 +58,19 @@ fn annotations(ctx: &mut Ctx, alert: &Item<Alert>) {
 /// the spec with the same key and another value would be overwritten.
 fn label_conflicts(spec: &Spec, ctx: &mut Ctx, alert: &Item<Alert>) {
     let a = &alert.value;
-    let team = spec
+    let service_team = spec
         .services
         .iter()
-        .find(|s| s.value.name == a.service)
+        .find(|s| Some(&s.value.name) == a.service.as_ref())
         .map(|s| s.value.team.as_str());
+    let (team, team_from) = match &a.team {
+        Some(team) => (Some(team.as_str()), "`team`"),
+        None => (service_team, "the service's `team`"),
+    };
     let set: [(&str, Option<&str>, &str); 3] = [
         ("severity", Some(a.severity.as_str()), "`severity`"),
-        ("team", team, "the service's `team`"),
-        ("service", Some(a.service.as_str()), "`service`"),
+        ("team", team, team_from),
+        ("service", a.service.as_deref(), "`service`"),
     ];
     for (key, value, from) in set {
         let (Some(value), Some(written)) = (value, a.labels.get(key)) else {
@@ -101,7 +105,13 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         );
         annotations(ctx, alert);
         label_conflicts(spec, ctx, alert);
+        if let Some(team) = &alert.value.team
+            && let Err(e) = crate::names::check_k8s_label_value(team)
+        {
+            ctx.value_error(codes::NAMES_INVALID_LABEL_VALUE, alert.span(&["team"]), e);
+        }
     }
+    groups(spec, ctx);
     for slo in &spec.slos {
         let alerting = slo.value.alerting.clone().unwrap_or_default();
         for (which, alert, default) in [
@@ -202,4 +212,99 @@ fn severity(ctx: &mut Ctx, known: &[&str], value: &str, span: Span, default_of: 
         .help(help)
     };
     ctx.push(diag);
+}
+
+/// The shard that evaluates an alert, as lower places it.
+fn alert_shard<'a>(spec: &'a Spec, alert: &'a Alert) -> &'a str {
+    let fleet_first = spec
+        .prometheus
+        .as_ref()
+        .and_then(|p| p.value.shards.as_ref())
+        .and_then(|s| s.first())
+        .map_or(crate::model::DEFAULT_SHARD, |s| s.name.as_str());
+    let service = alert
+        .service
+        .as_ref()
+        .and_then(|name| spec.services.iter().find(|s| &s.value.name == name));
+    match service {
+        Some(s) => s.value.shard.as_deref().unwrap_or(fleet_first),
+        None => alert.shard.as_deref().unwrap_or(fleet_first),
+    }
+}
+
+/// A group's first alert, its shard, and the first interval set and where.
+type GroupSeen<'a> = (&'a Item<Alert>, &'a str, Option<(&'a str, Span)>);
+
+/// A group is one PrometheusRule on one shard with one interval, and two
+/// groups never share a file or an object name.
+fn groups(spec: &Spec, ctx: &mut Ctx) {
+    use crate::lower::rules::{alert_group, group_object, group_path};
+    // group → (first alert, its shard, the first interval set and where)
+    let mut seen: BTreeMap<String, GroupSeen> = BTreeMap::new();
+    let mut files: BTreeMap<String, (String, Span)> = BTreeMap::new();
+    let mut objects: BTreeMap<String, (String, Span)> = BTreeMap::new();
+    for alert in &spec.alerts {
+        let a = &alert.value;
+        let group = alert_group(a);
+        let shard = alert_shard(spec, a);
+        let interval = a
+            .interval
+            .as_ref()
+            .map(|i| (i.as_str(), alert.span(&["interval"])));
+        let group_span = if a.group.is_some() {
+            alert.span(&["group"])
+        } else {
+            alert.span(&["name"])
+        };
+        let Some((first, first_shard, first_interval)) = seen.get_mut(&group) else {
+            let object = group_object(&group);
+            if object.is_empty() {
+                ctx.push(
+                    Diagnostic::error(codes::NAMES_INVALID_DNS_NAME, format!("rule group `{group}` has no letter or digit to name its file and object by"))
+                        .at(group_span)
+                        .help("name the group with letters and digits, e.g. `node-exporter`"),
+                );
+            }
+            for (kind, name, taken) in [
+                ("file", group_path(&group), &mut files),
+                ("object", object, &mut objects),
+            ] {
+                if let Some((other, at)) = taken.get(&name) {
+                    ctx.push(
+                        Diagnostic::error(codes::RULES_GROUP_CONFLICT, format!("rule groups `{group}` and `{other}` would both be written to {kind} `{name}`"))
+                            .at(group_span)
+                            .label(format!("same {kind}"))
+                            .related(*at, "the other group")
+                            .help("rename one of the groups"),
+                    );
+                } else {
+                    taken.insert(name, (group.clone(), group_span));
+                }
+            }
+            seen.insert(group, (alert, shard, interval));
+            continue;
+        };
+        if *first_shard != shard {
+            ctx.push(
+                Diagnostic::error(codes::RULES_GROUP_CONFLICT, format!("rule group `{group}` would hold rules of shard `{first_shard}` and of shard `{shard}`"))
+                    .at(group_span)
+                    .label(format!("evaluated by shard `{shard}`"))
+                    .related(first.span(&["name"]), format!("on shard `{first_shard}`"))
+                    .help("a group is one PrometheusRule that one shard loads: put the rules of each shard in their own group"),
+            );
+        }
+        match (&first_interval, interval) {
+            (Some((first_value, first_at)), Some((value, at))) if *first_value != value => {
+                ctx.push(
+                    Diagnostic::error(codes::RULES_GROUP_CONFLICT, format!("rule group `{group}` is given two intervals, `{first_value}` and `{value}`"))
+                        .at(at)
+                        .label("another interval")
+                        .related(*first_at, "first set here")
+                        .help("a group has one evaluation interval: set the same `interval` on its rules, or on one of them"),
+                );
+            }
+            (None, Some(_)) => *first_interval = interval,
+            _ => {}
+        }
+    }
 }

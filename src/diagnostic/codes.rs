@@ -216,8 +216,12 @@ registry! {
         "A route interval is zero.";
     RULES_ANNOTATION_TWICE = "monocle::rules::annotation_twice",
         "An alert writes an annotation both in its short form (`summary`, `description`, `runbook`) and under `annotations`.";
+    RULES_GROUP_CONFLICT = "monocle::rules::group_conflict",
+        "The rules of one group disagree on its `interval` or shard, or two groups would be written to the same file or object.";
     RULES_LABEL_CONFLICT = "monocle::rules::label_conflict",
         "An alert's `labels` set `severity`, `team` or `service` to another value than the one monocle sets.";
+    RULES_SHARD_MISMATCH = "monocle::rules::shard_mismatch",
+        "An alert of a service names another `shard` than the one that scrapes its service.";
     SCHEMA_INVALID_VALUE = "monocle::schema::invalid_value",
         "A value is not one of the allowed values, or out of range.";
     SCHEMA_MISSING_KEY = "monocle::schema::missing_key",

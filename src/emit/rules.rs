@@ -1,4 +1,4 @@
-//! PrometheusRules of alerts: one per service, picked up by its shard.
+//! PrometheusRules of alerts: one per rule group, picked up by its shard.
 
 use std::collections::BTreeMap;
 
@@ -18,23 +18,30 @@ pub fn emit(rule_files: &[RuleFileModel]) -> Vec<Emitted> {
     rule_files
         .iter()
         .map(|file| {
-            let groups = vec![json!({
-                "name": format!("{}.alerts", file.service),
-                "rules": file.alerts.iter().map(rule).collect::<Vec<_>>(),
-            })];
-            yaml::resource(
-                format!("rules/{}.yaml", file.service),
-                Some(&file.origin),
-                &rule_object(
-                    &format!("{}-alerts", file.service),
-                    &file.namespace,
-                    &file.team,
-                    &file.shard,
-                    &file.object_labels,
-                    groups,
-                ),
-                true,
-            )
+            let mut group = Map::new();
+            group.insert("name".into(), json!(file.group));
+            if let Some(interval) = &file.interval {
+                group.insert("interval".into(), json!(interval));
+            }
+            group.insert(
+                "rules".into(),
+                json!(file.alerts.iter().map(rule).collect::<Vec<_>>()),
+            );
+            let mut object = rule_object(
+                &file.object,
+                &file.namespace,
+                file.team.as_deref().unwrap_or_default(),
+                &file.shard,
+                &file.object_labels,
+                vec![Value::Object(group)],
+            );
+            // A group whose rules belong to several teams (or none) is no team's.
+            if file.team.is_none()
+                && let Some(labels) = object["metadata"]["labels"].as_object_mut()
+            {
+                labels.remove(TEAM_LABEL);
+            }
+            yaml::resource(file.path.clone(), Some(&file.origin), &object, true)
         })
         .collect()
 }

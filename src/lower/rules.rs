@@ -1,10 +1,13 @@
-//! Alerts → one rule file per service, with the labels every alert carries.
+//! Alerts → one rule file per rule group (by default one per service),
+//! with the labels every alert carries; the naming of groups and files.
+
+use std::collections::BTreeMap;
 
 use crate::check::Spec;
 use crate::model::PrometheusModel;
 use crate::model::rules::{AlertModel, RuleFileModel};
 use crate::source::Span;
-use crate::spec::{SelectorText, Service};
+use crate::spec::{Alert, SelectorText, Service};
 
 /// The severities alerts may use when the spec sets no `severities`.
 pub const DEFAULT_SEVERITIES: &[&str] = &["critical", "warning", "info"];
@@ -17,6 +20,64 @@ pub fn severities(spec: &Spec) -> Vec<String> {
     )
 }
 
+/// The rule group of an alert: its `group`, or `<service>.alerts`, or
+/// `alerts` for an alert without a service.
+pub fn alert_group(alert: &Alert) -> String {
+    alert.group.clone().unwrap_or_else(|| match &alert.service {
+        Some(service) => format!("{service}.alerts"),
+        None => "alerts".to_owned(),
+    })
+}
+
+/// The PrometheusRule object of a group: its name lowercased, every
+/// character other than `a-z`, `0-9` and `-` replaced by `-`, and no `-`
+/// at either end (`velero.alerts` → `velero-alerts`).
+pub fn group_object(group: &str) -> String {
+    let name: String = group
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    name.trim_matches('-').to_owned()
+}
+
+/// The file of a group: `rules/<object>.yaml`, where a trailing `.alerts`
+/// is left out (`velero.alerts` → `rules/velero.yaml`, as before groups
+/// could be named).
+pub fn group_path(group: &str) -> String {
+    let stem = group
+        .strip_suffix(".alerts")
+        .filter(|s| !s.is_empty())
+        .unwrap_or(group);
+    format!("rules/{}.yaml", group_object(stem))
+}
+
+/// The shard and team of an alert (its own, or its service's).
+pub fn alert_placement(
+    alert: &Alert,
+    service: Option<&Service>,
+    prometheus: &PrometheusModel,
+) -> (String, Option<String>) {
+    let shard = match service {
+        Some(s) => service_shard(s, prometheus),
+        None => alert
+            .shard
+            .clone()
+            .unwrap_or_else(|| prometheus.shards[0].name.clone()),
+    };
+    let team = alert
+        .team
+        .clone()
+        .or_else(|| service.map(|s| s.team.clone()));
+    (shard, team)
+}
+
 pub fn lower(
     spec: &Spec,
     services: &[&Service],
@@ -24,56 +85,76 @@ pub fn lower(
     prometheus: &PrometheusModel,
     origin: &impl Fn(Span) -> String,
 ) -> Vec<RuleFileModel> {
-    let mut files: Vec<RuleFileModel> = services
-        .iter()
-        .filter_map(|service| {
-            let items: Vec<_> = spec
-                .alerts
-                .iter()
-                .filter(|a| a.value.service == service.name && selected(&a.value.clusters))
-                .collect();
-            let first = items.first()?;
-            let alerts = items
-                .iter()
-                .map(|item| {
-                    let a = &item.value;
-                    let mut labels = a.labels.clone();
-                    labels.insert("severity".into(), a.severity.clone());
-                    labels.insert("team".into(), service.team.clone());
-                    labels.insert("service".into(), service.name.clone());
-                    // check refuses a short form written as an annotation too.
-                    let mut annotations = a.annotations.clone();
-                    for (key, value) in [
-                        ("summary", &a.summary),
-                        ("description", &a.description),
-                        ("runbook_url", &a.runbook),
-                    ] {
-                        if let Some(v) = value {
-                            annotations.insert(key.to_owned(), v.clone());
-                        }
-                    }
-                    AlertModel {
-                        name: a.name.clone(),
-                        expr: a.expr.clone(),
-                        for_: a.for_.as_ref().map(|d| d.as_str().to_owned()),
-                        keep_firing_for: a.keep_firing_for.as_ref().map(|d| d.as_str().to_owned()),
-                        labels,
-                        annotations,
-                    }
-                })
-                .collect();
-            Some(RuleFileModel {
-                service: service.name.clone(),
-                team: service.team.clone(),
-                shard: service_shard(service, prometheus),
+    let mut groups: BTreeMap<String, RuleFileModel> = BTreeMap::new();
+    for item in &spec.alerts {
+        let a = &item.value;
+        if !selected(&a.clusters) {
+            continue;
+        }
+        let service = match &a.service {
+            // An alert of a service goes only where the service is scraped.
+            Some(name) => match services.iter().find(|s| &s.name == name) {
+                Some(s) => Some(*s),
+                None => continue,
+            },
+            None => None,
+        };
+        let (shard, team) = alert_placement(a, service, prometheus);
+        let mut labels = a.labels.clone();
+        labels.insert("severity".into(), a.severity.clone());
+        if let Some(team) = &team {
+            labels.insert("team".into(), team.clone());
+        }
+        if let Some(service) = &a.service {
+            labels.insert("service".into(), service.clone());
+        }
+        // check refuses a short form written as an annotation too.
+        let mut annotations = a.annotations.clone();
+        for (key, value) in [
+            ("summary", &a.summary),
+            ("description", &a.description),
+            ("runbook_url", &a.runbook),
+        ] {
+            if let Some(v) = value {
+                annotations.insert(key.to_owned(), v.clone());
+            }
+        }
+        let alert = AlertModel {
+            name: a.name.clone(),
+            service: a.service.clone(),
+            expr: a.expr.clone(),
+            for_: a.for_.as_ref().map(|d| d.as_str().to_owned()),
+            keep_firing_for: a.keep_firing_for.as_ref().map(|d| d.as_str().to_owned()),
+            labels,
+            annotations,
+        };
+        let group = alert_group(a);
+        let interval = a.interval.as_ref().map(|d| d.as_str().to_owned());
+        // check makes the rules of a group agree on shard and interval.
+        let file = groups
+            .entry(group.clone())
+            .or_insert_with(|| RuleFileModel {
+                path: group_path(&group),
+                object: group_object(&group),
+                group: group.clone(),
+                interval: None,
+                team: team.clone(),
+                shard,
                 namespace: prometheus.namespace.clone(),
-                origin: origin(first.node.span),
+                origin: origin(item.node.span),
                 object_labels: prometheus.rule_labels.clone(),
-                alerts,
-            })
-        })
-        .collect();
-    files.sort_by(|a, b| a.service.cmp(&b.service));
+                alerts: Vec::new(),
+            });
+        if file.interval.is_none() {
+            file.interval = interval;
+        }
+        if file.team != team {
+            file.team = None;
+        }
+        file.alerts.push(alert);
+    }
+    let mut files: Vec<RuleFileModel> = groups.into_values().collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
 

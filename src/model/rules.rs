@@ -6,11 +6,19 @@ use crate::promql::escape;
 use crate::spec::DurationText;
 use crate::units::Duration;
 
-/// One PrometheusRule: the alerts of one service.
+/// One PrometheusRule in its own file: one rule group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleFileModel {
-    pub service: String,
-    pub team: String,
+    /// Path under the cluster's folder, e.g. `rules/velero.yaml`.
+    pub path: String,
+    /// Name of the PrometheusRule object.
+    pub object: String,
+    /// Name of the rule group.
+    pub group: String,
+    /// Evaluation interval of the group, when the spec sets one.
+    pub interval: Option<String>,
+    /// The team of its rules, when they all have the same one.
+    pub team: Option<String>,
     pub shard: String,
     pub namespace: String,
     pub origin: String,
@@ -22,6 +30,8 @@ pub struct RuleFileModel {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertModel {
     pub name: String,
+    /// The service it belongs to, if any.
+    pub service: Option<String>,
     pub expr: String,
     pub for_: Option<String>,
     pub keep_firing_for: Option<String>,

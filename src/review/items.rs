@@ -72,9 +72,12 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
     }
     for file in &cluster.rule_files {
         let RuleFileModel {
-            service,
+            path: _,   // follows from the group's name
+            object: _, // follows from the group's name
+            group,
+            interval,
             team: _,  // shown on each alert as its `team` label
-            shard: _, // the service's shard, shown on the service
+            shard: _, // shown on the service, or the default shard
             namespace: _,
             origin: _,        // the spec file, not a behaviour
             object_labels: _, // `rule_labels`, shown on the Prometheus
@@ -83,6 +86,7 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
         for a in alerts {
             let AlertModel {
                 name,
+                service,
                 expr,
                 for_,
                 keep_firing_for,
@@ -91,7 +95,9 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
             } = a;
             out.push(
                 Item::new("alert", name)
-                    .field("service", service)
+                    .opt("service", service.as_ref())
+                    .field("group", group)
+                    .opt("interval", interval.as_ref())
                     .field("expr", expr)
                     .opt("for", for_.as_ref())
                     .opt("keep_firing_for", keep_firing_for.as_ref())

@@ -260,8 +260,26 @@ pub enum LogFormat {
 pub struct Alert {
     /// Alert name (a valid Prometheus metric name, e.g. `VeleroBackupFailed`).
     pub name: String,
-    /// The service it belongs to; sets the `service` and `team` labels.
-    pub service: String,
+    /// The service it belongs to; sets the `service` and `team` labels, and
+    /// the alert goes where the service is scraped. Leave it out for an
+    /// alert on targets someone else scrapes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Prometheus shard that evaluates it, for an alert without `service`
+    /// (needed when there are several shards).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// Owning team, set as the `team` label (default: the service's team).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Rule group (default `<service>.alerts`, or `alerts` without a
+    /// service). Each group is one PrometheusRule in its own file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("examples" = ["node-exporter", "kubernetes-apps"]))]
+    pub group: Option<String>,
+    /// Evaluation interval of the rule group; the rules of a group agree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<DurationText>,
     /// PromQL expression, checked at compile time.
     pub expr: String,
     /// How long the expression must hold before the alert fires.

@@ -390,3 +390,59 @@ fn same_name_alerts_keep_firing_for_and_annotations_pass_promtool() {
     let (ok, output) = common::run(&promtool, &args, dir.path());
     assert!(ok, "promtool check rules failed:\n{output}");
 }
+
+/// Alerts on targets someone else scrapes: no `service`, a named group with
+/// an interval, and one without a group (the `alerts` group).
+const UNOWNED_ALERTS: &str = r#"version: 1
+clusters:
+  - name: prod
+severities: [critical, warning, info, none]
+alerts:
+  - name: Watchdog
+    group: General rules
+    interval: 1m
+    expr: vector(1)
+    severity: none
+    annotations:
+      description: This alert is always firing, to check the alerting pipeline.
+  - name: TargetDown
+    group: General rules
+    team: platform
+    expr: 100 * (count by (job, namespace, service) (up == 0) / count by (job, namespace, service) (up)) > 10
+    for: 10m
+    severity: warning
+    summary: 'Some targets of {{ $labels.service }} are down.'
+  - name: NodeClockNotSynchronising
+    expr: min_over_time(node_timex_sync_status{job="node-exporter"}[5m]) == 0
+    for: 10m
+    keep_firing_for: 5m
+    severity: warning
+"#;
+
+#[test]
+fn alerts_without_a_service_go_to_their_groups_and_pass_promtool() {
+    let artifacts = common::compile_text(UNOWNED_ALERTS);
+    let rules: Vec<&Artifact> = artifacts
+        .iter()
+        .filter(|a| a.path.starts_with("prod/rules/"))
+        .collect();
+    let paths: Vec<&str> = rules.iter().map(|a| a.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["prod/rules/alerts.yaml", "prod/rules/general-rules.yaml"]
+    );
+    common::snapshots().bind(|| {
+        for file in &rules {
+            insta::assert_snapshot!(file.path.clone(), std::str::from_utf8(&file.bytes).unwrap());
+        }
+    });
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_rule_files(&artifacts, dir.path());
+    let mut args = vec!["check", "rules"];
+    args.extend(files.iter().map(String::as_str));
+    let (ok, output) = common::run(&promtool, &args, dir.path());
+    assert!(ok, "promtool check rules failed:\n{output}");
+}
