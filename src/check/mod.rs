@@ -14,6 +14,7 @@ mod names;
 mod operator_labels;
 mod output;
 mod promql;
+mod receivers;
 mod refs;
 mod regexes;
 mod result_labels;
@@ -84,6 +85,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     selectors::check(&spec, &mut ctx);
     refs::check(&spec, &mut ctx);
     rules::check(&spec, &mut ctx);
+    receivers::check(&spec, &mut ctx);
     promql::check(&spec, &mut ctx);
     regexes::check(&spec, &mut ctx);
     spec.matchers = routing::check(&spec, &mut ctx);

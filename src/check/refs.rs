@@ -103,27 +103,6 @@ fn receivers(spec: &Spec, ctx: &mut Ctx) {
         .iter()
         .map(|r| r.value.name.as_str())
         .collect();
-    for receiver in &spec.receivers {
-        let r = &receiver.value;
-        if let Some(slack) = &r.slack
-            && slack.webhook_url_file.is_some() == slack.webhook_secret.is_some()
-        {
-            ctx.push(
-                Diagnostic::error(codes::ROUTING_SLACK_WEBHOOK, format!("slack receiver `{}` needs exactly one of `webhook_url_file` and `webhook_secret`", r.name))
-                    .at(receiver.span(&["slack"]))
-                    .help("point at a mounted file (`webhook_url_file`) or a Kubernetes Secret (`webhook_secret: {name, key}`)"),
-            );
-        }
-        if let Some(pd) = &r.pagerduty
-            && pd.routing_key_file.is_some() == pd.routing_key_secret.is_some()
-        {
-            ctx.push(
-                Diagnostic::error(codes::ROUTING_PAGERDUTY_KEY, format!("pagerduty receiver `{}` needs exactly one of `routing_key_file` and `routing_key_secret`", r.name))
-                    .at(receiver.span(&["pagerduty"]))
-                    .help("point at a mounted file (`routing_key_file`) or a Kubernetes Secret (`routing_key_secret: {name, key}`)"),
-            );
-        }
-    }
     let Some(root) = &spec.route else {
         if !spec.receivers.is_empty() {
             ctx.push(

@@ -1,5 +1,4 @@
-//! Routing checks that need Alertmanager's semantics: secrets written
-//! inline into receiver values, matcher syntax (routes and inhibition),
+//! Routing checks that need Alertmanager's semantics: matcher syntax (routes and inhibition),
 //! label names Alertmanager validates, routing tests evaluated per cluster,
 //! routes that can never match, and unused receivers.
 
@@ -13,21 +12,17 @@ use super::{Ctx, Item, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::lower::routing::route_tree;
 use crate::model::routing::RouteModel;
-use crate::names::{ValueError, check_label_name};
+use crate::names::check_label_name;
 use crate::routing::{
     Delivery, MatchOp, Matcher, RouteNode, format_labels, matcher::matches_all, parse_matchers,
     route, test_alert_labels,
 };
 use crate::source::Span;
-use crate::spec::{Receiver, Route, SelectorText};
+use crate::spec::{Route, SelectorText};
 use crate::syntax::NodeKind;
 
 /// Checks routing; the parsed matchers (complete when no error was reported).
 pub fn check(spec: &Spec, ctx: &mut Ctx) -> Matchers {
-    for receiver in &spec.receivers {
-        inline_secrets(receiver, ctx);
-        templates(receiver, ctx);
-    }
     let mut parsed = Matchers::default();
     for item in &spec.inhibit {
         let i = &item.value;
@@ -712,158 +707,6 @@ fn list<S: AsRef<str>>(items: &[S]) -> String {
         .join(", ")
 }
 
-/// Receiver fields Alertmanager renders as templates when it notifies:
-/// checked as it would run them (see `am_templates`).
-fn templates(receiver: &Item<Receiver>, ctx: &mut Ctx) {
-    let r = &receiver.value;
-    let mut fields: Vec<(&[&str], &str)> = Vec::new();
-    if let Some(s) = &r.slack {
-        fields.push((&["slack", "channel"], &s.channel));
-        if let Some(v) = &s.title {
-            fields.push((&["slack", "title"], v));
-        }
-        if let Some(v) = &s.text {
-            fields.push((&["slack", "text"], v));
-        }
-    }
-    if let Some(v) = r.pagerduty.as_ref().and_then(|p| p.severity.as_ref()) {
-        fields.push((&["pagerduty", "severity"], v));
-    }
-    for (path, value) in fields {
-        if let Err(e) = super::am_templates::check(value) {
-            ctx.value_error(codes::ROUTING_INVALID_TEMPLATE, receiver.span(path), e);
-        }
-    }
-}
-
-/// What a secret written inline looks like.
-enum Secret {
-    SlackWebhook,
-    SlackToken,
-    PagerDutyKey,
-}
-
-/// Receiver values that hold a secret (a Slack webhook URL or token, a
-/// PagerDuty routing key) are refused: generated files are committed.
-fn inline_secrets(receiver: &Item<Receiver>, ctx: &mut Ctx) {
-    let r = &receiver.value;
-    let mut fields: Vec<(&[&str], &str)> = vec![(&["name"], r.name.as_str())];
-    if let Some(s) = &r.slack {
-        fields.push((&["slack", "channel"], &s.channel));
-        if let Some(v) = &s.webhook_url_file {
-            fields.push((&["slack", "webhook_url_file"], v));
-        }
-        if let Some(v) = &s.webhook_secret {
-            fields.push((&["slack", "webhook_secret", "name"], &v.name));
-            fields.push((&["slack", "webhook_secret", "key"], &v.key));
-        }
-        if let Some(v) = &s.title {
-            fields.push((&["slack", "title"], v));
-        }
-        if let Some(v) = &s.text {
-            fields.push((&["slack", "text"], v));
-        }
-    }
-    if let Some(p) = &r.pagerduty {
-        if let Some(v) = &p.routing_key_file {
-            fields.push((&["pagerduty", "routing_key_file"], v));
-        }
-        if let Some(v) = &p.routing_key_secret {
-            fields.push((&["pagerduty", "routing_key_secret", "name"], &v.name));
-            fields.push((&["pagerduty", "routing_key_secret", "key"], &v.key));
-        }
-        if let Some(v) = &p.severity {
-            fields.push((&["pagerduty", "severity"], v));
-        }
-    }
-    for (path, value) in fields {
-        // Receiver fields are not scanned by `secrets.rs`: its classes too.
-        let (start, end, what, help) = match find_secret(value) {
-            Some((start, end, kind)) => {
-                let (what, help) = match kind {
-                    Secret::SlackWebhook => ("a Slack webhook URL", SLACK_HELP),
-                    Secret::SlackToken => ("a Slack token", SLACK_HELP),
-                    Secret::PagerDutyKey => ("a PagerDuty routing key", PAGERDUTY_HELP),
-                };
-                (start, end, what, help)
-            }
-            None => match super::secrets::find(value) {
-                Some((start, end, what)) => (start, end, what, super::secrets::HELP),
-                None => continue,
-            },
-        };
-        ctx.value_error(
-            codes::ROUTING_INLINE_SECRET,
-            receiver.span(path),
-            ValueError::new(
-                start,
-                end,
-                format!("this looks like {what}: generated files are committed to git, so secrets are never written into the spec"),
-            )
-            .with_help(help),
-        );
-    }
-}
-
-const SLACK_HELP: &str = "keep the webhook URL in a Kubernetes Secret and reference it with `webhook_secret: {name, key}`, or in a file mounted into Alertmanager named by `webhook_url_file: /etc/alertmanager/secrets/<secret>/<key>`";
-const PAGERDUTY_HELP: &str = "keep the routing key in a Kubernetes Secret and reference it with `routing_key_secret: {name, key}`, or in a file mounted into Alertmanager named by `routing_key_file: /etc/alertmanager/secrets/<secret>/<key>`";
-
-/// The byte range of the first secret-looking part of `value`, looked for
-/// in its normalized form (percent-escapes, invisible and fullwidth
-/// characters undone) as every other string is.
-fn find_secret(value: &str) -> Option<(usize, usize, Secret)> {
-    let (text, map) = super::secrets::normalize(value);
-    find_normalized(&text).map(|(start, end, kind)| (map[start], map[end], kind))
-}
-
-fn find_normalized(value: &str) -> Option<(usize, usize, Secret)> {
-    let lower = value.to_ascii_lowercase();
-    let token_end = |from: usize| {
-        value[from..]
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '>' | '|' | ')' | '`'))
-            .map_or(value.len(), |i| from + i)
-    };
-    if let Some(at) = lower.find("hooks.slack.com") {
-        let start = ["https://", "http://"]
-            .iter()
-            .find(|scheme| lower[..at].ends_with(*scheme))
-            .map_or(at, |scheme| at - scheme.len());
-        return Some((start, token_end(at), Secret::SlackWebhook));
-    }
-    for prefix in ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-"] {
-        if let Some(at) = lower.find(prefix)
-            && lower[..at]
-                .chars()
-                .last()
-                .is_none_or(|c| !c.is_ascii_alphanumeric())
-            && token_end(at) - at > prefix.len() + 8
-        {
-            return Some((at, token_end(at), Secret::SlackToken));
-        }
-    }
-    // A run of exactly 32 letters and digits, with both: an integration key.
-    let bytes = value.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
-        let run = &bytes[start..i];
-        if run.len() == 32
-            && run.iter().any(u8::is_ascii_digit)
-            && run.iter().any(u8::is_ascii_alphabetic)
-        {
-            return Some((start, i, Secret::PagerDutyKey));
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -871,28 +714,6 @@ mod tests {
 
     fn ms(s: &str) -> Vec<Matcher> {
         parse_matchers(s).unwrap()
-    }
-
-    #[test]
-    fn finds_inline_secrets() {
-        let url = "https://hooks.slack.com/services/T000/B000/XXXXXXXX";
-        let text = format!("see {url} now");
-        let (start, end, _) = find_secret(&text).unwrap();
-        assert_eq!(&text[start..end], url);
-        let key = "0123456789abcdef0123456789abcdef";
-        let (start, end, kind) = find_secret(&format!("/etc/{key}")).unwrap();
-        assert_eq!((start, end), (5, 37));
-        assert!(matches!(kind, Secret::PagerDutyKey));
-        assert!(find_secret("xoxb-123456789012-abcdefghijkl").is_some());
-        for fine in [
-            "#alerts",
-            "/etc/alertmanager/secrets/slack/general",
-            "{{ template \"monocle.slack.title\" . }}",
-            "0123456789abcdef0123456789abcdef0",
-            "abcdefghijklmnopqrstuvwxyzabcdef",
-        ] {
-            assert!(find_secret(fine).is_none(), "{fine}");
-        }
     }
 
     #[test]

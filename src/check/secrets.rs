@@ -30,7 +30,7 @@ const SECRET_KEYS: [&str; 11] = [
 
 pub(super) const HELP: &str = "keep secrets in a Kubernetes Secret or a mounted file and refer to it (`*_file`, `*_secret`); never write them into the spec";
 
-/// Walks every file's tree; `routing.receivers` is left to the routing check.
+/// Walks every file's tree; `routing.receivers` is left to `receivers.rs`.
 pub fn check(nodes: &[&Node], ctx: &mut Ctx) {
     for node in nodes {
         walk(node, &mut Vec::new(), ctx);

@@ -110,13 +110,19 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
             for key in unexpected {
                 let span = key_spans.get(key.as_str()).copied().unwrap_or(blame);
                 let parent = path.iter().rev().find(|s| s.parse::<usize>().is_err());
-                let in_receiver = matches!(parent.map(String::as_str), Some("slack" | "pagerduty"));
-                if in_receiver && INLINE_SECRET_KEYS.contains(&key.as_str()) {
-                    let hint = if parent.map(String::as_str) == Some("slack") {
-                        "reference the webhook URL with `webhook_url_file: /etc/alertmanager/secrets/...` or `webhook_secret: {name, key}`"
-                    } else {
-                        "reference the routing key with `routing_key_file: /etc/alertmanager/secrets/...` or `routing_key_secret: {name, key}`"
-                    };
+                let receiver_kind = crate::spec::CREDENTIALS
+                    .iter()
+                    .find(|c| parent.is_some_and(|p| p == c.kind));
+                if let Some(c) = receiver_kind
+                    && INLINE_SECRET_KEYS.contains(&key.as_str())
+                {
+                    let hint = format!(
+                        "reference the {} with `{}: {}...` or `{}: {{name, key}}`",
+                        c.what,
+                        c.file,
+                        crate::model::routing::SECRETS_DIR,
+                        c.secret
+                    );
                     diags.push(
                         Diagnostic::error(
                             codes::ROUTING_INLINE_SECRET,

@@ -107,40 +107,6 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             );
         }
     }
-    for receiver in &spec.receivers {
-        let r = &receiver.value;
-        let dir = crate::model::routing::SECRETS_DIR;
-        if let Some(slack) = &r.slack {
-            if let Some(file) = &slack.webhook_url_file {
-                secret_file(
-                    ctx,
-                    file,
-                    dir,
-                    receiver.span(&["slack", "webhook_url_file"]),
-                );
-            }
-            if let Some(secret) = &slack.webhook_secret {
-                secret_ref(ctx, secret, |f| {
-                    receiver.span(&["slack", "webhook_secret", f])
-                });
-            }
-        }
-        if let Some(pd) = &r.pagerduty {
-            if let Some(file) = &pd.routing_key_file {
-                secret_file(
-                    ctx,
-                    file,
-                    dir,
-                    receiver.span(&["pagerduty", "routing_key_file"]),
-                );
-            }
-            if let Some(secret) = &pd.routing_key_secret {
-                secret_ref(ctx, secret, |f| {
-                    receiver.span(&["pagerduty", "routing_key_secret", f])
-                });
-            }
-        }
-    }
     for slo in &spec.slos {
         slo_values(ctx, slo);
     }
@@ -340,7 +306,7 @@ fn folder_problem(folder: &str) -> Option<&'static str> {
 
 /// A file a secret is read from: an absolute, normalized path; under the
 /// mounted-Secrets folder, `<secret>/<key>` with a valid Secret name and key.
-fn secret_file(ctx: &mut Ctx, path: &str, dir: &str, span: Span) {
+pub(super) fn secret_file(ctx: &mut Ctx, path: &str, dir: &str, span: Span) {
     let problem = if !path.starts_with('/') {
         Some("is not an absolute path".to_owned())
     } else if path.chars().any(char::is_control) {

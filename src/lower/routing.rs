@@ -10,7 +10,7 @@ use crate::model::routing::{
     RouteModel, RoutingModel, RoutingTestModel, SLACK_TEXT, SLACK_TITLE, SecretSource, SlackModel,
 };
 use crate::routing::test_alert_labels;
-use crate::spec::{self, SecretRef, SelectorText};
+use crate::spec::{self, Credential, SelectorText};
 
 /// The routing of the cluster whose selector labels are `labels` (see
 /// `check::selectors::cluster_labels`: `name` is the cluster's name).
@@ -70,7 +70,7 @@ fn receiver(r: &spec::Receiver) -> ReceiverModel {
             let title = s.title.clone().unwrap_or_else(|| SLACK_TITLE.to_owned());
             SlackModel {
                 channel: s.channel.clone(),
-                webhook: source(&s.webhook_url_file, &s.webhook_secret),
+                webhook: source(s.credential()),
                 // Without it notifications show Alertmanager's own default text.
                 fallback: title.clone(),
                 title,
@@ -79,7 +79,7 @@ fn receiver(r: &spec::Receiver) -> ReceiverModel {
             }
         }),
         pagerduty: r.pagerduty.as_ref().map(|p| PagerDutyModel {
-            routing_key: source(&p.routing_key_file, &p.routing_key_secret),
+            routing_key: source(p.credential()),
             severity: p
                 .severity
                 .clone()
@@ -90,13 +90,13 @@ fn receiver(r: &spec::Receiver) -> ReceiverModel {
 }
 
 /// The check stage makes sure exactly one of the two is set.
-fn source(file: &Option<String>, secret: &Option<SecretRef>) -> SecretSource {
-    match (file, secret) {
+fn source(c: Credential) -> SecretSource {
+    match (c.file, c.secret) {
         (_, Some(s)) => SecretSource::Secret {
             name: s.name.clone(),
             key: s.key.clone(),
         },
-        (Some(f), None) => SecretSource::File(f.clone()),
+        (Some(f), None) => SecretSource::File(f.to_owned()),
         (None, None) => SecretSource::File(String::new()),
     }
 }

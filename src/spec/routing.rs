@@ -53,6 +53,48 @@ pub struct SecretRef {
     pub key: String,
 }
 
+/// A receiver kind's credential fields: its secret (a Slack webhook URL, a
+/// PagerDuty routing key) is read from a file mounted into Alertmanager or
+/// from a key of a Kubernetes Secret, exactly one of the two, never written
+/// inline. Every kind names its pair here, so checks and lowering treat all
+/// kinds alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CredentialFields {
+    /// The receiver kind's key, e.g. `slack`.
+    pub kind: &'static str,
+    /// What the secret is, e.g. `webhook URL`.
+    pub what: &'static str,
+    /// The field naming a file, e.g. `webhook_url_file`.
+    pub file: &'static str,
+    /// The field naming a Secret key, e.g. `webhook_secret`.
+    pub secret: &'static str,
+}
+
+pub const SLACK_WEBHOOK: CredentialFields = CredentialFields {
+    kind: "slack",
+    what: "webhook URL",
+    file: "webhook_url_file",
+    secret: "webhook_secret",
+};
+
+pub const PAGERDUTY_KEY: CredentialFields = CredentialFields {
+    kind: "pagerduty",
+    what: "routing key",
+    file: "routing_key_file",
+    secret: "routing_key_secret",
+};
+
+/// Every receiver kind's credential fields.
+pub const CREDENTIALS: &[CredentialFields] = &[SLACK_WEBHOOK, PAGERDUTY_KEY];
+
+/// A receiver kind's credential as written: by file or by Secret.
+#[derive(Debug, Clone, Copy)]
+pub struct Credential<'a> {
+    pub fields: &'static CredentialFields,
+    pub file: Option<&'a str>,
+    pub secret: Option<&'a SecretRef>,
+}
+
 /// Slack settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -76,6 +118,16 @@ pub struct Slack {
     pub send_resolved: Option<bool>,
 }
 
+impl Slack {
+    pub fn credential(&self) -> Credential<'_> {
+        Credential {
+            fields: &SLACK_WEBHOOK,
+            file: self.webhook_url_file.as_deref(),
+            secret: self.webhook_secret.as_ref(),
+        }
+    }
+}
+
 /// PagerDuty settings (Events API v2).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +141,16 @@ pub struct PagerDuty {
     /// PagerDuty severity template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
+}
+
+impl PagerDuty {
+    pub fn credential(&self) -> Credential<'_> {
+        Credential {
+            fields: &PAGERDUTY_KEY,
+            file: self.routing_key_file.as_deref(),
+            secret: self.routing_key_secret.as_ref(),
+        }
+    }
 }
 
 /// A node of the Alertmanager route tree.
