@@ -289,22 +289,11 @@ pub fn check(text: &str) -> Result<(), ValueError> {
         blocks: Vec::new(),
         defined: defines(text),
     };
-    let mut from = 0;
-    while let Some(open) = text[from..].find("{{").map(|i| from + i) {
-        let Some(close) = text[open + 2..].find("}}").map(|i| open + 2 + i) else {
-            return Err(err(open, open + 2, "unclosed `{{` in template")
-                .with_help("close the action with `}}`"));
-        };
-        from = close + 2;
-        let mut start = open + 2;
-        let mut end = close;
-        if text[start..end].starts_with("- ") {
-            start += 1;
-        }
-        if text[start..end].ends_with(" -") {
-            end -= 1;
-        }
-        checker.action(lex(text, start, end)?, (open, close + 2))?;
+    let found = super::go_actions::actions(text).map_err(|open| {
+        err(open, open + 2, "unclosed `{{` in template").with_help("close the action with `}}`")
+    })?;
+    for a in found {
+        checker.action(lex(text, a.start, a.end)?, (a.open, a.close))?;
     }
     if let Some(block) = checker.blocks.pop() {
         return Err(err(block.at.0, block.at.1, "this block has no `{{ end }}`")

@@ -7,6 +7,7 @@ mod cardinality;
 mod context;
 mod dashboards;
 mod deployment;
+mod go_actions;
 mod merge;
 pub mod merged;
 mod monitor;

@@ -251,20 +251,16 @@ const KEYWORDS: &[&str] = &[
 /// Checks each `{{ ... }}` action (the braces are balanced).
 fn actions(text: &str) -> Result<(), ValueError> {
     let mut depth: Vec<(usize, usize)> = Vec::new();
-    let mut from = 0;
-    while let Some(open) = text[from..].find("{{").map(|i| from + i) {
-        let Some(close) = text[open + 2..].find("}}").map(|i| open + 2 + i) else {
-            break;
-        };
-        from = close + 2;
-        let mut start = open + 2;
-        let mut end = close;
-        if text[start..end].starts_with('-') {
-            start += 1;
-        }
-        if text[start..end].ends_with('-') {
-            end -= 1;
-        }
+    // An unclosed `{{` is reported by the balance check.
+    let found = super::go_actions::actions(text).unwrap_or_default();
+    for super::go_actions::Action {
+        open,
+        close: after,
+        start,
+        end,
+    } in found
+    {
+        let close = after - 2;
         let inner = text[start..end].trim();
         if inner.starts_with("/*") {
             continue;
