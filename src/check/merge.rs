@@ -27,6 +27,7 @@ pub fn merge(files: Vec<ParsedFile>, diags: &mut Vec<Diagnostic>) -> Spec {
         push_items(&mut merged.clusters, spec.clusters, items(&["clusters"]));
         push_items(&mut merged.services, spec.services, items(&["services"]));
         push_items(&mut merged.alerts, spec.alerts, items(&["alerts"]));
+        push_items(&mut merged.records, spec.records, items(&["records"]));
         push_items(&mut merged.slos, spec.slos, items(&["slos"]));
         push_items(
             &mut merged.dashboards,

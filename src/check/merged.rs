@@ -57,6 +57,7 @@ pub struct Spec {
     /// `severities`, when a file sets it.
     pub severities: Option<Item<Vec<String>>>,
     pub alerts: Vec<Item<spec::Alert>>,
+    pub records: Vec<Item<spec::Record>>,
     pub slos: Vec<Item<spec::Slo>>,
     pub receivers: Vec<Item<spec::Receiver>>,
     pub route: Option<Item<spec::Route>>,
@@ -121,6 +122,7 @@ impl Spec {
             alloy,
             severities: _,
             alerts,
+            records,
             slos,
             receivers,
             route,
@@ -152,6 +154,17 @@ impl Spec {
                     .service
                     .as_deref()
                     .map(|service| (format!("alert `{}`", a.value.name), service)),
+            }
+        }));
+        out.extend(records.iter().map(|r| {
+            ClustersField {
+                selector: &r.value.clusters,
+                span: r.span(&["clusters"]),
+                of_service: r
+                    .value
+                    .service
+                    .as_deref()
+                    .map(|service| (format!("record `{}`", r.value.record), service)),
             }
         }));
         out.extend(slos.iter().map(|s| ClustersField {
@@ -216,6 +229,7 @@ mod tests {
     const WALKED: &[&str] = &[
         "Service",
         "Alert",
+        "Record",
         "Slo",
         "LogPipeline",
         "Dashboard",

@@ -37,6 +37,15 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             super::operator_labels::check(ctx, spec, service, &parsed, span);
         }
     }
+    for record in &spec.records {
+        let span = record.span(&["expr"]);
+        if let Some(parsed) = expr(ctx, &record.value.expr, span) {
+            re2_matchers(ctx, &parsed, span);
+            let service = record.value.service.as_deref().unwrap_or_default();
+            super::cardinality::dropped_grouping(ctx, spec, service, &parsed, span);
+            super::operator_labels::check(ctx, spec, service, &parsed, span);
+        }
+    }
     for slo in &spec.slos {
         for field in ["errors", "total"] {
             let value = match field {

@@ -11,7 +11,7 @@ use crate::lower::rules::severities;
 use crate::names::check_label_name;
 use crate::names::did_you_mean;
 use crate::source::Span;
-use crate::spec::{Alert, BurnAlert};
+use crate::spec::{Alert, BurnAlert, Record};
 
 /// The short forms of annotations: (field, annotation).
 const SHORT_ANNOTATIONS: [(&str, &str); 3] = [
@@ -112,6 +112,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         }
     }
     groups(spec, ctx);
+    records(spec, ctx);
     for slo in &spec.slos {
         let alerting = slo.value.alerting.clone().unwrap_or_default();
         for (which, alert, default) in [
@@ -232,31 +233,84 @@ fn alert_shard<'a>(spec: &'a Spec, alert: &'a Alert) -> &'a str {
     }
 }
 
-/// A group's first alert, its shard, and the first interval set and where.
-type GroupSeen<'a> = (&'a Item<Alert>, &'a str, Option<(&'a str, Span)>);
+/// Where a group was first seen, its shard, and the first interval set.
+type GroupSeen<'a> = (Span, &'a str, Option<(&'a str, Span)>);
+
+/// One rule as the group checks see it.
+struct Entry<'a> {
+    group: String,
+    shard: &'a str,
+    interval: Option<(&'a str, Span)>,
+    /// Where to point at the rule's group (its `group`, or its name).
+    at: Span,
+}
+
+fn record_shard<'a>(spec: &'a Spec, record: &'a Record) -> &'a str {
+    let fleet_first = spec
+        .prometheus
+        .as_ref()
+        .and_then(|p| p.value.shards.as_ref())
+        .and_then(|s| s.first())
+        .map_or(crate::model::DEFAULT_SHARD, |s| s.name.as_str());
+    let service = record
+        .service
+        .as_ref()
+        .and_then(|name| spec.services.iter().find(|s| &s.value.name == name));
+    match service {
+        Some(s) => s.value.shard.as_deref().unwrap_or(fleet_first),
+        None => record.shard.as_deref().unwrap_or(fleet_first),
+    }
+}
 
 /// A group is one PrometheusRule on one shard with one interval, and two
 /// groups never share a file or an object name.
 fn groups(spec: &Spec, ctx: &mut Ctx) {
-    use crate::lower::rules::{alert_group, group_object, group_path};
-    // group → (first alert, its shard, the first interval set and where)
+    use crate::lower::rules::{alert_group, group_object, group_path, record_group};
+    let mut entries: Vec<Entry> = Vec::new();
+    for alert in &spec.alerts {
+        let a = &alert.value;
+        entries.push(Entry {
+            group: alert_group(a),
+            shard: alert_shard(spec, a),
+            interval: a
+                .interval
+                .as_ref()
+                .map(|i| (i.as_str(), alert.span(&["interval"]))),
+            at: if a.group.is_some() {
+                alert.span(&["group"])
+            } else {
+                alert.span(&["name"])
+            },
+        });
+    }
+    for record in &spec.records {
+        let r = &record.value;
+        entries.push(Entry {
+            group: record_group(r),
+            shard: record_shard(spec, r),
+            interval: r
+                .interval
+                .as_ref()
+                .map(|i| (i.as_str(), record.span(&["interval"]))),
+            at: if r.group.is_some() {
+                record.span(&["group"])
+            } else {
+                record.span(&["record"])
+            },
+        });
+    }
+    // group → (its first rule, the first interval set)
     let mut seen: BTreeMap<String, GroupSeen> = BTreeMap::new();
     let mut files: BTreeMap<String, (String, Span)> = BTreeMap::new();
     let mut objects: BTreeMap<String, (String, Span)> = BTreeMap::new();
-    for alert in &spec.alerts {
-        let a = &alert.value;
-        let group = alert_group(a);
-        let shard = alert_shard(spec, a);
-        let interval = a
-            .interval
-            .as_ref()
-            .map(|i| (i.as_str(), alert.span(&["interval"])));
-        let group_span = if a.group.is_some() {
-            alert.span(&["group"])
-        } else {
-            alert.span(&["name"])
-        };
-        let Some((first, first_shard, first_interval)) = seen.get_mut(&group) else {
+    for entry in entries {
+        let Entry {
+            group,
+            shard,
+            interval,
+            at: group_span,
+        } = entry;
+        let Some((first_at, first_shard, first_interval)) = seen.get_mut(&group) else {
             let object = group_object(&group);
             if object.is_empty() {
                 ctx.push(
@@ -281,7 +335,7 @@ fn groups(spec: &Spec, ctx: &mut Ctx) {
                     taken.insert(name, (group.clone(), group_span));
                 }
             }
-            seen.insert(group, (alert, shard, interval));
+            seen.insert(group, (group_span, shard, interval));
             continue;
         };
         if *first_shard != shard {
@@ -289,7 +343,7 @@ fn groups(spec: &Spec, ctx: &mut Ctx) {
                 Diagnostic::error(codes::RULES_GROUP_CONFLICT, format!("rule group `{group}` would hold rules of shard `{first_shard}` and of shard `{shard}`"))
                     .at(group_span)
                     .label(format!("evaluated by shard `{shard}`"))
-                    .related(first.span(&["name"]), format!("on shard `{first_shard}`"))
+                    .related(*first_at, format!("on shard `{first_shard}`"))
                     .help("a group is one PrometheusRule that one shard loads: put the rules of each shard in their own group"),
             );
         }
@@ -305,6 +359,51 @@ fn groups(spec: &Spec, ctx: &mut Ctx) {
             }
             (None, Some(_)) => *first_interval = interval,
             _ => {}
+        }
+    }
+}
+
+/// Recording rules: a valid metric name, valid label names, a known service.
+fn records(spec: &Spec, ctx: &mut Ctx) {
+    let services: Vec<&str> = spec
+        .services
+        .iter()
+        .map(|s| s.value.name.as_str())
+        .collect();
+    for record in &spec.records {
+        let r = &record.value;
+        if let Err(e) = crate::names::check_record_name(&r.record) {
+            ctx.value_error(
+                codes::NAMES_INVALID_RECORD_NAME,
+                record.span(&["record"]),
+                e,
+            );
+        }
+        for key in r.labels.keys() {
+            if let Err(e) = check_label_name(key) {
+                ctx.value_error(
+                    codes::NAMES_INVALID_LABEL_NAME,
+                    record.key_span(&["labels"], key),
+                    e,
+                );
+            }
+        }
+        if let Some(service) = &r.service
+            && !services.contains(&service.as_str())
+        {
+            let help = match did_you_mean(service, services.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "name a service of the spec, or leave `service` out".to_owned(),
+            };
+            ctx.push(
+                Diagnostic::error(
+                    codes::REFS_UNKNOWN_SERVICE,
+                    format!("unknown service `{service}`"),
+                )
+                .at(record.span(&["service"]))
+                .label("no service has this name")
+                .help(help),
+            );
         }
     }
 }

@@ -124,6 +124,8 @@ registry! {
         "Two items of one kind share a name (across all spec files).";
     NAMES_DUPLICATE_SLO_ALERT = "monocle::names::duplicate_slo_alert",
         "Two SLOs would name their burn-rate alerts alike.";
+    NAMES_INVALID_RECORD_NAME = "monocle::names::invalid_record_name",
+        "A recording rule's `record` is not a valid Prometheus metric name.";
     NAMES_EMPTY_NAME = "monocle::names::empty_name",
         "A name is empty.";
     NAMES_INVALID_ALERT_NAME = "monocle::names::invalid_alert_name",

@@ -182,7 +182,7 @@ fn selection_fingerprint(c: &ClusterModel) -> u64 {
         m.name.hash(&mut hasher);
     }
     for r in &c.rule_files {
-        (&r.path, r.alerts.len()).hash(&mut hasher);
+        (&r.path, r.rules.len()).hash(&mut hasher);
     }
     for s in &c.slos {
         (&s.service, &s.name).hash(&mut hasher);

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
 use crate::model::ClusterModel;
-use crate::model::rules::{AlertModel, RuleFileModel};
+use crate::model::rules::{AlertModel, RecordModel, RuleFileModel, RuleModel};
 use crate::model::{MANAGED_BY, MANAGED_BY_LABEL, SHARD_LABEL, TEAM_LABEL};
 
 /// What this emitter reads of a cluster (the key its files are shared by).
@@ -25,7 +25,7 @@ pub fn emit(rule_files: &[RuleFileModel]) -> Vec<Emitted> {
             }
             group.insert(
                 "rules".into(),
-                json!(file.alerts.iter().map(rule).collect::<Vec<_>>()),
+                json!(file.rules.iter().map(rule).collect::<Vec<_>>()),
             );
             let mut object = rule_object(
                 &file.object,
@@ -80,7 +80,24 @@ pub fn object_labels(team: &str, shard: &str, extra: &BTreeMap<String, String>) 
     Value::Object(labels)
 }
 
-fn rule(alert: &AlertModel) -> Value {
+fn rule(rule: &RuleModel) -> Value {
+    match rule {
+        RuleModel::Alert(alert) => alerting(alert),
+        RuleModel::Record(record) => recording(record),
+    }
+}
+
+fn recording(record: &RecordModel) -> Value {
+    let mut rule = Map::new();
+    rule.insert("record".into(), json!(record.record));
+    rule.insert("expr".into(), json!(record.expr));
+    if !record.labels.is_empty() {
+        rule.insert("labels".into(), json!(record.labels));
+    }
+    Value::Object(rule)
+}
+
+fn alerting(alert: &AlertModel) -> Value {
     let mut rule = Map::new();
     rule.insert("alert".into(), json!(alert.name));
     rule.insert("expr".into(), json!(alert.expr));

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::check::Spec;
 use crate::model::PrometheusModel;
-use crate::model::rules::{AlertModel, RuleFileModel};
+use crate::model::rules::{AlertModel, RecordModel, RuleFileModel, RuleModel};
 use crate::source::Span;
-use crate::spec::{Alert, SelectorText, Service};
+use crate::spec::{Alert, Record, SelectorText, Service};
 
 /// The severities alerts may use when the spec sets no `severities`.
 pub const DEFAULT_SEVERITIES: &[&str] = &["critical", "warning", "info"];
@@ -78,6 +78,42 @@ pub fn alert_placement(
     (shard, team)
 }
 
+/// The rule group of a recording rule: its `group`, or
+/// `<service>.records`, or `records` without a service.
+pub fn record_group(record: &Record) -> String {
+    record
+        .group
+        .clone()
+        .unwrap_or_else(|| match &record.service {
+            Some(service) => format!("{service}.records"),
+            None => "records".to_owned(),
+        })
+}
+
+/// The shard of a rule: its service's, or its own, or the first.
+fn rule_shard(
+    shard: Option<&String>,
+    service: Option<&Service>,
+    prometheus: &PrometheusModel,
+) -> String {
+    match service {
+        Some(s) => service_shard(s, prometheus),
+        None => shard
+            .cloned()
+            .unwrap_or_else(|| prometheus.shards[0].name.clone()),
+    }
+}
+
+/// A rule placed in its group, before groups are built.
+struct Placed {
+    span: Span,
+    group: String,
+    shard: String,
+    team: Option<String>,
+    interval: Option<String>,
+    rule: RuleModel,
+}
+
 pub fn lower(
     spec: &Spec,
     services: &[&Service],
@@ -85,19 +121,21 @@ pub fn lower(
     prometheus: &PrometheusModel,
     origin: &impl Fn(Span) -> String,
 ) -> Vec<RuleFileModel> {
-    let mut groups: BTreeMap<String, RuleFileModel> = BTreeMap::new();
+    // A rule of a service goes only where the service is scraped.
+    let service_of = |name: &Option<String>| -> Option<Option<&Service>> {
+        match name {
+            Some(name) => services.iter().find(|s| &s.name == name).map(|s| Some(*s)),
+            None => Some(None),
+        }
+    };
+    let mut placed: Vec<Placed> = Vec::new();
     for item in &spec.alerts {
         let a = &item.value;
         if !selected(&a.clusters) {
             continue;
         }
-        let service = match &a.service {
-            // An alert of a service goes only where the service is scraped.
-            Some(name) => match services.iter().find(|s| &s.name == name) {
-                Some(s) => Some(*s),
-                None => continue,
-            },
-            None => None,
+        let Some(service) = service_of(&a.service) else {
+            continue;
         };
         let (shard, team) = alert_placement(a, service, prometheus);
         let mut labels = a.labels.clone();
@@ -119,39 +157,71 @@ pub fn lower(
                 annotations.insert(key.to_owned(), v.clone());
             }
         }
-        let alert = AlertModel {
-            name: a.name.clone(),
-            service: a.service.clone(),
-            expr: a.expr.clone(),
-            for_: a.for_.as_ref().map(|d| d.as_str().to_owned()),
-            keep_firing_for: a.keep_firing_for.as_ref().map(|d| d.as_str().to_owned()),
-            labels,
-            annotations,
+        placed.push(Placed {
+            span: item.node.span,
+            group: alert_group(a),
+            shard,
+            team,
+            interval: a.interval.as_ref().map(|d| d.as_str().to_owned()),
+            rule: RuleModel::Alert(AlertModel {
+                name: a.name.clone(),
+                service: a.service.clone(),
+                expr: a.expr.clone(),
+                for_: a.for_.as_ref().map(|d| d.as_str().to_owned()),
+                keep_firing_for: a.keep_firing_for.as_ref().map(|d| d.as_str().to_owned()),
+                labels,
+                annotations,
+            }),
+        });
+    }
+    for item in &spec.records {
+        let r = &item.value;
+        if !selected(&r.clusters) {
+            continue;
+        }
+        let Some(service) = service_of(&r.service) else {
+            continue;
         };
-        let group = alert_group(a);
-        let interval = a.interval.as_ref().map(|d| d.as_str().to_owned());
+        placed.push(Placed {
+            span: item.node.span,
+            group: record_group(r),
+            shard: rule_shard(r.shard.as_ref(), service, prometheus),
+            team: service.map(|s| s.team.clone()),
+            interval: r.interval.as_ref().map(|d| d.as_str().to_owned()),
+            rule: RuleModel::Record(RecordModel {
+                record: r.record.clone(),
+                service: r.service.clone(),
+                expr: r.expr.clone(),
+                labels: r.labels.clone(),
+            }),
+        });
+    }
+    // Spec order within a group: by file, then position in the file.
+    placed.sort_by_key(|p| (p.span.source, p.span.start));
+    let mut groups: BTreeMap<String, RuleFileModel> = BTreeMap::new();
+    for p in placed {
         // check makes the rules of a group agree on shard and interval.
         let file = groups
-            .entry(group.clone())
+            .entry(p.group.clone())
             .or_insert_with(|| RuleFileModel {
-                path: group_path(&group),
-                object: group_object(&group),
-                group: group.clone(),
+                path: group_path(&p.group),
+                object: group_object(&p.group),
+                group: p.group.clone(),
                 interval: None,
-                team: team.clone(),
-                shard,
+                team: p.team.clone(),
+                shard: p.shard.clone(),
                 namespace: prometheus.namespace.clone(),
-                origin: origin(item.node.span),
+                origin: origin(p.span),
                 object_labels: prometheus.rule_labels.clone(),
-                alerts: Vec::new(),
+                rules: Vec::new(),
             });
         if file.interval.is_none() {
-            file.interval = interval;
+            file.interval = p.interval;
         }
-        if file.team != team {
+        if file.team != p.team {
             file.team = None;
         }
-        file.alerts.push(alert);
+        file.rules.push(p.rule);
     }
     let mut files: Vec<RuleFileModel> = groups.into_values().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -24,7 +24,35 @@ pub struct RuleFileModel {
     pub origin: String,
     /// Extra object labels (`prometheus.rule_labels`).
     pub object_labels: BTreeMap<String, String>,
-    pub alerts: Vec<AlertModel>,
+    /// Its rules, in spec order.
+    pub rules: Vec<RuleModel>,
+}
+
+/// One rule of a group.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleModel {
+    Alert(AlertModel),
+    Record(RecordModel),
+}
+
+/// A recording rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordModel {
+    pub record: String,
+    /// The service it belongs to, if any.
+    pub service: Option<String>,
+    pub expr: String,
+    pub labels: BTreeMap<String, String>,
+}
+
+impl RuleFileModel {
+    /// The alerting rules of the group.
+    pub fn alerts(&self) -> impl Iterator<Item = &AlertModel> {
+        self.rules.iter().filter_map(|r| match r {
+            RuleModel::Alert(a) => Some(a),
+            RuleModel::Record(_) => None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

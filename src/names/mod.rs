@@ -13,7 +13,7 @@ pub use kubernetes::{
     DNS1123_LABEL_MAX_LEN, DNS1123_SUBDOMAIN_MAX_LEN, K8S_LABEL_MAX_LEN, check_dns1123_label,
     check_dns1123_subdomain, check_k8s_label_key, check_k8s_label_value,
 };
-pub use prometheus::{check_alert_name, check_label_name};
+pub use prometheus::{check_alert_name, check_label_name, check_record_name};
 pub use suggest::{did_you_mean, upper_camel};
 
 use std::fmt;

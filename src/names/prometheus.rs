@@ -88,3 +88,16 @@ pub fn check_alert_name(s: &str) -> Result<(), ValueError> {
         }
     })
 }
+
+/// Recording-rule name: a Prometheus metric name, `[a-zA-Z_:][a-zA-Z0-9_:]*`
+/// (colons by convention separate level, metric and operations).
+pub fn check_record_name(s: &str) -> Result<(), ValueError> {
+    check_prom_name(s, "record name", true).map_err(|err| {
+        let fixed = underscore_suggestion(s, true);
+        if fixed.is_empty() || fixed == s {
+            err.with_help("record names look like `instance:node_cpu_utilisation:rate5m`")
+        } else {
+            err.with_help(format!("try {}", quoted(&fixed)))
+        }
+    })
+}

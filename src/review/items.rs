@@ -8,7 +8,9 @@ use crate::model::dashboards::{
     AnnotationModel, DashboardModel, PanelModel, QueryModel, RowModel, ThresholdModel,
     VariableModel,
 };
-use crate::model::rules::{AlertModel, BurnAlertModel, RuleFileModel, SloModel};
+use crate::model::rules::{
+    AlertModel, BurnAlertModel, RecordModel, RuleFileModel, RuleModel, SloModel,
+};
 use crate::model::{
     AlertmanagerModel, ClusterModel, EndpointModel, MonitorModel, PrometheusModel, RelabelModel,
     ShardModel, StorageModel, TlsModel,
@@ -81,9 +83,29 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
             namespace: _,
             origin: _,        // the spec file, not a behaviour
             object_labels: _, // `rule_labels`, shown on the Prometheus
-            alerts,
+            rules,
         } = file;
-        for a in alerts {
+        for rule in rules {
+            let a = match rule {
+                RuleModel::Alert(a) => a,
+                RuleModel::Record(r) => {
+                    let RecordModel {
+                        record,
+                        service,
+                        expr,
+                        labels,
+                    } = r;
+                    out.push(
+                        Item::new("record", record)
+                            .opt("service", service.as_ref())
+                            .field("group", group)
+                            .opt("interval", interval.as_ref())
+                            .field("expr", expr)
+                            .field("labels", map(labels)),
+                    );
+                    continue;
+                }
+            };
             let AlertModel {
                 name,
                 service,

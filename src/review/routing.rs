@@ -109,7 +109,7 @@ fn probes(cluster: &ClusterModel) -> BTreeMap<String, BTreeMap<String, String>> 
         out.insert(name, test.labels.clone());
     }
     for file in &cluster.rule_files {
-        for alert in &file.alerts {
+        for alert in file.alerts() {
             let mut labels = alert.labels.clone();
             labels.insert("alertname".into(), alert.name.clone());
             let labels = test_alert_labels(&labels, &cluster.name, cluster.region.as_deref());

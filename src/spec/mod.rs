@@ -59,6 +59,9 @@ pub struct SpecFile {
     /// Prometheus alerting rules, grouped per service.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<Alert>,
+    /// Prometheus recording rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<Record>,
     /// Service level objectives: Sloth-compatible recording rules and burn-rate alerts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slos: Vec<Slo>,

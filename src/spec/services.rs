@@ -314,6 +314,37 @@ pub struct Alert {
     pub clusters: Option<SelectorText>,
 }
 
+/// A Prometheus recording rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// The recorded metric's name (a Prometheus metric name; colons allowed,
+    /// e.g. `instance:node_cpu_utilisation:rate5m`).
+    pub record: String,
+    /// PromQL expression, checked at compile time.
+    pub expr: String,
+    /// Labels added to the recorded series.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// The service whose series it reads: the rule goes where the service is
+    /// scraped (its shard and clusters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Prometheus shard that evaluates it, for a rule without `service`
+    /// (needed when there are several shards).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// Rule group (default `<service>.records`, or `records` without a service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Evaluation interval of the rule group; the rules of a group agree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<DurationText>,
+    /// Cluster selector; default all clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<SelectorText>,
+}
+
 /// A service level objective.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

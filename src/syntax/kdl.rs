@@ -23,7 +23,7 @@ use crate::schema;
 use crate::source::{SourceId, Span};
 
 /// Fields an item's first argument may fill, in order of preference.
-const ITEM_KEY_FIELDS: [&str; 3] = ["name", "uid", "title"];
+const ITEM_KEY_FIELDS: [&str; 4] = ["name", "uid", "title", "record"];
 
 /// Deeper nesting than any spec needs; refusing it up front keeps the KDL
 /// parser's recursion off the end of the stack.

@@ -446,3 +446,68 @@ fn alerts_without_a_service_go_to_their_groups_and_pass_promtool() {
     let (ok, output) = common::run(&promtool, &args, dir.path());
     assert!(ok, "promtool check rules failed:\n{output}");
 }
+
+/// Recording rules beside alerts: a named group holding both (in spec
+/// order), a service's default records group, and a group interval.
+const RECORDS: &str = r#"version: 1
+clusters:
+  - name: prod
+services:
+  - name: node
+    namespace: monitoring
+    team: platform
+    selector: app=node-exporter
+    endpoints: [{port: metrics}]
+    sample_limit: 10000
+records:
+  - record: instance:node_num_cpu:sum
+    service: node
+    expr: count without (cpu, mode) (node_cpu_seconds_total{mode="idle"})
+  - record: instance:node_load1_per_cpu:ratio
+    group: node-exporter.rules
+    interval: 1m
+    expr: node_load1 / instance:node_num_cpu:sum
+    labels:
+      source: node
+alerts:
+  - name: NodeHighLoad
+    group: node-exporter.rules
+    expr: instance:node_load1_per_cpu:ratio > 2
+    for: 15m
+    keep_firing_for: 5m
+    severity: warning
+"#;
+
+#[test]
+fn records_and_alerts_share_groups_and_pass_promtool() {
+    let artifacts = common::compile_text(RECORDS);
+    let rules: Vec<&Artifact> = artifacts
+        .iter()
+        .filter(|a| a.path.starts_with("prod/rules/"))
+        .collect();
+    let paths: Vec<&str> = rules.iter().map(|a| a.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "prod/rules/node-exporter-rules.yaml",
+            "prod/rules/node-records.yaml"
+        ]
+    );
+    common::snapshots().bind(|| {
+        for file in &rules {
+            insta::assert_snapshot!(
+                format!("records_{}", file.path),
+                std::str::from_utf8(&file.bytes).unwrap()
+            );
+        }
+    });
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_rule_files(&artifacts, dir.path());
+    let mut args = vec!["check", "rules"];
+    args.extend(files.iter().map(String::as_str));
+    let (ok, output) = common::run(&promtool, &args, dir.path());
+    assert!(ok, "promtool check rules failed:\n{output}");
+}
