@@ -30,6 +30,7 @@ mod review;
 mod routing;
 mod schema;
 mod security;
+mod upstream_rules;
 
 /// With `autotests = false` cargo builds only this binary: a test file put
 /// in `tests/`, or in this folder without its `mod` line above, would
