@@ -11,7 +11,7 @@ use crate::lower::rules::severities;
 use crate::names::check_label_name;
 use crate::names::did_you_mean;
 use crate::source::Span;
-use crate::spec::{Alert, BurnAlert, Record};
+use crate::spec::{Alert, BurnAlert};
 
 /// The short forms of annotations: (field, annotation).
 const SHORT_ANNOTATIONS: [(&str, &str); 3] = [
@@ -215,21 +215,23 @@ fn severity(ctx: &mut Ctx, known: &[&str], value: &str, span: Span, default_of: 
     ctx.push(diag);
 }
 
-/// The shard that evaluates an alert, as lower places it.
-fn alert_shard<'a>(spec: &'a Spec, alert: &'a Alert) -> &'a str {
+/// The shard that evaluates a rule (alert or record) of `service` or
+/// naming `shard`, as lower places it.
+fn rule_shard<'a>(
+    spec: &'a Spec,
+    service: Option<&'a String>,
+    shard: Option<&'a String>,
+) -> &'a str {
     let fleet_first = spec
         .prometheus
         .as_ref()
         .and_then(|p| p.value.shards.as_ref())
         .and_then(|s| s.first())
         .map_or(crate::model::DEFAULT_SHARD, |s| s.name.as_str());
-    let service = alert
-        .service
-        .as_ref()
-        .and_then(|name| spec.services.iter().find(|s| &s.value.name == name));
+    let service = service.and_then(|name| spec.services.iter().find(|s| &s.value.name == name));
     match service {
         Some(s) => s.value.shard.as_deref().unwrap_or(fleet_first),
-        None => alert.shard.as_deref().unwrap_or(fleet_first),
+        None => shard.map_or(fleet_first, String::as_str),
     }
 }
 
@@ -245,23 +247,6 @@ struct Entry<'a> {
     at: Span,
 }
 
-fn record_shard<'a>(spec: &'a Spec, record: &'a Record) -> &'a str {
-    let fleet_first = spec
-        .prometheus
-        .as_ref()
-        .and_then(|p| p.value.shards.as_ref())
-        .and_then(|s| s.first())
-        .map_or(crate::model::DEFAULT_SHARD, |s| s.name.as_str());
-    let service = record
-        .service
-        .as_ref()
-        .and_then(|name| spec.services.iter().find(|s| &s.value.name == name));
-    match service {
-        Some(s) => s.value.shard.as_deref().unwrap_or(fleet_first),
-        None => record.shard.as_deref().unwrap_or(fleet_first),
-    }
-}
-
 /// A group is one PrometheusRule on one shard with one interval, and two
 /// groups never share a file or an object name.
 fn groups(spec: &Spec, ctx: &mut Ctx) {
@@ -271,7 +256,7 @@ fn groups(spec: &Spec, ctx: &mut Ctx) {
         let a = &alert.value;
         entries.push(Entry {
             group: alert_group(a),
-            shard: alert_shard(spec, a),
+            shard: rule_shard(spec, a.service.as_ref(), a.shard.as_ref()),
             interval: a
                 .interval
                 .as_ref()
@@ -287,7 +272,7 @@ fn groups(spec: &Spec, ctx: &mut Ctx) {
         let r = &record.value;
         entries.push(Entry {
             group: record_group(r),
-            shard: record_shard(spec, r),
+            shard: rule_shard(spec, r.service.as_ref(), r.shard.as_ref()),
             interval: r
                 .interval
                 .as_ref()

@@ -16,6 +16,19 @@ fn kind(value: &serde_json::Value) -> &str {
 }
 
 /// Writes the rule groups of every PrometheusRule as plain rule files.
+/// `promtool check rules` accepts every rule file of `artifacts`.
+fn promtool_accepts_rules(artifacts: &[Artifact]) {
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_rule_files(artifacts, dir.path());
+    let mut args = vec!["check", "rules"];
+    args.extend(files.iter().map(String::as_str));
+    let (ok, output) = common::run(&promtool, &args, dir.path());
+    assert!(ok, "promtool check rules failed:\n{output}");
+}
+
 fn write_rule_files(artifacts: &[Artifact], dir: &Path) -> Vec<String> {
     let mut names = Vec::new();
     for (i, artifact) in artifacts.iter().enumerate() {
@@ -380,15 +393,7 @@ fn same_name_alerts_keep_firing_for_and_annotations_pass_promtool() {
     common::snapshots().bind(|| {
         insta::assert_snapshot!(std::str::from_utf8(&file.bytes).unwrap());
     });
-    let Some(promtool) = common::tool("promtool") else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let files = write_rule_files(&artifacts, dir.path());
-    let mut args = vec!["check", "rules"];
-    args.extend(files.iter().map(String::as_str));
-    let (ok, output) = common::run(&promtool, &args, dir.path());
-    assert!(ok, "promtool check rules failed:\n{output}");
+    promtool_accepts_rules(&artifacts);
 }
 
 /// Alerts on targets someone else scrapes: no `service`, a named group with
@@ -436,15 +441,7 @@ fn alerts_without_a_service_go_to_their_groups_and_pass_promtool() {
             insta::assert_snapshot!(file.path.clone(), std::str::from_utf8(&file.bytes).unwrap());
         }
     });
-    let Some(promtool) = common::tool("promtool") else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let files = write_rule_files(&artifacts, dir.path());
-    let mut args = vec!["check", "rules"];
-    args.extend(files.iter().map(String::as_str));
-    let (ok, output) = common::run(&promtool, &args, dir.path());
-    assert!(ok, "promtool check rules failed:\n{output}");
+    promtool_accepts_rules(&artifacts);
 }
 
 /// Recording rules beside alerts: a named group holding both (in spec
@@ -501,13 +498,5 @@ fn records_and_alerts_share_groups_and_pass_promtool() {
             );
         }
     });
-    let Some(promtool) = common::tool("promtool") else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let files = write_rule_files(&artifacts, dir.path());
-    let mut args = vec!["check", "rules"];
-    args.extend(files.iter().map(String::as_str));
-    let (ok, output) = common::run(&promtool, &args, dir.path());
-    assert!(ok, "promtool check rules failed:\n{output}");
+    promtool_accepts_rules(&artifacts);
 }
