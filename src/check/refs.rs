@@ -60,18 +60,44 @@ fn shards(spec: &Spec, ctx: &mut Ctx) {
             None => {}
         }
     }
-    for alert in &spec.alerts {
-        let a = &alert.value;
-        match (&a.service, &a.shard) {
+    // Alerts and records are placed alike: on their service's shard, or on
+    // the one they name.
+    let rules = spec
+        .alerts
+        .iter()
+        .map(|a| {
+            let v = &a.value;
+            (
+                "alert",
+                &v.name,
+                &v.service,
+                &v.shard,
+                a.span(&["name"]),
+                a.span(&["shard"]),
+            )
+        })
+        .chain(spec.records.iter().map(|r| {
+            let v = &r.value;
+            (
+                "record",
+                &v.record,
+                &v.service,
+                &v.shard,
+                r.span(&["record"]),
+                r.span(&["shard"]),
+            )
+        }));
+    for (kind, name, service, shard, name_span, shard_span) in rules {
+        match (service, shard) {
             (None, Some(shard)) if shards.is_empty() => ctx.push(
                 Diagnostic::error(codes::REFS_UNKNOWN_SHARD, format!("shard `{shard}` is not defined: `prometheus.shards` is empty"))
-                    .at(alert.span(&["shard"]))
+                    .at(shard_span)
                     .help("define the shard under `prometheus: {shards: [{name: ...}]}` or remove `shard`"),
             ),
-            (None, Some(shard)) => reference(ctx, "shard", shard, &shards, alert.span(&["shard"])),
+            (None, Some(shard)) => reference(ctx, "shard", shard, &shards, shard_span),
             (None, None) if shards.len() > 1 => ctx.push(
-                Diagnostic::error(codes::REFS_MISSING_SHARD, format!("alert `{}` has no service, so it must name its shard", a.name))
-                    .at(alert.span(&["name"]))
+                Diagnostic::error(codes::REFS_MISSING_SHARD, format!("{kind} `{name}` has no service, so it must name its shard"))
+                    .at(name_span)
                     .help(format!("add `shard:` with one of {}, or `service:` to evaluate it where the service is scraped", quote(&shards))),
             ),
             (Some(service), Some(shard)) => {
@@ -85,10 +111,10 @@ fn shards(spec: &Spec, ctx: &mut Ctx) {
                     .or_else(|| shards.first().copied());
                 if theirs.is_some_and(|t| t != shard) {
                     ctx.push(
-                        Diagnostic::error(codes::RULES_SHARD_MISMATCH, format!("alert `{}` names shard `{shard}`, but its service `{service}` is scraped by shard `{}`", a.name, theirs.unwrap_or_default()))
-                            .at(alert.span(&["shard"]))
+                        Diagnostic::error(codes::RULES_SHARD_MISMATCH, format!("{kind} `{name}` names shard `{shard}`, but its service `{service}` is scraped by shard `{}`", theirs.unwrap_or_default()))
+                            .at(shard_span)
                             .label("not the service's shard")
-                            .help("remove `shard`: an alert of a service is evaluated where the service's series are"),
+                            .help(format!("remove `shard`: a{} {kind} of a service is evaluated where the service's series are", if kind == "alert" { "n" } else { "" })),
                     );
                 }
             }
