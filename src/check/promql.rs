@@ -2,6 +2,8 @@
 //! instead of silently dropping a rule. promql-parser reports no positions,
 //! so the whole expression is underlined.
 
+use std::collections::BTreeSet;
+
 use super::{Ctx, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::codes;
@@ -11,6 +13,11 @@ use promql_parser::parser::value::ValueType;
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
     latency(ctx, spec);
+    let records: BTreeSet<&str> = spec
+        .records
+        .iter()
+        .map(|r| r.value.record.as_str())
+        .collect();
     for alert in &spec.alerts {
         let span = alert.span(&["expr"]);
         if let Some(parsed) = expr(ctx, &alert.value.expr, span) {
@@ -31,6 +38,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                         .help("an alert fires for each series of an instant vector: compare series, e.g. `rate(x[5m]) > 0`, or wrap a scalar in `vector(...)`"),
                 );
             }
+            undefined_records(ctx, &records, &parsed, span);
             let service = alert.value.service.as_deref().unwrap_or_default();
             super::cardinality::dropped_grouping(ctx, spec, service, &parsed, span);
             super::templates::labels(ctx, spec, alert, &parsed);
@@ -41,6 +49,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         let span = record.span(&["expr"]);
         if let Some(parsed) = expr(ctx, &record.value.expr, span) {
             re2_matchers(ctx, &parsed, span);
+            undefined_records(ctx, &records, &parsed, span);
             let service = record.value.service.as_deref().unwrap_or_default();
             super::cardinality::dropped_grouping(ctx, spec, service, &parsed, span);
             super::operator_labels::check(ctx, spec, service, &parsed, span);
@@ -150,6 +159,39 @@ pub(super) fn re2_matchers(ctx: &mut Ctx, parsed: &Expr, span: Span) {
         if matches!(m.op, MatchOp::Re(_) | MatchOp::NotRe(_)) {
             super::regexes::re2_text(ctx, &m.value, span);
         }
+    }
+}
+
+/// Series named like recording rules (`job:up:sum`, with a colon) that no
+/// `records` entry defines: the rule would read nothing. Metrics without a
+/// colon come from exporters, which the spec cannot know.
+fn undefined_records(ctx: &mut Ctx, records: &BTreeSet<&str>, parsed: &Expr, span: Span) {
+    let mut missing = BTreeSet::new();
+    walk(parsed, &mut |e| {
+        let selector = match e {
+            Expr::VectorSelector(v) => v,
+            Expr::MatrixSelector(m) => &m.vs,
+            _ => return,
+        };
+        if let Some(name) = &selector.name
+            && name.contains(':')
+            && !records.contains(name.as_str())
+        {
+            missing.insert(name.clone());
+        }
+    });
+    for name in missing {
+        ctx.push(
+            Diagnostic::warning(
+                codes::RULES_UNDEFINED_RECORD,
+                format!("`{name}` looks like a recording rule, but no `records` entry defines it"),
+            )
+            .at(span)
+            .label("read here")
+            .help(format!(
+                "add `records: [{{record: {name}, expr: ...}}]`, or check the name for a typo"
+            )),
+        );
     }
 }
 

@@ -222,6 +222,8 @@ registry! {
         "The rules of one group disagree on its `interval` or shard, or two groups would be written to the same file or object.";
     RULES_LABEL_CONFLICT = "monocle::rules::label_conflict",
         "An alert's `labels` set `severity`, `team` or `service` to another value than the one monocle sets.";
+    RULES_UNDEFINED_RECORD = "monocle::rules::undefined_record",
+        "A rule reads a series named like a recording rule (`level:metric:operations`) that no `records` entry defines (warning).";
     RULES_SHARD_MISMATCH = "monocle::rules::shard_mismatch",
         "An alert of a service names another `shard` than the one that scrapes its service.";
     SCHEMA_INVALID_VALUE = "monocle::schema::invalid_value",
