@@ -176,17 +176,8 @@ fn lex(text: &str, start: usize, end: usize) -> Result<Vec<Spanned>, ValueError>
         match b {
             b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             b'"' | b'`' | b'\'' => {
-                i += 1;
-                while i < end && bytes[i] != b {
-                    if bytes[i] == b'\\' && b != b'`' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                if i >= end {
-                    return Err(err(s, end, "unterminated quoted text"));
-                }
-                i += 1;
+                i = super::go_actions::quoted_end(bytes, s, end)
+                    .ok_or_else(|| err(s, end, "unterminated quoted text"))?;
                 let inner = &text[s + 1..i - 1];
                 out.push((Tok::Str(inner.replace("\\\"", "\"")), s, i));
             }

@@ -41,6 +41,21 @@ pub fn actions(text: &str) -> Result<Vec<Action>, usize> {
     Ok(found)
 }
 
+/// The end of the quoted text opening at `start` (`"`, `'` or a raw
+/// `` ` ``, which takes no escapes), just past its closing quote; `None`
+/// when it is not closed before `end`.
+pub fn quoted_end(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < end && bytes[i] != quote {
+        if bytes[i] == b'\\' && quote != b'`' {
+            i += 1;
+        }
+        i += 1;
+    }
+    (i < end).then_some(i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::actions;

@@ -320,16 +320,7 @@ fn words(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     while i < end {
         let b = bytes[i];
         match b {
-            b'"' | b'`' | b'\'' => {
-                i += 1;
-                while i < end && bytes[i] != b {
-                    if bytes[i] == b'\\' && b != b'`' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
+            b'"' | b'`' | b'\'' => i = super::go_actions::quoted_end(bytes, i, end).unwrap_or(end),
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i = text[i..end].find("*/").map_or(end, |k| i + k + 2);
             }

@@ -16,6 +16,16 @@ fn kind(value: &serde_json::Value) -> &str {
 }
 
 /// Writes the rule groups of every PrometheusRule as plain rule files.
+/// The rule files of cluster `prod`, and their paths.
+fn rule_files(artifacts: &[Artifact]) -> (Vec<&Artifact>, Vec<&str>) {
+    let rules: Vec<&Artifact> = artifacts
+        .iter()
+        .filter(|a| a.path.starts_with("prod/rules/"))
+        .collect();
+    let paths = rules.iter().map(|a| a.path.as_str()).collect();
+    (rules, paths)
+}
+
 /// `promtool check rules` accepts every rule file of `artifacts`.
 fn promtool_accepts_rules(artifacts: &[Artifact]) {
     let Some(promtool) = common::tool("promtool") else {
@@ -427,11 +437,7 @@ alerts:
 #[test]
 fn alerts_without_a_service_go_to_their_groups_and_pass_promtool() {
     let artifacts = common::compile_text(UNOWNED_ALERTS);
-    let rules: Vec<&Artifact> = artifacts
-        .iter()
-        .filter(|a| a.path.starts_with("prod/rules/"))
-        .collect();
-    let paths: Vec<&str> = rules.iter().map(|a| a.path.as_str()).collect();
+    let (rules, paths) = rule_files(&artifacts);
     assert_eq!(
         paths,
         ["prod/rules/alerts.yaml", "prod/rules/general-rules.yaml"]
@@ -478,11 +484,7 @@ alerts:
 #[test]
 fn records_and_alerts_share_groups_and_pass_promtool() {
     let artifacts = common::compile_text(RECORDS);
-    let rules: Vec<&Artifact> = artifacts
-        .iter()
-        .filter(|a| a.path.starts_with("prod/rules/"))
-        .collect();
-    let paths: Vec<&str> = rules.iter().map(|a| a.path.as_str()).collect();
+    let (rules, paths) = rule_files(&artifacts);
     assert_eq!(
         paths,
         [
