@@ -156,8 +156,8 @@ pub fn emit_streaming_with_progress<E>(
     } else {
         stream_clusters(lowering, emitter, order, &mut sink, &mut progress)?;
     }
-    let buckets = lower::lower_buckets(spec, inputs.previous_buckets.as_deref());
-    for artifact in buckets.iter().flat_map(emit::emit_buckets) {
+    let fleet = lower::fleet(spec, inputs.previous_buckets.as_deref());
+    for artifact in emit::emit_fleet(&fleet) {
         sink(artifact.path, &artifact.bytes)?;
     }
     Ok(())

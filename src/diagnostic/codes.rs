@@ -145,7 +145,13 @@ registry! {
     NAMES_UID_TOO_LONG = "monocle::names::uid_too_long",
         "A dashboard uid is longer than Grafana's 40 characters.";
     OUTPUT_RESERVED_CLUSTER_NAME = "monocle::output::reserved_cluster_name",
-        "A cluster is named like the shared layout's folder of shared files.";
+        "A cluster is named like a folder monocle writes beside the cluster folders (`shared`, `delivery`).";
+    OUTPUT_MISSING_REPOSITORY = "monocle::output::missing_repository",
+        "`output.delivery: argocd` needs `output.repository.url`: an ApplicationSet names the repository it reads.";
+    OUTPUT_INVALID_REPOSITORY = "monocle::output::invalid_repository",
+        "A field of `output.repository` cannot be used: a path that is absolute or leaves the repository, an empty revision, a URL without a scheme, an invalid Flux source name.";
+    OUTPUT_UNUSED_REPOSITORY = "monocle::output::unused_repository",
+        "`output.repository` is set but `output.delivery` is not, so nothing reads it.";
     PROMETHEUS_INVALID_URL = "monocle::prometheus::invalid_url",
         "A remote-write URL is not an http(s) URL.";
     PROMETHEUS_NO_STORAGE = "monocle::prometheus::no_storage",

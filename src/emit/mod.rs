@@ -4,6 +4,7 @@
 pub(crate) mod alertmanager;
 mod alloy;
 mod buckets;
+mod delivery;
 mod grafana;
 mod kustomize;
 pub mod layout;
@@ -62,16 +63,18 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
             shared.finish().artifacts
         }
     };
-    if let Some(buckets) = &model.buckets {
-        artifacts.extend(emit_buckets(buckets));
-    }
+    artifacts.extend(emit_fleet(&model.fleet));
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     artifacts
 }
 
-/// The fleet-wide files (the monitor daemon's bucket config).
-pub fn emit_buckets(buckets: &crate::model::buckets::BucketsModel) -> Vec<Artifact> {
-    buckets::emit(buckets)
+/// The fleet-wide files: the monitor daemon's bucket config and the
+/// delivery objects.
+pub fn emit_fleet(fleet: &crate::model::FleetModel) -> Vec<Artifact> {
+    let buckets = fleet.buckets.iter().flat_map(buckets::emit);
+    buckets
+        .chain(fleet.delivery.iter().flat_map(delivery::emit))
+        .collect()
 }
 
 /// Emits cluster by cluster, sharing the files that clusters with the same

@@ -5,6 +5,7 @@ mod alloy;
 mod buckets;
 mod burn_rate;
 mod dashboards;
+mod delivery;
 pub mod routing;
 pub mod rules;
 mod select;
@@ -37,7 +38,7 @@ pub fn lower(spec: &Spec, sources: &Sources, previous_buckets: Option<&[u8]>) ->
         .collect();
     Model {
         clusters,
-        buckets: buckets::lower(spec, previous_buckets),
+        fleet: fleet(spec, previous_buckets),
         layout: layout(spec),
     }
 }
@@ -137,6 +138,15 @@ impl<'a> Lowering<'a> {
     }
 }
 
+/// What is generated once for the fleet: the bucket config and the
+/// delivery objects.
+pub fn fleet(spec: &Spec, previous_buckets: Option<&[u8]>) -> crate::model::FleetModel {
+    crate::model::FleetModel {
+        buckets: buckets::lower(spec, previous_buckets),
+        delivery: delivery::lower(spec),
+    }
+}
+
 /// The monitor daemon's bucket config alone (for `check` and `monitor`).
 pub fn lower_buckets(
     spec: &Spec,
@@ -196,7 +206,7 @@ fn alertmanager(
 }
 
 /// Fleet settings with a cluster's overrides on top.
-fn prometheus(fleet: &Prometheus, over: Option<&Prometheus>) -> PrometheusModel {
+pub(crate) fn prometheus(fleet: &Prometheus, over: Option<&Prometheus>) -> PrometheusModel {
     let empty = Prometheus::default();
     let over = over.unwrap_or(&empty);
     let pick = |f: fn(&Prometheus) -> Option<String>| f(over).or_else(|| f(fleet));

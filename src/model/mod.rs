@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 pub mod alloy;
 pub mod buckets;
 pub mod dashboards;
+pub mod delivery;
 pub mod routing;
 pub mod rules;
 
@@ -20,9 +21,17 @@ use rules::{RuleFileModel, SloModel};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub clusters: Vec<ClusterModel>,
+    pub fleet: FleetModel,
+    pub layout: Layout,
+}
+
+/// What is generated once for the whole fleet, beside the cluster folders.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FleetModel {
     /// The monitor daemon's bucket config, when the spec has `monitor`.
     pub buckets: Option<BucketsModel>,
-    pub layout: Layout,
+    /// The Argo CD or Flux objects, when the spec has `output.delivery`.
+    pub delivery: Option<delivery::DeliveryModel>,
 }
 
 /// How the output folder is laid out (`output.layout`).

@@ -111,19 +111,18 @@ pub fn review(
         }
         files.push(diffs);
     }
-    let buckets = |version: Version<'_>| {
-        let model = lower::lower_buckets(&version.0.spec, inputs.previous_buckets.as_deref());
-        model
-            .iter()
-            .flat_map(emit::emit_buckets)
-            .collect::<Vec<_>>()
+    let fleet = |version: Version<'_>| {
+        emit::emit_fleet(&lower::fleet(
+            &version.0.spec,
+            inputs.previous_buckets.as_deref(),
+        ))
     };
-    let (old_buckets, new_buckets) = (buckets(old), buckets(new));
+    let (old_fleet, new_fleet) = (fleet(old), fleet(new));
     files.push(file_diffs(
-        old_buckets
+        old_fleet
             .iter()
             .map(|a| (a.path.clone(), a.bytes.as_slice())),
-        new_buckets
+        new_fleet
             .iter()
             .map(|a| (a.path.clone(), a.bytes.as_slice())),
         view,

@@ -733,7 +733,7 @@ fn configs_carry_any_string_exactly_and_still_parse() {
     let mut model = monocle::lower::lower(&checked.spec, &sources, None);
     // Only the first cluster, and only its Alloy config, is of interest.
     model.clusters.truncate(1);
-    model.buckets = None;
+    model.fleet.buckets = None;
     let cluster = &mut model.clusters[0];
     cluster.monitors.clear();
     cluster.rule_files.clear();

@@ -12,6 +12,7 @@ mod common;
 mod alloy;
 mod cli;
 mod dashboards;
+mod delivery;
 mod deployment;
 mod determinism;
 mod differential;
