@@ -121,10 +121,13 @@ pub fn lower(
     prometheus: &PrometheusModel,
     origin: &impl Fn(Span) -> String,
 ) -> Vec<RuleFileModel> {
-    // A rule of a service goes only where the service is scraped.
+    // A rule of a service goes only where the service is scraped. Looked
+    // up by name: a fleet has thousands of rules and services.
+    let by_name: std::collections::HashMap<&str, &Service> =
+        services.iter().map(|s| (s.name.as_str(), *s)).collect();
     let service_of = |name: &Option<String>| -> Option<Option<&Service>> {
         match name {
-            Some(name) => services.iter().find(|s| &s.name == name).map(|s| Some(*s)),
+            Some(name) => by_name.get(name.as_str()).map(|s| Some(*s)),
             None => Some(None),
         }
     };

@@ -27,13 +27,15 @@ pub fn lower(
     prometheus: &PrometheusModel,
     origin: &impl Fn(Span) -> String,
 ) -> Vec<SloModel> {
+    let by_name: std::collections::HashMap<&str, &Service> =
+        services.iter().map(|s| (s.name.as_str(), *s)).collect();
     let mut slos: Vec<SloModel> = spec
         .slos
         .iter()
         .filter(|s| selected(&s.value.clusters))
         .filter_map(|item| {
             let s = &item.value;
-            let service = services.iter().find(|svc| svc.name == s.service)?;
+            let service = *by_name.get(s.service.as_str())?;
             let window = s.window.clone().unwrap_or_else(|| DEFAULT_WINDOW.into());
             let window_length = *window.value();
             let (errors, total) = match &s.sli.latency {
