@@ -19,9 +19,10 @@
 //! variant of one cluster stays in that cluster's folder.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
+use std::sync::{Arc, Weak};
 
-use super::{Artifact, ClusterFiles, Emitted, kustomize};
+use super::{Artifact, ClusterFiles, Emitted, Part, kustomize};
 use crate::model::ClusterModel;
 
 /// The folder (under the output folder) of the files clusters share.
@@ -81,7 +82,7 @@ pub fn prepare(cluster: &ClusterModel, files: ClusterFiles) -> Prepared {
     }
     let mut grouped: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (p, part) in files.parts.iter().enumerate() {
-        for (i, file) in part.iter().enumerate() {
+        for (i, file) in part.files.iter().enumerate() {
             if file.path != kustomize::FILE {
                 grouped
                     .entry(item_key(&file.path))
@@ -94,10 +95,10 @@ pub fn prepare(cluster: &ClusterModel, files: ClusterFiles) -> Prepared {
         .into_iter()
         .map(|(key, mut at)| {
             at.sort_by(|a, b| files.get(*a).path.cmp(&files.get(*b).path));
+            // Each file's hash is computed once per part (see `Part`).
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            for &f in &at {
-                let file = files.get(f);
-                (&file.path, &file.bytes, file.resource).hash(&mut hasher);
+            for &(p, i) in &at {
+                hasher.write_u64(files.parts[p].hashes()[i]);
             }
             (key.to_owned(), hasher.finish(), at)
         })
@@ -125,6 +126,28 @@ struct Variant {
     hash: u64,
     files: Vec<Emitted>,
     clusters: Vec<usize>,
+    /// Origins known to hold exactly these files (at most
+    /// [`MAX_ORIGINS`]): a cluster whose item comes from one of them is
+    /// this variant without comparing bytes.
+    origins: Vec<Origin>,
+}
+
+/// Where an item's files came from: the emitter part and index of each.
+/// The `Weak` keeps the part's allocation (not its files) alive, so its
+/// address cannot be reused by another part while the layout compares.
+type Origin = Vec<(Weak<Part>, usize)>;
+
+/// Bounds the origins kept per variant: a fleet whose clusters all select
+/// differently would otherwise keep one per cluster; past it, bytes are
+/// compared.
+const MAX_ORIGINS: usize = 8;
+
+/// Whether an item's files (at `at` in `files`) come from `origin`.
+fn from_origin(origin: &Origin, files: &ClusterFiles, at: &[(usize, usize)]) -> bool {
+    origin.len() == at.len()
+        && origin.iter().zip(at).all(|((part, i), &(p, j))| {
+            *i == j && std::ptr::eq(part.as_ptr(), Arc::as_ptr(&files.parts[p]))
+        })
 }
 
 /// The laid-out output: the files, and which clusters use each shared folder.
@@ -164,12 +187,27 @@ impl SharedLayout {
                     && v.files.len() == at.len()
                     && v.files.iter().zip(&at).all(|(a, &f)| a == files.get(f))
             };
-            match variants.iter_mut().find(|v| same(v)) {
-                Some(variant) => variant.clusters.push(index),
+            let origin = || -> Origin {
+                at.iter()
+                    .map(|&(p, i)| (Arc::downgrade(&files.parts[p]), i))
+                    .collect()
+            };
+            let known = variants
+                .iter()
+                .position(|v| v.origins.iter().any(|o| from_origin(o, &files, &at)));
+            match known.or_else(|| variants.iter().position(same)) {
+                Some(n) => {
+                    let variant = &mut variants[n];
+                    variant.clusters.push(index);
+                    if known.is_none() && variant.origins.len() < MAX_ORIGINS {
+                        variant.origins.push(origin());
+                    }
+                }
                 None => variants.push(Variant {
                     hash,
                     files: at.iter().map(|&f| files.get(f).clone()).collect(),
                     clusters: vec![index],
+                    origins: vec![origin()],
                 }),
             }
         }

@@ -39,6 +39,39 @@ pub struct Emitted {
     pub resource: bool,
 }
 
+/// The files one emitter produced for a cluster, possibly shared (the
+/// same `Arc`) by every cluster with an equal view. The layout hashes each
+/// file once per part, not once per cluster that holds it: at fleet scale
+/// the same part is in hundreds of clusters.
+#[derive(Debug, Default)]
+pub struct Part {
+    files: Vec<Emitted>,
+    hashes: std::sync::OnceLock<Vec<u64>>,
+}
+
+impl Part {
+    fn new(files: Vec<Emitted>) -> Self {
+        Part {
+            files,
+            hashes: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// A hash of each file (path, bytes, resource), computed on first use.
+    pub(crate) fn hashes(&self) -> &[u64] {
+        self.hashes.get_or_init(|| {
+            self.files
+                .iter()
+                .map(|file| {
+                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                    (&file.path, &file.bytes, file.resource).hash(&mut hasher);
+                    hasher.finish()
+                })
+                .collect()
+        })
+    }
+}
+
 /// Every file monocle generates for a model, sorted by path.
 pub fn emit(model: &Model) -> Vec<Artifact> {
     // Clusters are independent: emit them in parallel. The result is
@@ -122,18 +155,18 @@ impl Emitter {
                 )
             };
         }
-        let mut parts: Vec<Arc<Vec<Emitted>>> = vec![
+        let mut parts: Vec<Arc<Part>> = vec![
             shared!(0, monitors::input, monitors::emit),
             shared!(1, rules::input, rules::emit),
             shared!(2, slo::input, slo::emit),
             shared!(3, grafana::Input::of, grafana::emit),
             // Per-cluster by nature (external labels, the cluster's name).
-            Arc::new(prometheus::emit(cluster)),
-            Arc::new(alertmanager::emit(cluster)),
-            Arc::new(alloy::emit(cluster)),
+            Arc::new(Part::new(prometheus::emit(cluster))),
+            Arc::new(Part::new(alertmanager::emit(cluster))),
+            Arc::new(Part::new(alloy::emit(cluster))),
         ];
-        let kustomization = kustomize::emit(parts.iter().flat_map(|p| p.iter()));
-        parts.push(Arc::new(vec![kustomization]));
+        let kustomization = kustomize::emit(parts.iter().flat_map(|p| p.files.iter()));
+        parts.push(Arc::new(Part::new(vec![kustomization])));
         ClusterFiles {
             cluster: cluster.name.clone(),
             parts,
@@ -145,20 +178,20 @@ impl Emitter {
 /// the clusters of the same selection.
 pub struct ClusterFiles {
     cluster: String,
-    parts: Vec<Arc<Vec<Emitted>>>,
+    parts: Vec<Arc<Part>>,
 }
 
 impl ClusterFiles {
     /// The file at (part, index).
     fn get(&self, (part, index): (usize, usize)) -> &Emitted {
-        &self.parts[part][index]
+        &self.parts[part].files[index]
     }
 
     /// Every file as (path under `<cluster>/`, bytes), in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (String, &[u8])> {
         self.parts
             .iter()
-            .flat_map(|p| p.iter())
+            .flat_map(|p| p.files.iter())
             .map(|f| (format!("{}/{}", self.cluster, f.path), f.bytes.as_slice()))
     }
 
@@ -181,16 +214,16 @@ impl ClusterFiles {
 fn selection_fingerprint(c: &ClusterModel) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     c.prometheus.namespace.hash(&mut hasher);
-    for m in &c.monitors {
+    for m in c.monitors.iter() {
         m.name.hash(&mut hasher);
     }
-    for r in &c.rule_files {
+    for r in c.rule_files.iter() {
         (&r.path, r.rules.len()).hash(&mut hasher);
     }
-    for s in &c.slos {
+    for s in c.slos.iter() {
         (&s.service, &s.name).hash(&mut hasher);
     }
-    for d in &c.dashboards {
+    for d in c.dashboards.iter() {
         d.uid.hash(&mut hasher);
     }
     hasher.finish()
@@ -229,7 +262,7 @@ struct SharedState {
 }
 
 /// An entry's id, the model it was emitted for, and the files.
-type SharedEntry = (u64, Arc<ClusterModel>, Arc<Vec<Emitted>>);
+type SharedEntry = (u64, Arc<ClusterModel>, Arc<Part>);
 
 impl Shared {
     fn get_or_emit(
@@ -239,7 +272,7 @@ impl Shared {
         same: &dyn Fn(&ClusterModel, &ClusterModel) -> bool,
         stored: &mut Option<Arc<ClusterModel>>,
         emit: impl FnOnce() -> Vec<Emitted>,
-    ) -> Arc<Vec<Emitted>> {
+    ) -> Arc<Part> {
         if let Ok(state) = self.state.lock()
             && let Some((_, _, files)) = state
                 .entries
@@ -248,8 +281,8 @@ impl Shared {
         {
             return files.clone();
         }
-        let files = Arc::new(emit());
-        let size: usize = files.iter().map(|f| f.bytes.len()).sum();
+        let files = Arc::new(Part::new(emit()));
+        let size: usize = files.files.iter().map(|f| f.bytes.len()).sum();
         let model = stored.get_or_insert_with(|| Arc::new(cluster.clone()));
         if let Ok(mut state) = self.state.lock() {
             let id = state.next_id;

@@ -12,10 +12,16 @@ mod select;
 pub mod slo;
 mod slo_dashboards;
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
 use rayon::prelude::*;
 
 use crate::check::Spec;
 use crate::check::selectors::cluster_labels;
+use crate::model::dashboards::DashboardModel;
+use crate::model::rules::{RuleFileModel, SloModel};
 use crate::model::{
     AlertmanagerModel, ClusterModel, DEFAULT_SHARD, EndpointModel, Model, MonitorKind,
     MonitorModel, PrometheusModel, RelabelModel, ShardModel, StorageModel, TlsModel,
@@ -58,6 +64,34 @@ pub struct Lowering<'a> {
     spec: &'a Spec,
     sources: &'a Sources,
     fleet: Prometheus,
+    /// The latest selections lowered, newest last (at most [`MEMO_SIZE`]).
+    memo: Mutex<VecDeque<Memo>>,
+}
+
+/// How many selections [`Lowering`] keeps: a fleet has a few kinds of
+/// cluster (production, staging, a region with extra services), each
+/// lowered once; a fleet of all-different clusters loses only the reuse.
+const MEMO_SIZE: usize = 16;
+
+/// What a cluster's monitors, rules, SLOs and dashboards depend on: its
+/// Prometheus settings and the answer of every `clusters` selector the
+/// lowering asked. A cluster with the same settings and answers gets the
+/// same parts, so they are lowered once and shared (an L fleet has 200
+/// clusters and 8 selections).
+struct Memo {
+    prometheus: PrometheusModel,
+    answers: Vec<(SelectorText, bool)>,
+    parts: Selection,
+}
+
+/// The parts of a cluster's model that only depend on what it selects.
+#[derive(Clone)]
+struct Selection {
+    monitors: Arc<Vec<MonitorModel>>,
+    rule_files: Arc<Vec<RuleFileModel>>,
+    slos: Arc<Vec<SloModel>>,
+    slo_dashboards: Arc<Vec<DashboardModel>>,
+    dashboards: Arc<Vec<DashboardModel>>,
 }
 
 impl<'a> Lowering<'a> {
@@ -71,6 +105,7 @@ impl<'a> Lowering<'a> {
             spec,
             sources,
             fleet,
+            memo: Mutex::default(),
         }
     }
 
@@ -93,6 +128,81 @@ impl<'a> Lowering<'a> {
         let labels = cluster_labels(c);
         let selected = |s: &Option<SelectorText>| select::selects(s, &labels);
         let mut prometheus = prometheus(&self.fleet, c.prometheus.as_ref());
+        let parts = self.selection(&prometheus, &labels);
+        for shard in &mut prometheus.shards {
+            shard.secrets = shard_secrets(&parts.monitors, &shard.name);
+        }
+        let origin = |span: crate::source::Span| sources.get(span.source).origin.clone();
+        let routing = routing::lower(spec, &labels, &selected);
+        let alertmanager = alertmanager(spec, &prometheus, routing.secrets());
+        ClusterModel {
+            routing,
+            alertmanager,
+            name: c.name.clone(),
+            environment: c.environment.clone(),
+            region: c.region.clone(),
+            labels: c.labels.clone(),
+            prometheus,
+            monitors: parts.monitors,
+            rule_files: parts.rule_files,
+            slo_dashboards: parts.slo_dashboards,
+            slos: parts.slos,
+            dashboards: parts.dashboards,
+            alloy: alloy::lower(spec, &selected, c, &origin),
+        }
+    }
+
+    /// The parts of a cluster that depend on what it selects: from the
+    /// memo when a cluster with the same answers was lowered, else lowered
+    /// here while recording which selectors were asked.
+    fn selection(
+        &self,
+        prometheus: &PrometheusModel,
+        labels: &std::collections::BTreeMap<String, String>,
+    ) -> Selection {
+        let same = |memo: &Memo| {
+            memo.prometheus == *prometheus
+                && memo
+                    .answers
+                    .iter()
+                    .all(|(s, answer)| s.value().matches(labels) == *answer)
+        };
+        if let Ok(memo) = self.memo.lock()
+            && let Some(found) = memo.iter().find(|m| same(m))
+        {
+            return found.parts.clone();
+        }
+        let answers: RefCell<Vec<(SelectorText, bool)>> = RefCell::default();
+        let selected = |s: &Option<SelectorText>| {
+            let Some(s) = s else { return true };
+            let answer = s.value().matches(labels);
+            let mut answers = answers.borrow_mut();
+            if !answers.iter().any(|(asked, _)| asked == s) {
+                answers.push((s.clone(), answer));
+            }
+            answer
+        };
+        let parts = self.lower_selection(prometheus, &selected);
+        if let Ok(mut memo) = self.memo.lock() {
+            if memo.len() == MEMO_SIZE {
+                memo.pop_front();
+            }
+            memo.push_back(Memo {
+                prometheus: prometheus.clone(),
+                answers: answers.into_inner(),
+                parts: parts.clone(),
+            });
+        }
+        parts
+    }
+
+    /// Lowers what a cluster selects; `selected` is the cluster's only input.
+    fn lower_selection(
+        &self,
+        prometheus: &PrometheusModel,
+        selected: &impl Fn(&Option<SelectorText>) -> bool,
+    ) -> Selection {
+        let (spec, sources) = (self.spec, self.sources);
         let services: Vec<&spec::Service> = spec
             .services
             .iter()
@@ -106,34 +216,21 @@ impl<'a> Lowering<'a> {
             .map(|s| {
                 monitor(
                     &s.value,
-                    &prometheus,
+                    prometheus,
                     sources.get(s.node.span.source).origin.clone(),
                 )
             })
             .collect();
         monitors.sort_by(|a, b| a.name.cmp(&b.name));
-        for shard in &mut prometheus.shards {
-            shard.secrets = shard_secrets(&monitors, &shard.name);
-        }
         let origin = |span: crate::source::Span| sources.get(span.source).origin.clone();
-        let rule_files = rules::lower(spec, &services, &selected, &prometheus, &origin);
-        let slos = slo::lower(spec, &services, &selected, &prometheus, &origin);
-        let routing = routing::lower(spec, &labels, &selected);
-        let alertmanager = alertmanager(spec, &prometheus, routing.secrets());
-        ClusterModel {
-            routing,
-            alertmanager,
-            name: c.name.clone(),
-            environment: c.environment.clone(),
-            region: c.region.clone(),
-            labels: c.labels.clone(),
-            prometheus,
-            monitors,
-            rule_files,
-            slo_dashboards: slo_dashboards::lower(&slos),
-            slos,
-            dashboards: dashboards::lower(spec, &selected, &origin),
-            alloy: alloy::lower(spec, &selected, c, &origin),
+        let rule_files = rules::lower(spec, &services, selected, prometheus, &origin);
+        let slos = slo::lower(spec, &services, selected, prometheus, &origin);
+        Selection {
+            monitors: Arc::new(monitors),
+            rule_files: Arc::new(rule_files),
+            slo_dashboards: Arc::new(slo_dashboards::lower(&slos)),
+            slos: Arc::new(slos),
+            dashboards: Arc::new(dashboards::lower(spec, selected, &origin)),
         }
     }
 }

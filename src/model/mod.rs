@@ -2,6 +2,7 @@
 //! resolved, no spans. Emitters read only this.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub mod alloy;
 pub mod buckets;
@@ -52,15 +53,18 @@ pub struct ClusterModel {
     pub labels: BTreeMap<String, String>,
     pub prometheus: PrometheusModel,
     /// ServiceMonitors and PodMonitors selected for this cluster, by name.
-    pub monitors: Vec<MonitorModel>,
+    ///
+    /// This and the other `Arc` fields depend only on what the cluster
+    /// selects: clusters that select alike share them (see `lower`).
+    pub monitors: Arc<Vec<MonitorModel>>,
     pub alertmanager: AlertmanagerModel,
     pub routing: RoutingModel,
     /// Alerting rules, one file per service that has alerts here.
-    pub rule_files: Vec<RuleFileModel>,
-    pub slos: Vec<SloModel>,
-    pub dashboards: Vec<DashboardModel>,
+    pub rule_files: Arc<Vec<RuleFileModel>>,
+    pub slos: Arc<Vec<SloModel>>,
+    pub dashboards: Arc<Vec<DashboardModel>>,
     /// One generated dashboard per service with SLOs here (from `slos`).
-    pub slo_dashboards: Vec<DashboardModel>,
+    pub slo_dashboards: Arc<Vec<DashboardModel>>,
     pub alloy: Option<AlloyModel>,
 }
 

@@ -69,10 +69,10 @@ fn map(labels: &BTreeMap<String, String>) -> String {
 pub fn items(cluster: &ClusterModel) -> Vec<Item> {
     let mut out = Vec::new();
     prometheus(&cluster.prometheus, &mut out);
-    for m in &cluster.monitors {
+    for m in cluster.monitors.iter() {
         out.push(monitor(m));
     }
-    for file in &cluster.rule_files {
+    for file in cluster.rule_files.iter() {
         let RuleFileModel {
             path: _,   // follows from the group's name
             object: _, // follows from the group's name
@@ -128,10 +128,10 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
             );
         }
     }
-    for s in &cluster.slos {
+    for s in cluster.slos.iter() {
         out.push(slo(s));
     }
-    for d in &cluster.dashboards {
+    for d in cluster.dashboards.iter() {
         dashboard(d, &mut out);
     }
     // `cluster.slo_dashboards` follow from the SLOs shown above.

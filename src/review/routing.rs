@@ -108,7 +108,7 @@ fn probes(cluster: &ClusterModel) -> BTreeMap<String, BTreeMap<String, String>> 
         let name = format!("routing test {}", crate::routing::format_labels(&written));
         out.insert(name, test.labels.clone());
     }
-    for file in &cluster.rule_files {
+    for file in cluster.rule_files.iter() {
         for alert in file.alerts() {
             let mut labels = alert.labels.clone();
             labels.insert("alertname".into(), alert.name.clone());

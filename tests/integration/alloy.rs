@@ -735,10 +735,10 @@ fn configs_carry_any_string_exactly_and_still_parse() {
     model.clusters.truncate(1);
     model.fleet.buckets = None;
     let cluster = &mut model.clusters[0];
-    cluster.monitors.clear();
-    cluster.rule_files.clear();
-    cluster.slos.clear();
-    cluster.dashboards.clear();
+    cluster.monitors = std::sync::Arc::default();
+    cluster.rule_files = std::sync::Arc::default();
+    cluster.slos = std::sync::Arc::default();
+    cluster.dashboards = std::sync::Arc::default();
     let name = cluster.name.clone();
     let mut rng = Rng::new(0x6d6f_6e6f_636c_6521);
     let mut raw_strings = 0;

@@ -261,3 +261,31 @@ fn a_cluster_named_like_the_shared_folder_is_refused_only_in_the_shared_layout()
     .unwrap();
     assert!(monocle::compile(&dir.path().join("spec.yaml")).is_ok());
 }
+
+/// Clusters that select alike share the parts lowered for the first of
+/// them; each cluster's model must still be exactly the one it gets when
+/// lowered alone, in any order.
+#[test]
+fn lowering_once_per_selection_gives_each_cluster_its_own_model() {
+    for write_spec in [&reference as &dyn Fn(&Path), &synthetic] {
+        let dir = tempfile::tempdir().unwrap();
+        write_spec(dir.path());
+        let (checked, sources) = monocle::check_spec(dir.path()).unwrap();
+        let shared = monocle::lower::Lowering::new(&checked.spec, &sources);
+        let order = shared.order();
+        let mut models = Vec::new();
+        for &i in order.iter().rev() {
+            let alone = monocle::lower::Lowering::new(&checked.spec, &sources).cluster(i);
+            let model = shared.cluster(i);
+            assert_eq!(model, alone, "cluster {}", model.name);
+            models.push(model);
+        }
+        // Not vacuous: some clusters did share their lowered rules.
+        let shares = models.iter().enumerate().any(|(n, a)| {
+            models[n + 1..]
+                .iter()
+                .any(|b| std::sync::Arc::ptr_eq(&a.rule_files, &b.rule_files))
+        });
+        assert!(shares, "no two clusters shared their rules");
+    }
+}
