@@ -178,9 +178,9 @@ fn stream_clusters<E>(
         let (tx, rx) = std::sync::mpsc::sync_channel::<emit::ClusterFiles>(2);
         scope.spawn(move || {
             // A failed send means the sink gave up: stop producing.
-            let _ = order
-                .par_iter()
-                .try_for_each_with(tx, |tx, &i| tx.send(emitter.files(&lowering.cluster(i))));
+            let _ = order.par_iter().try_for_each_with(tx, |tx, &i| {
+                tx.send(emitter.cluster_files(&lowering.cluster(i)))
+            });
         });
         // Returning early drops `rx`, which makes the producers' sends fail.
         rx.iter().enumerate().try_for_each(|(done, files)| {

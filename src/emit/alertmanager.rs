@@ -112,12 +112,12 @@ pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
     ));
     files.push(Emitted {
         path: format!("alertmanager/{CONFIG_FILE}"),
-        bytes: config_text.into_bytes(),
+        bytes: config_text.into_bytes().into(),
         resource: false,
     });
     files.push(Emitted {
         path: format!("alertmanager/{TEMPLATE_FILE}"),
-        bytes: templates_text.into_bytes(),
+        bytes: templates_text.into_bytes().into(),
         resource: false,
     });
     files

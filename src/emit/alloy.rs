@@ -47,7 +47,7 @@ pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
     vec![
         Emitted {
             path: "alloy/config.alloy".to_owned(),
-            bytes: text.into_bytes(),
+            bytes: text.into_bytes().into(),
             resource: false,
         },
         yaml::resource(

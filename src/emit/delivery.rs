@@ -102,6 +102,6 @@ fn artifact(path: String, value: &Value) -> Artifact {
     let emitted = yaml::resource(path, None, value, true);
     Artifact {
         path: emitted.path,
-        bytes: emitted.bytes,
+        bytes: emitted.bytes.to_vec(),
     }
 }

@@ -41,25 +41,23 @@ impl<'a> Input<'a> {
     }
 }
 
-pub fn emit(input: Input<'_>) -> Vec<Emitted> {
-    let mut files = Vec::new();
-    for dashboard in input.dashboards.iter().chain(input.slo_dashboards) {
-        let mut text = serde_json::to_string_pretty(&dashboard_json(dashboard))
-            .unwrap_or_else(|e| format!("{{\"error\": \"serialization failed: {e}\"}}"));
-        text.push('\n');
-        files.push(yaml::resource(
-            format!("dashboards/{}.yaml", dashboard.uid),
-            Some(&dashboard.origin),
-            &config_map(dashboard, input.namespace, &text),
-            true,
-        ));
-        files.push(Emitted {
-            path: format!("dashboards/{}.json", dashboard.uid),
-            bytes: text.into_bytes(),
-            resource: false,
-        });
-    }
-    files
+/// The files of one dashboard: its ConfigMap (in `namespace`) and its JSON.
+pub fn emit_one(dashboard: &DashboardModel, namespace: &str) -> Vec<Emitted> {
+    let mut text = serde_json::to_string_pretty(&dashboard_json(dashboard))
+        .unwrap_or_else(|e| format!("{{\"error\": \"serialization failed: {e}\"}}"));
+    text.push('\n');
+    let config_map = yaml::resource(
+        format!("dashboards/{}.yaml", dashboard.uid),
+        Some(&dashboard.origin),
+        &config_map(dashboard, namespace, &text),
+        true,
+    );
+    let json = Emitted {
+        path: format!("dashboards/{}.json", dashboard.uid),
+        bytes: text.into_bytes().into(),
+        resource: false,
+    };
+    vec![config_map, json]
 }
 
 /// The sidecar's ConfigMap: the label it watches, the folder annotation it

@@ -16,7 +16,7 @@ pub fn emit<'a>(files: impl Iterator<Item = &'a Emitted>) -> Emitted {
         .collect();
     Emitted {
         path: FILE.to_owned(),
-        bytes: render(resources),
+        bytes: render(resources).into(),
         resource: false,
     }
 }
@@ -30,5 +30,7 @@ pub fn render(mut resources: Vec<String>) -> Vec<u8> {
         "kind": "Kustomization",
         "resources": resources,
     });
-    yaml::resource(FILE.to_owned(), None, &value, false).bytes
+    yaml::resource(FILE.to_owned(), None, &value, false)
+        .bytes
+        .to_vec()
 }

@@ -246,7 +246,7 @@ impl SharedLayout {
                         }
                         artifacts.push(Artifact {
                             path: format!("{cluster}/{}", file.path),
-                            bytes: file.bytes.clone(),
+                            bytes: file.bytes.to_vec(),
                         });
                     }
                     continue;
@@ -267,7 +267,7 @@ impl SharedLayout {
                     }
                     artifacts.push(Artifact {
                         path: format!("{folder}/{name}"),
-                        bytes: file.bytes.clone(),
+                        bytes: file.bytes.to_vec(),
                     });
                 }
                 let kustomization = kustomize::render(listed);

@@ -14,13 +14,16 @@ mod rules;
 pub mod slo;
 pub mod yaml;
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use crate::model::{ClusterModel, Layout, Model};
+use crate::model::dashboards::DashboardModel;
+use crate::model::rules::{RuleFileModel, SloModel};
+use crate::model::{ClusterModel, Layout, Model, MonitorModel};
 
 /// One output file: a path relative to the output folder ('/'-separated)
 /// and its bytes. What emit hands to write.
@@ -34,7 +37,8 @@ pub struct Artifact {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Emitted {
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared: the same file is in many clusters' parts.
+    pub bytes: Arc<[u8]>,
     /// A Kubernetes object, listed in the cluster's `kustomization.yaml`.
     pub resource: bool,
 }
@@ -130,15 +134,29 @@ impl Emitter {
 
     /// The files of one cluster (paths under `<cluster>/`), sorted by path.
     pub fn cluster(&self, cluster: &ClusterModel) -> Vec<Artifact> {
-        self.files(cluster).into_artifacts()
+        self.cluster_files(cluster).into_artifacts()
     }
 
-    /// The files of one cluster, without copying the ones it shares.
+    /// [`Emitter::files`] and the cluster's `kustomization.yaml` listing
+    /// them: the cluster's folder in the per-cluster layout. (The shared
+    /// layout writes kustomizations of its own.)
+    pub fn cluster_files(&self, cluster: &ClusterModel) -> ClusterFiles {
+        let mut files = self.files(cluster);
+        let kustomization = kustomize::emit(files.parts.iter().flat_map(|p| p.files.iter()));
+        files.parts.push(Arc::new(Part::new(vec![kustomization])));
+        files
+    }
+
+    /// The files of one cluster (without its `kustomization.yaml`),
+    /// without copying the ones it shares.
     ///
     /// A shared emitter gets a narrow view of the model (its input type),
     /// and two clusters share its files exactly when their views are
     /// equal: an emitter cannot read a field its view lacks, so it cannot
-    /// share one cluster's files with another that differs in it.
+    /// share one cluster's files with another that differs in it. Within
+    /// a view each item (a rule group, an SLO, a dashboard) is rendered
+    /// once per distinct item, so clusters that select differently still
+    /// render the items they have in common once.
     pub fn files(&self, cluster: &ClusterModel) -> ClusterFiles {
         let fingerprint = selection_fingerprint(cluster);
         let mut stored: Option<Arc<ClusterModel>> = None;
@@ -148,31 +166,125 @@ impl Emitter {
             ($slot:expr, $view:expr, $emit:expr) => {
                 self.shared.get_or_emit(
                     ($slot, fingerprint),
-                    cluster,
-                    &|a, b| $view(a) == $view(b),
-                    &mut stored,
+                    &|other: &Arc<ClusterModel>| $view(other).same(&$view(cluster)),
+                    || {
+                        stored
+                            .get_or_insert_with(|| Arc::new(cluster.clone()))
+                            .clone()
+                    },
                     || $emit($view(cluster)),
                 )
             };
         }
-        let mut parts: Vec<Arc<Part>> = vec![
-            shared!(0, monitors::input, monitors::emit),
-            shared!(1, rules::input, rules::emit),
-            shared!(2, slo::input, slo::emit),
-            shared!(3, grafana::Input::of, grafana::emit),
+        let dashboards = |input: grafana::Input<'_>| -> Vec<Emitted> {
+            let dashboards = input.dashboards.iter().chain(input.slo_dashboards);
+            let namespace = input.namespace;
+            dashboards
+                .flat_map(|d| {
+                    self.item(
+                        (ITEM_SLOTS + 3, &d.uid),
+                        &|(other, ns): &(DashboardModel, String)| other == d && ns == namespace,
+                        || (d.clone(), namespace.to_owned()),
+                        || grafana::emit_one(d, namespace),
+                    )
+                })
+                .collect()
+        };
+        let parts: Vec<Arc<Part>> = vec![
+            shared!(0, monitors::input, |items: &[_]| self.items(
+                ITEM_SLOTS,
+                items,
+                |m: &MonitorModel| &m.name,
+                |m| vec![monitors::emit_one(m)]
+            )),
+            shared!(1, rules::input, |items: &[_]| self.items(
+                ITEM_SLOTS + 1,
+                items,
+                |f: &RuleFileModel| &f.path,
+                |f| vec![rules::emit_one(f)]
+            )),
+            shared!(2, slo::input, |items: &[_]| self.items(
+                ITEM_SLOTS + 2,
+                items,
+                |s: &SloModel| &s.name,
+                slo::emit_one
+            )),
+            shared!(3, grafana::Input::of, dashboards),
             // Per-cluster by nature (external labels, the cluster's name).
             Arc::new(Part::new(prometheus::emit(cluster))),
             Arc::new(Part::new(alertmanager::emit(cluster))),
             Arc::new(Part::new(alloy::emit(cluster))),
         ];
-        let kustomization = kustomize::emit(parts.iter().flat_map(|p| p.files.iter()));
-        parts.push(Arc::new(Part::new(vec![kustomization])));
         ClusterFiles {
             cluster: cluster.name.clone(),
             parts,
         }
     }
+
+    /// The files of each item, each rendered once per distinct item: two
+    /// clusters that select differently still share most items.
+    fn items<T: Clone + PartialEq + Send + Sync + 'static>(
+        &self,
+        slot: usize,
+        items: &[T],
+        name: impl Fn(&T) -> &str,
+        emit: impl Fn(&T) -> Vec<Emitted>,
+    ) -> Vec<Emitted> {
+        items
+            .iter()
+            .flat_map(|item| {
+                self.item(
+                    (slot, name(item)),
+                    &|other: &T| other == item,
+                    || item.clone(),
+                    || emit(item),
+                )
+            })
+            .collect()
+    }
+
+    /// The files of one item, from the cache when an equal item was
+    /// rendered.
+    fn item<K: Any + Send + Sync>(
+        &self,
+        (slot, name): (usize, &str),
+        same: &dyn Fn(&K) -> bool,
+        keep: impl FnOnce() -> K,
+        emit: impl FnOnce() -> Vec<Emitted>,
+    ) -> Vec<Emitted> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        name.hash(&mut hasher);
+        let part = self
+            .shared
+            .get_or_emit((slot, hasher.finish()), same, keep, emit);
+        part.files.clone()
+    }
 }
+
+/// Equality of emitter views, with a fast path for views of the very same
+/// lowered parts (clusters that select alike share them, see `lower`): a
+/// fleet's clusters would otherwise compare megabytes of model each.
+trait SameView {
+    fn same(&self, other: &Self) -> bool;
+}
+
+impl<T: PartialEq> SameView for &[T] {
+    fn same(&self, other: &Self) -> bool {
+        std::ptr::eq(*self, *other) || self == other
+    }
+}
+
+impl SameView for grafana::Input<'_> {
+    fn same(&self, other: &Self) -> bool {
+        self.dashboards.same(&other.dashboards)
+            && self.slo_dashboards.same(&other.slo_dashboards)
+            && self.namespace == other.namespace
+    }
+}
+
+/// Where the per-item entries of [`Shared`] start (the whole-emitter
+/// entries use the slots below).
+const ITEM_SLOTS: usize = 10;
 
 /// The files of one cluster: emitted for it, or shared (not copied) with
 /// the clusters of the same selection.
@@ -192,7 +304,7 @@ impl ClusterFiles {
         self.parts
             .iter()
             .flat_map(|p| p.files.iter())
-            .map(|f| (format!("{}/{}", self.cluster, f.path), f.bytes.as_slice()))
+            .map(|f| (format!("{}/{}", self.cluster, f.path), &*f.bytes))
     }
 
     /// The files as artifacts, sorted by path.
@@ -261,29 +373,31 @@ struct SharedState {
     next_id: u64,
 }
 
-/// An entry's id, the model it was emitted for, and the files.
-type SharedEntry = (u64, Arc<ClusterModel>, Arc<Part>);
+/// An entry's id, what it was emitted for (a cluster's model, or one
+/// item), and the files.
+type SharedEntry = (u64, Box<dyn Any + Send + Sync>, Arc<Part>);
 
 impl Shared {
-    fn get_or_emit(
+    /// The files emitted for an input that `same` accepts, else `emit`'s
+    /// (kept with `keep()`, the input to compare later ones with).
+    fn get_or_emit<K: Any + Send + Sync>(
         &self,
         slot: (usize, u64),
-        cluster: &ClusterModel,
-        same: &dyn Fn(&ClusterModel, &ClusterModel) -> bool,
-        stored: &mut Option<Arc<ClusterModel>>,
+        same: &dyn Fn(&K) -> bool,
+        keep: impl FnOnce() -> K,
         emit: impl FnOnce() -> Vec<Emitted>,
     ) -> Arc<Part> {
         if let Ok(state) = self.state.lock()
-            && let Some((_, _, files)) = state
-                .entries
-                .get(&slot)
-                .and_then(|v| v.iter().find(|(_, model, _)| same(model, cluster)))
+            && let Some((_, _, files)) = state.entries.get(&slot).and_then(|v| {
+                v.iter()
+                    .find(|(_, input, _)| input.downcast_ref::<K>().is_some_and(same))
+            })
         {
             return files.clone();
         }
         let files = Arc::new(Part::new(emit()));
         let size: usize = files.files.iter().map(|f| f.bytes.len()).sum();
-        let model = stored.get_or_insert_with(|| Arc::new(cluster.clone()));
+        let input: Box<dyn Any + Send + Sync> = Box::new(keep());
         if let Ok(mut state) = self.state.lock() {
             let id = state.next_id;
             state.next_id += 1;
@@ -291,7 +405,7 @@ impl Shared {
                 .entries
                 .entry(slot)
                 .or_default()
-                .push((id, model.clone(), files.clone()));
+                .push((id, input, files.clone()));
             state.age.push_back((slot, id, size));
             state.bytes += size;
             while state.bytes > self.budget

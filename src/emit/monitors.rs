@@ -12,22 +12,18 @@ pub fn input(cluster: &ClusterModel) -> &[MonitorModel] {
     &cluster.monitors
 }
 
-pub fn emit(monitors: &[MonitorModel]) -> Vec<Emitted> {
-    monitors
-        .iter()
-        .map(|m| {
-            let folder = match m.kind {
-                MonitorKind::Service => "servicemonitors",
-                MonitorKind::Pod => "podmonitors",
-            };
-            yaml::resource(
-                format!("{folder}/{}.yaml", m.name),
-                Some(&m.origin),
-                &object(m),
-                true,
-            )
-        })
-        .collect()
+/// The file of one monitor.
+pub fn emit_one(m: &MonitorModel) -> Emitted {
+    let folder = match m.kind {
+        MonitorKind::Service => "servicemonitors",
+        MonitorKind::Pod => "podmonitors",
+    };
+    yaml::resource(
+        format!("{folder}/{}.yaml", m.name),
+        Some(&m.origin),
+        &object(m),
+        true,
+    )
 }
 
 fn object(m: &MonitorModel) -> Value {

@@ -14,36 +14,33 @@ pub fn input(cluster: &ClusterModel) -> &[RuleFileModel] {
     &cluster.rule_files
 }
 
-pub fn emit(rule_files: &[RuleFileModel]) -> Vec<Emitted> {
-    rule_files
-        .iter()
-        .map(|file| {
-            let mut group = Map::new();
-            group.insert("name".into(), json!(file.group));
-            if let Some(interval) = &file.interval {
-                group.insert("interval".into(), json!(interval));
-            }
-            group.insert(
-                "rules".into(),
-                json!(file.rules.iter().map(rule).collect::<Vec<_>>()),
-            );
-            let mut object = rule_object(
-                &file.object,
-                &file.namespace,
-                file.team.as_deref().unwrap_or_default(),
-                &file.shard,
-                &file.object_labels,
-                vec![Value::Object(group)],
-            );
-            // A group whose rules belong to several teams (or none) is no team's.
-            if file.team.is_none()
-                && let Some(labels) = object["metadata"]["labels"].as_object_mut()
-            {
-                labels.remove(TEAM_LABEL);
-            }
-            yaml::resource(file.path.clone(), Some(&file.origin), &object, true)
-        })
-        .collect()
+/// The file of one rule group (rendered on its own, so clusters
+/// with different selections still render a shared file once).
+pub fn emit_one(file: &RuleFileModel) -> Emitted {
+    let mut group = Map::new();
+    group.insert("name".into(), json!(file.group));
+    if let Some(interval) = &file.interval {
+        group.insert("interval".into(), json!(interval));
+    }
+    group.insert(
+        "rules".into(),
+        json!(file.rules.iter().map(rule).collect::<Vec<_>>()),
+    );
+    let mut object = rule_object(
+        &file.object,
+        &file.namespace,
+        file.team.as_deref().unwrap_or_default(),
+        &file.shard,
+        &file.object_labels,
+        vec![Value::Object(group)],
+    );
+    // A group whose rules belong to several teams (or none) is no team's.
+    if file.team.is_none()
+        && let Some(labels) = object["metadata"]["labels"].as_object_mut()
+    {
+        labels.remove(TEAM_LABEL);
+    }
+    yaml::resource(file.path.clone(), Some(&file.origin), &object, true)
 }
 
 /// A PrometheusRule object around rule groups, labelled for its shard.

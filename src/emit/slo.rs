@@ -19,38 +19,37 @@ pub fn input(cluster: &ClusterModel) -> &[SloModel] {
     &cluster.slos
 }
 
-pub fn emit(slos: &[SloModel]) -> Vec<Emitted> {
+/// The files of one SLO: its rules and, when it alerts, their unit test.
+pub fn emit_one(slo: &SloModel) -> Vec<Emitted> {
     let mut files = Vec::new();
-    for slo in slos {
-        let id = slo.id();
-        let groups = groups(slo);
+    let id = slo.id();
+    let groups = groups(slo);
+    files.push(yaml::resource(
+        format!("slos/{id}.yaml"),
+        Some(&slo.origin),
+        &rule_object(
+            &format!("{id}-slo"),
+            &slo.namespace,
+            &slo.team,
+            &slo.shard,
+            &slo.object_labels,
+            groups.clone(),
+        ),
+        true,
+    ));
+    if slo.page.severity.is_some() || slo.ticket.severity.is_some() {
         files.push(yaml::resource(
-            format!("slos/{id}.yaml"),
+            format!("slo-tests/{id}.rules.yaml"),
             Some(&slo.origin),
-            &rule_object(
-                &format!("{id}-slo"),
-                &slo.namespace,
-                &slo.team,
-                &slo.shard,
-                &slo.object_labels,
-                groups.clone(),
-            ),
-            true,
+            &json!({ "groups": groups }),
+            false,
         ));
-        if slo.page.severity.is_some() || slo.ticket.severity.is_some() {
-            files.push(yaml::resource(
-                format!("slo-tests/{id}.rules.yaml"),
-                Some(&slo.origin),
-                &json!({ "groups": groups }),
-                false,
-            ));
-            files.push(yaml::resource(
-                format!("slo-tests/{id}.test.yaml"),
-                Some(&slo.origin),
-                &unit_test(slo),
-                false,
-            ));
-        }
+        files.push(yaml::resource(
+            format!("slo-tests/{id}.test.yaml"),
+            Some(&slo.origin),
+            &unit_test(slo),
+            false,
+        ));
     }
     files
 }

@@ -40,7 +40,7 @@ pub fn resource<T: Serialize>(
     text.push_str(&to_yaml(value));
     Emitted {
         path,
-        bytes: text.into_bytes(),
+        bytes: text.into_bytes().into(),
         resource,
     }
 }

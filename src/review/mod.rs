@@ -55,8 +55,15 @@ pub fn review(
             let old_model = old_index.get(name).map(|&i| old_lowering.cluster(i));
             let new_model = new_index.get(name).map(|&i| new_lowering.cluster(i));
             let lines = summary::cluster_lines(name, old_model.as_ref(), new_model.as_ref());
-            let old_files = old_model.as_ref().map(|m| (m, old_emitter.files(m)));
-            let new_files = new_model.as_ref().map(|m| (m, new_emitter.files(m)));
+            let files_of = |emitter: &emit::Emitter, m| {
+                if per_cluster {
+                    emitter.cluster_files(m)
+                } else {
+                    emitter.files(m)
+                }
+            };
+            let old_files = old_model.as_ref().map(|m| (m, files_of(&old_emitter, m)));
+            let new_files = new_model.as_ref().map(|m| (m, files_of(&new_emitter, m)));
             let files = if per_cluster {
                 Files::Diffs(file_diffs(
                     old_files.iter().flat_map(|(_, f)| f.iter()),
