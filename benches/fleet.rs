@@ -247,6 +247,7 @@ fn bench(size: Size) -> Figures {
             check();
         }
     }
+    let layouts = layouts(d, &spec);
     let mut check_only_peak = None;
     let check_only = best(runs, |_| {
         let (t, peak, ok) = run(&["check", "specs"], d);
@@ -311,6 +312,28 @@ fn bench(size: Size) -> Figures {
         (4 * spec_bytes + largest) / 1000,
         mb(compile_peak)
     );
+    let distinct = distinct_bytes(&d.join("out-0"));
+    println!("Output layouts, side by side (one compile each into an empty folder):\n");
+    println!("| measure | `per-cluster` | `shared` (default) |\n|---|---:|---:|");
+    println!("| files | {} | {files} |", layouts.files);
+    println!(
+        "| bytes of the tree | {} MB | {} MB |",
+        layouts.bytes / 1_000_000,
+        bytes / 1_000_000
+    );
+    println!(
+        "| tree ÷ its distinct contents ({} MB) | {:.2}× | **{:.2}×** |",
+        distinct / 1_000_000,
+        layouts.bytes as f64 / distinct.max(1) as f64,
+        bytes as f64 / distinct.max(1) as f64
+    );
+    println!(
+        "| `monocle compile` | {} ms, peak {} | {} ms, peak {} |\n",
+        ms(layouts.compile),
+        mb(layouts.peak),
+        ms(compile),
+        mb(compile_peak)
+    );
     Figures {
         size: size.name,
         files,
@@ -318,6 +341,59 @@ fn bench(size: Size) -> Figures {
         noop,
         emit,
     }
+}
+
+/// One compile of the same spec in the `per-cluster` layout.
+struct PerCluster {
+    files: usize,
+    bytes: u64,
+    compile: Duration,
+    peak: Option<u64>,
+}
+
+/// Compiles a copy of the spec with `output.layout: per-cluster` once, into
+/// a fresh folder, measures it and deletes it (at L it is 6 GB).
+fn layouts(d: &Path, spec: &Path) -> PerCluster {
+    let copy = d.join("specs-per-cluster");
+    std::fs::create_dir(&copy).unwrap();
+    for entry in std::fs::read_dir(spec).unwrap().flatten() {
+        std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+    }
+    std::fs::write(
+        copy.join("output.yaml"),
+        "version: 1\noutput:\n  layout: per-cluster\n",
+    )
+    .unwrap();
+    settle();
+    let (compile, peak, ok) = run(
+        &["compile", "specs-per-cluster", "--out", "out-per-cluster"],
+        d,
+    );
+    assert!(ok, "per-cluster compile failed");
+    let (files, bytes, _) = tree_size(&d.join("out-per-cluster"));
+    std::fs::remove_dir_all(d.join("out-per-cluster")).unwrap();
+    PerCluster {
+        files,
+        bytes,
+        compile,
+        peak,
+    }
+}
+
+/// The bytes of each distinct file content of a tree, counted once.
+fn distinct_bytes(dir: &Path) -> u64 {
+    let mut seen = std::collections::HashSet::new();
+    let mut bytes = 0;
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let content = std::fs::read(entry.path()).unwrap();
+            let len = content.len() as u64;
+            if seen.insert(content) {
+                bytes += len;
+            }
+        }
+    }
+    bytes
 }
 
 /// Empties the page cache (needs root); whether it could.
