@@ -1,5 +1,9 @@
 //! The spec's JSON schema, generated from the spec types, and a small walker
-//! over it that the KDL reader and the schema-error mapper share.
+//! over it that the KDL reader and the schema-error mapper share. The
+//! published schema (`schemas/monocle.schema.json`, for editors) is this
+//! one plus what only an editor needs ([`editor`]).
+
+pub mod editor;
 
 use std::sync::OnceLock;
 
@@ -51,9 +55,14 @@ fn drop_null(value: &mut Value) {
     }
 }
 
+/// The published schema: the checker's plus the editor's keywords.
+pub fn published() -> Value {
+    editor::annotate(schema().clone()).0
+}
+
 /// The schema text checked in as `schemas/monocle.schema.json`.
 pub fn schema_text() -> String {
-    let mut text = serde_json::to_string_pretty(schema()).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&published()).unwrap_or_default();
     text.push('\n');
     text
 }
