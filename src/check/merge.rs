@@ -30,6 +30,11 @@ pub fn merge(files: Vec<ParsedFile>, diags: &mut Vec<Diagnostic>) -> Spec {
         push_items(&mut merged.records, spec.records, items(&["records"]));
         push_items(&mut merged.slos, spec.slos, items(&["slos"]));
         push_items(
+            &mut merged.slo_windows,
+            spec.slo_windows,
+            items(&["slo_windows"]),
+        );
+        push_items(
             &mut merged.dashboards,
             spec.dashboards,
             items(&["dashboards"]),

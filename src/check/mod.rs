@@ -25,6 +25,7 @@ mod scalars;
 mod scrape;
 mod secrets;
 pub mod selectors;
+mod slos;
 pub mod structure;
 mod templates;
 mod values;
@@ -86,6 +87,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     selectors::check(&spec, &mut ctx);
     refs::check(&spec, &mut ctx);
     rules::check(&spec, &mut ctx);
+    slos::check(&spec, &mut ctx);
     receivers::check(&spec, &mut ctx);
     promql::check(&spec, &mut ctx);
     regexes::check(&spec, &mut ctx);

@@ -161,7 +161,13 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         }),
     );
     for slo in &spec.slos {
-        dns_label(ctx, "SLO name", &slo.value.name, slo.span(&["name"]));
+        if let Err(e) = super::slos::sloth_name(&slo.value.name) {
+            let e = ValueError {
+                message: format!("invalid SLO name `{}`: {}", slo.value.name, e.message),
+                ..e
+            };
+            ctx.value_error(codes::NAMES_INVALID_SLO_NAME, slo.span(&["name"]), e);
+        }
     }
     slo_alert_names(spec, ctx);
     slo_paths(spec, ctx);
@@ -349,32 +355,35 @@ fn duplicates(ctx: &mut Ctx, what: &str, entries: impl Iterator<Item = (String, 
 
 /// Two SLOs whose burn-rate alerts get one name page, route and silence as
 /// one alert; a rule file of each would still load, so nothing else says so.
-/// `slos/<service>-<slo>.yaml`: service `a-b` with SLO `c` and service `a`
-/// with SLO `b-c` would write the same file.
+///
+/// `slos/<service>-<slo>.yaml`, lowercased with `_` and `.` as `-`:
+/// service `a-b` with SLO `c` and service `a` with SLO `b-c` would write
+/// the same file, and so would SLOs `api.read` and `api_read`.
 fn slo_paths(spec: &Spec, ctx: &mut Ctx) {
     let mut seen: BTreeMap<String, &Item<crate::spec::Slo>> = BTreeMap::new();
     for slo in &spec.slos {
-        let id = format!("{}-{}", slo.value.service, slo.value.name);
-        let Some(first) = seen.get(&id).copied() else {
-            seen.insert(id, slo);
+        let id = crate::lower::slo::id(&slo.value.service, &slo.value.name);
+        let file = crate::lower::slo::file_name(&id);
+        let Some(first) = seen.get(&file).copied() else {
+            seen.insert(file, slo);
             continue;
         };
         // The same name twice is reported as a duplicate already.
-        if first.value.service == slo.value.service {
+        if first.value.service == slo.value.service && first.value.name == slo.value.name {
             continue;
         }
         ctx.push(
             Diagnostic::error(
-                codes::NAMES_DUPLICATE,
+                codes::NAMES_DERIVED_NAME_COLLISION,
                 format!(
-                    "SLO `{}` of service `{}` and SLO `{}` of service `{}` would both be written to `slos/{id}.yaml`",
+                    "SLO `{}` of service `{}` and SLO `{}` of service `{}` would both be written to `slos/{file}.yaml`",
                     slo.value.name, slo.value.service, first.value.name, first.value.service
                 ),
             )
             .at(slo.span(&["name"]))
             .label("same output file")
             .related(first.span(&["name"]), "this SLO is written there too")
-            .help("rename one of the SLOs"),
+            .help("file and object names are lowercased, with `_` and `.` as `-`: rename one of the SLOs"),
         );
     }
 }

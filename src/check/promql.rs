@@ -56,23 +56,27 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         }
     }
     for slo in &spec.slos {
-        for field in ["errors", "total"] {
-            let value = match field {
-                "errors" => &slo.value.sli.errors,
-                _ => &slo.value.sli.total,
-            };
+        let sli = &slo.value.sli;
+        for (field, value) in [
+            ("errors", &sli.errors),
+            ("total", &sli.total),
+            ("raw", &sli.raw),
+        ] {
             let Some(text) = value else { continue };
             let span = slo.span(&["sli", field]);
-            if !text.contains("{{window}}") {
+            let (window, sloth_window) =
+                (crate::model::rules::WINDOW, crate::lower::slo::SLOTH_WINDOW);
+            if !text.contains(window) && !text.contains(sloth_window) {
                 ctx.push(
                     Diagnostic::error(codes::SLO_MISSING_WINDOW, format!("the `{field}` query has no `{{{{window}}}}` placeholder"))
                         .at(span)
                         .label("range is fixed")
-                        .help("write the range as `[{{window}}]`, e.g. `sum(rate(requests_total[{{window}}]))`; monocle fills in 5m ... 30d"),
+                        .help("write the range as `[{{window}}]` (or Sloth's `[{{.window}}]`), e.g. `sum(rate(requests_total[{{window}}]))`; monocle fills in 5m ... 30d"),
                 );
                 continue;
             }
-            if let Some(parsed) = expr(ctx, &text.replace("{{window}}", "5m"), span) {
+            let sample = text.replace(window, "5m").replace(sloth_window, "5m");
+            if let Some(parsed) = expr(ctx, &sample, span) {
                 re2_matchers(ctx, &parsed, span);
                 super::cardinality::dropped_grouping(ctx, spec, &slo.value.service, &parsed, span);
                 super::operator_labels::check(ctx, spec, &slo.value.service, &parsed, span);

@@ -239,26 +239,32 @@ fn slo_values(ctx: &mut Ctx, slo: &Item<crate::spec::Slo>) {
     }
     positive(ctx, &s.window, slo.span(&["window"]));
     let events = s.sli.errors.is_some() || s.sli.total.is_some();
-    match (&s.sli.latency, events) {
-        (Some(_), true) | (None, false) => ctx.push(
-            Diagnostic::error(codes::SLO_INVALID_SLI, format!("SLO `{}` needs exactly one SLI: `errors` with `total`, or `latency`", s.name))
+    let kinds = usize::from(events)
+        + usize::from(s.sli.raw.is_some())
+        + usize::from(s.sli.latency.is_some());
+    if kinds != 1 {
+        ctx.push(
+            Diagnostic::error(codes::SLO_INVALID_SLI, format!("SLO `{}` needs exactly one SLI: `errors` with `total`, `raw`, or `latency`", s.name))
                 .at(slo.span(&["sli"]))
-                .help("write either `sli: {errors: ..., total: ...}` or `sli: {latency: {metric, threshold}}`"),
-        ),
-        (None, true) => {
-            for (field, value) in [("errors", &s.sli.errors), ("total", &s.sli.total)] {
-                if value.is_none() {
-                    ctx.push(
-                        Diagnostic::error(codes::SLO_INVALID_SLI, format!("SLO `{}` has an events SLI without `{field}`", s.name))
-                            .at(slo.span(&["sli"]))
-                            .help(format!("add `{field}:` with a PromQL rate using `[{{{{window}}}}]`")),
-                    );
-                }
+                .help("write one of `sli: {errors: ..., total: ...}`, `sli: {raw: <error ratio>}` or `sli: {latency: {metric, threshold}}`"),
+        );
+    } else if events {
+        for (field, value) in [("errors", &s.sli.errors), ("total", &s.sli.total)] {
+            if value.is_none() {
+                ctx.push(
+                    Diagnostic::error(
+                        codes::SLO_INVALID_SLI,
+                        format!("SLO `{}` has an events SLI without `{field}`", s.name),
+                    )
+                    .at(slo.span(&["sli"]))
+                    .help(format!(
+                        "add `{field}:` with a PromQL rate using `[{{{{window}}}}]`"
+                    )),
+                );
             }
         }
-        // The threshold is a typed duration, parsed with the file.
-        (Some(_), false) => {}
     }
+    // A latency threshold is a typed duration, parsed with the file.
 }
 
 /// An optional duration that must not be zero; its value when it is set

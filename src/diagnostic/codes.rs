@@ -120,6 +120,8 @@ registry! {
         "The monitor's check timeout is not shorter than its interval.";
     MONITOR_ZERO_TIMEOUT = "monocle::monitor::zero_timeout",
         "The monitor's check timeout is zero.";
+    NAMES_DERIVED_NAME_COLLISION = "monocle::names::derived_name_collision",
+        "Two SLOs whose names differ would be written to the same file and object (names are lowercased, `_` and `.` become `-`).";
     NAMES_DUPLICATE = "monocle::names::duplicate",
         "Two items of one kind share a name (across all spec files).";
     NAMES_DUPLICATE_SLO_ALERT = "monocle::names::duplicate_slo_alert",
@@ -138,6 +140,8 @@ registry! {
         "A Prometheus label name is invalid.";
     NAMES_INVALID_LABEL_VALUE = "monocle::names::invalid_label_value",
         "A Kubernetes label value is invalid.";
+    NAMES_INVALID_SLO_NAME = "monocle::names::invalid_slo_name",
+        "An SLO name uses characters Sloth does not allow (letters, digits, `-`, `_`, `.`; a letter or digit at both ends).";
     NAMES_RESERVED_FILE_NAME = "monocle::names::reserved_file_name",
         "A name that becomes a file or folder is reserved on Windows (`con`, `nul`, `aux`, `com1`, ...).";
     NAMES_RESERVED_LABEL = "monocle::names::reserved_label",
@@ -274,8 +278,20 @@ registry! {
         "An SLO objective is not a percentage strictly between 0 and 100.";
     SLO_INVALID_SLI = "monocle::slo::invalid_sli",
         "An SLO does not have exactly one SLI kind.";
+    SLO_MIN_EVENTS_WITHOUT_TOTAL = "monocle::slo::min_events_without_total",
+        "An SLO with a `raw` SLI sets `min_events`, which needs a count of all events.";
     SLO_MISSING_WINDOW = "monocle::slo::missing_window",
-        "An SLI query has no `{{window}}` placeholder.";
+        "An SLI query has no `{{window}}` (or `{{.window}}`) placeholder.";
+    SLO_RESERVED_LABEL = "monocle::slo::reserved_label",
+        "An SLO label or SLO alert label is named `sloth_*` (set by monocle, as by Sloth) or `__*`.";
+    SLO_WINDOWS_DUPLICATE_PERIOD = "monocle::slo::windows_duplicate_period",
+        "Two `slo_windows` entries are for the same period.";
+    SLO_WINDOWS_INVALID_BUDGET = "monocle::slo::windows_invalid_budget",
+        "A burn-rate condition's `budget_percent` is not over 0 and at most 100.";
+    SLO_WINDOWS_LONG_OVER_PERIOD = "monocle::slo::windows_long_over_period",
+        "A burn-rate condition's long window is longer than its SLO period.";
+    SLO_WINDOWS_SHORT_NOT_BELOW_LONG = "monocle::slo::windows_short_not_below_long",
+        "A burn-rate condition's short window is not shorter than its long window.";
     SPEC_DUPLICATE_SECTION = "monocle::spec::duplicate_section",
         "A single section (`prometheus`, `routing.route`, ...) is written in more than one file.";
     SPEC_NO_CLUSTERS = "monocle::spec::no_clusters",

@@ -8,11 +8,8 @@ use serde_json::{Value, json};
 use super::rules::rule_object;
 use super::{Emitted, yaml};
 use crate::model::ClusterModel;
-use crate::model::rules::{BurnAlertModel, BurnConditionModel, SloModel};
+use crate::model::rules::{BurnAlertModel, BurnConditionModel, SliModel, SloModel, WINDOW};
 use crate::promql::{escape, number as num, round};
-
-/// SLI windows Sloth records, besides the SLO period.
-const WINDOWS: [&str; 7] = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
 
 /// What this emitter reads of a cluster (the key its files are shared by).
 pub fn input(cluster: &ClusterModel) -> &[SloModel] {
@@ -22,8 +19,8 @@ pub fn input(cluster: &ClusterModel) -> &[SloModel] {
 /// The files of one SLO: its rules and, when it alerts, their unit test.
 pub fn emit_one(slo: &SloModel) -> Vec<Emitted> {
     let mut files = Vec::new();
-    let id = slo.id();
-    let groups = groups(slo);
+    let id = &slo.file_id;
+    let groups = groups(slo, false);
     files.push(yaml::resource(
         format!("slos/{id}.yaml"),
         Some(&slo.origin),
@@ -33,7 +30,7 @@ pub fn emit_one(slo: &SloModel) -> Vec<Emitted> {
             &slo.team,
             &slo.shard,
             &slo.object_labels,
-            groups.clone(),
+            groups,
         ),
         true,
     ));
@@ -41,7 +38,7 @@ pub fn emit_one(slo: &SloModel) -> Vec<Emitted> {
         files.push(yaml::resource(
             format!("slo-tests/{id}.rules.yaml"),
             Some(&slo.origin),
-            &json!({ "groups": groups }),
+            &json!({ "groups": self::groups(slo, true) }),
             false,
         ));
         files.push(yaml::resource(
@@ -54,19 +51,26 @@ pub fn emit_one(slo: &SloModel) -> Vec<Emitted> {
     files
 }
 
-/// The three Sloth rule groups of an SLO.
-pub fn groups(slo: &SloModel) -> Vec<Value> {
+/// The three Sloth rule groups of an SLO. `for_test`: as the SLO's unit
+/// test loads them, without the annotations whose rendering it cannot
+/// know (templates reading the alert's labels or value).
+pub fn groups(slo: &SloModel, for_test: bool) -> Vec<Value> {
     let mut groups = vec![sli_group(slo), meta_group(slo)];
-    let alerts = alert_rules(slo);
+    let alerts = alert_rules(slo, for_test);
     if !alerts.is_empty() {
-        groups.push(json!({ "name": format!("sloth-slo-alerts-{}", slo.id()), "rules": alerts }));
+        groups.push(json!({ "name": format!("sloth-slo-alerts-{}", slo.id), "rules": alerts }));
     }
     groups
 }
 
+/// The labels of every recording rule: the SLO's and Sloth's.
 fn sloth_labels(slo: &SloModel) -> serde_json::Map<String, Value> {
-    let mut labels = serde_json::Map::new();
-    labels.insert("sloth_id".into(), json!(slo.id()));
+    let mut labels: serde_json::Map<String, Value> = slo
+        .labels
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    labels.insert("sloth_id".into(), json!(slo.id));
     labels.insert("sloth_service".into(), json!(slo.service));
     labels.insert("sloth_slo".into(), json!(slo.name));
     labels
@@ -77,15 +81,20 @@ fn record(name: &str, expr: String, labels: serde_json::Map<String, Value>) -> V
 }
 
 fn sli_group(slo: &SloModel) -> Value {
-    let mut rules: Vec<Value> = WINDOWS
+    let mut rules: Vec<Value> = slo
+        .sli_windows
         .iter()
-        .filter(|w| **w != slo.window.as_str())
         .map(|w| {
-            let expr = format!(
-                "({})\n/\n({})",
-                slo.errors.replace("{{window}}", w),
-                slo.total.replace("{{window}}", w)
-            );
+            let w = w.to_string();
+            let w = w.as_str();
+            let expr = match &slo.sli {
+                SliModel::Events { errors, total } => format!(
+                    "({})\n/\n({})",
+                    errors.replace(WINDOW, w),
+                    total.replace(WINDOW, w)
+                ),
+                SliModel::Raw { error_ratio } => format!("({})", error_ratio.replace(WINDOW, w)),
+            };
             let mut labels = sloth_labels(slo);
             labels.insert("sloth_window".into(), json!(w));
             record(&format!("slo:sli_error:ratio_rate{w}"), expr, labels)
@@ -103,7 +112,7 @@ fn sli_group(slo: &SloModel) -> Value {
         ),
         labels,
     ));
-    json!({ "name": format!("sloth-slo-sli-recordings-{}", slo.id()), "rules": rules })
+    json!({ "name": format!("sloth-slo-sli-recordings-{}", slo.id), "rules": rules })
 }
 
 fn meta_group(slo: &SloModel) -> Value {
@@ -152,21 +161,27 @@ fn meta_group(slo: &SloModel) -> Value {
         ),
         record("sloth_slo_info", "vector(1)".into(), info),
     ];
-    json!({ "name": format!("sloth-slo-meta-recordings-{}", slo.id()), "rules": rules })
+    json!({ "name": format!("sloth-slo-meta-recordings-{}", slo.id), "rules": rules })
 }
 
-fn alert_rules(slo: &SloModel) -> Vec<Value> {
+fn alert_rules(slo: &SloModel, for_test: bool) -> Vec<Value> {
     let mut rules = Vec::new();
-    for (kind, alert) in [("page", &slo.page), ("ticket", &slo.ticket)] {
-        let Some(severity) = &alert.severity else {
+    for alert in [&slo.page, &slo.ticket] {
+        if alert.severity.is_none() {
             continue;
-        };
+        }
         let blocks: Vec<String> = alert.conditions.iter().map(|c| condition(slo, c)).collect();
+        let annotations: serde_json::Map<String, Value> = alert
+            .annotations
+            .iter()
+            .filter(|(_, a)| !for_test || a.renders_as.is_some())
+            .map(|(k, a)| (k.clone(), json!(a.text)))
+            .collect();
         rules.push(json!({
             "alert": slo.alert_name,
             "expr": blocks.join("\nor\n"),
-            "labels": alert_labels(slo, kind, severity),
-            "annotations": annotations(slo, kind),
+            "labels": alert.labels,
+            "annotations": annotations,
         }));
     }
     rules
@@ -180,55 +195,16 @@ fn condition(slo: &SloModel, c: &BurnConditionModel) -> String {
         short = c.short,
         long = c.long
     );
-    if let Some(min) = slo.min_events {
+    if let (Some(min), Some(total)) = (slo.min_events, slo.sli.total()) {
         // Too few events make the ratio noise: require enough traffic.
         block.push_str(&format!(
             "\n    and on()\n    (({}) * {}) >= {min}",
-            slo.total.replace("{{window}}", &c.long.to_string()),
+            total.replace(WINDOW, &c.long.to_string()),
             num(c.long.as_secs_f64())
         ));
     }
     block.push_str("\n)");
     block
-}
-
-fn alert_labels(slo: &SloModel, kind: &str, severity: &str) -> serde_json::Map<String, Value> {
-    let mut labels = serde_json::Map::new();
-    labels.insert("service".into(), json!(slo.service));
-    labels.insert("severity".into(), json!(severity));
-    labels.insert("slo".into(), json!(slo.name));
-    labels.insert("sloth_severity".into(), json!(kind));
-    labels.insert("team".into(), json!(slo.team));
-    labels
-}
-
-/// Go template text that renders as `s` exactly: every `{{` becomes an
-/// action printing it.
-fn template_literal(s: &str) -> String {
-    s.replace("{{", r#"{{ "{{" }}"#)
-}
-
-fn annotations(slo: &SloModel, kind: &str) -> serde_json::Map<String, Value> {
-    let mut annotations = serde_json::Map::new();
-    if let Some(description) = &slo.description {
-        // Annotations are Go templates; a description is plain text.
-        annotations.insert("description".into(), json!(template_literal(description)));
-    }
-    annotations.insert(
-        "summary".into(),
-        json!(format!(
-            "{} SLO `{}` is burning its error budget too fast",
-            slo.service, slo.name
-        )),
-    );
-    annotations.insert(
-        "title".into(),
-        json!(format!(
-            "({kind}) {} {} SLO error budget burn rate is too high",
-            slo.service, slo.name
-        )),
-    );
-    annotations
 }
 
 /// A promtool unit test driving the recorded SLI ratios directly: the SLI
@@ -273,38 +249,48 @@ fn unit_test(slo: &SloModel) -> Value {
         false,
     ));
     json!({
-        "rule_files": [format!("{}.rules.yaml", slo.id())],
+        "rule_files": [format!("{}.rules.yaml", slo.file_id)],
         "evaluation_interval": "1m",
         "tests": tests,
     })
 }
 
 fn scenario(slo: &SloModel, name: &str, ratio: f64, page: bool, ticket: bool) -> Value {
-    let series: Vec<Value> = WINDOWS
+    let series: Vec<Value> = slo
+        .sli_windows
         .iter()
-        .filter(|w| **w != slo.window.as_str())
         .map(|w| {
+            let mut labels: Vec<String> = slo
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}=\"{}\", ", escape(v)))
+                .collect();
+            labels.push(format!(
+                "sloth_id=\"{}\", sloth_service=\"{}\", sloth_slo=\"{}\", sloth_window=\"{w}\"",
+                escape(&slo.id),
+                escape(&slo.service),
+                escape(&slo.name)
+            ));
             json!({
-                "series": format!(
-                    "slo:sli_error:ratio_rate{w}{{sloth_id=\"{}\", sloth_service=\"{}\", sloth_slo=\"{}\", sloth_window=\"{w}\"}}",
-                    escape(&slo.id()), escape(&slo.service), escape(&slo.name)
-                ),
+                "series": format!("slo:sli_error:ratio_rate{w}{{{}}}", labels.concat()),
                 "values": format!("{}+0x30", num(ratio)),
             })
         })
         .collect();
     let mut expected = Vec::new();
-    for (kind, alert, fires) in [("page", &slo.page, page), ("ticket", &slo.ticket, ticket)] {
-        if let (Some(severity), true) = (&alert.severity, fires) {
-            let mut labels = alert_labels(slo, kind, severity);
+    for (alert, fires) in [(&slo.page, page), (&slo.ticket, ticket)] {
+        if alert.severity.is_some() && fires {
+            let mut labels: std::collections::BTreeMap<String, Value> = alert
+                .labels
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect();
             labels.extend(sloth_labels(slo));
-            let labels: std::collections::BTreeMap<String, Value> = labels.into_iter().collect();
-            let mut annotations: std::collections::BTreeMap<String, Value> =
-                annotations(slo, kind).into_iter().collect();
-            // What Prometheus renders: the description as written.
-            if let Some(description) = &slo.description {
-                annotations.insert("description".into(), json!(description));
-            }
+            let annotations: std::collections::BTreeMap<&String, &String> = alert
+                .annotations
+                .iter()
+                .filter_map(|(k, a)| Some((k, a.renders_as.as_ref()?)))
+                .collect();
             expected.push(json!({ "exp_labels": labels, "exp_annotations": annotations }));
         }
     }

@@ -14,8 +14,22 @@ use crate::units::Duration;
 
 use super::slo::DEFAULT_WINDOW;
 
-/// SLI windows whose burn rates the burn-rate panel draws.
-const BURN_WINDOWS: [&str; 5] = ["5m", "1h", "6h", "1d", "3d"];
+/// SLI windows whose burn rates the burn-rate panel draws: the shortest
+/// (now) and the long window of each burn-rate condition.
+fn burn_windows(slo: &SloModel) -> Vec<Duration> {
+    let mut windows: Vec<Duration> = slo
+        .page
+        .conditions
+        .iter()
+        .chain(&slo.ticket.conditions)
+        .map(|c| c.long)
+        .chain(slo.sli_windows.first().copied())
+        .filter(|w| w != slo.window.value())
+        .collect();
+    windows.sort_by_key(|w| w.millis);
+    windows.dedup();
+    windows
+}
 
 /// `s` as a Markdown code span that no backtick in it can close (so no
 /// Markdown or HTML in it is rendered).
@@ -171,14 +185,15 @@ fn slo_row(slo: &SloModel) -> RowModel {
             height: 5,
             ..PanelModel::default()
         };
-    let burn_queries = BURN_WINDOWS
+    let burn_queries = burn_windows(slo)
         .iter()
         .map(|w| {
+            let w = w.to_string();
             prometheus(
                 format!(
                     "max(slo:sli_error:ratio_rate{w}{sel})\n/\nmax(slo:error_budget:ratio{sel})"
                 ),
-                Some(w),
+                Some(&w),
             )
         })
         .collect();
@@ -288,7 +303,7 @@ fn slo_row(slo: &SloModel) -> RowModel {
             queries: vec![prometheus(
                 format!(
                     "ALERTS{{alertstate=\"firing\", sloth_id=\"{}\"}}",
-                    escape(&slo.id())
+                    escape(&slo.id)
                 ),
                 None,
             )],

@@ -69,7 +69,10 @@ pub struct AlertModel {
     pub annotations: BTreeMap<String, String>,
 }
 
-/// One SLO, with its SLI as two PromQL templates over `{{window}}`.
+/// The window placeholder of SLI queries.
+pub const WINDOW: &str = "{{window}}";
+
+/// One SLO, with its SLI as PromQL templates over `{{window}}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SloModel {
     pub service: String,
@@ -80,6 +83,11 @@ pub struct SloModel {
     /// Extra object labels (`prometheus.rule_labels`).
     pub object_labels: BTreeMap<String, String>,
     pub name: String,
+    /// Sloth's `sloth_id` (`<service>-<name>`, as written).
+    pub id: String,
+    /// The id as file and object names use it: lowercased, characters
+    /// other than letters, digits and `-` replaced by `-`.
+    pub file_id: String,
     /// Objective in percent, e.g. 99.9.
     pub objective: f64,
     /// The SLO period, as written (`30d`: it names the recorded series)
@@ -88,16 +96,37 @@ pub struct SloModel {
     /// Error budget as a ratio (0.001 for 99.9%).
     pub error_budget: f64,
     pub description: Option<String>,
-    /// Rate of bad events, with `{{window}}` for the range.
-    pub errors: String,
-    /// Rate of all events, with `{{window}}` for the range.
-    pub total: String,
+    /// The SLO's `labels`, on every recording rule and both alerts.
+    pub labels: BTreeMap<String, String>,
+    pub sli: SliModel,
+    /// The windows the SLI is recorded over besides the period, shortest
+    /// first: every window of the burn-rate conditions.
+    pub sli_windows: Vec<Duration>,
     pub alert_name: String,
     /// The fast-burn alert.
     pub page: BurnAlertModel,
     /// The slow-burn alert.
     pub ticket: BurnAlertModel,
     pub min_events: Option<u64>,
+}
+
+/// An SLI as PromQL templates over `{{window}}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SliModel {
+    /// Rates of bad and of all events (event and latency SLIs).
+    Events { errors: String, total: String },
+    /// The error ratio itself.
+    Raw { error_ratio: String },
+}
+
+impl SliModel {
+    /// The rate of all events, when the SLI has one.
+    pub fn total(&self) -> Option<&str> {
+        match self {
+            SliModel::Events { total, .. } => Some(total),
+            SliModel::Raw { .. } => None,
+        }
+    }
 }
 
 /// One multiwindow burn-rate alert (page or ticket) of an SLO.
@@ -108,6 +137,23 @@ pub struct BurnAlertModel {
     pub severity: Option<String>,
     /// Either condition fires the alert.
     pub conditions: [BurnConditionModel; 2],
+    /// The rule's labels: monocle's (`service`, `severity`, `slo`,
+    /// `sloth_severity`, `team`), the SLO's `labels`, `alerting.labels`
+    /// and the alert's own.
+    pub labels: BTreeMap<String, String>,
+    /// The rule's annotations: monocle's (`description`, `summary`,
+    /// `title`) under `alerting.annotations` under the alert's own.
+    pub annotations: BTreeMap<String, AnnotationModel>,
+}
+
+/// An annotation of an SLO alert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnotationModel {
+    /// The Go template as written into the rule.
+    pub text: String,
+    /// What Prometheus renders it as, when that is known without the
+    /// alert's labels and value (the SLO's unit test expects it).
+    pub renders_as: Option<String>,
 }
 
 /// Fires when the error ratio over both windows exceeds `factor` × the
@@ -122,16 +168,11 @@ pub struct BurnConditionModel {
 }
 
 impl SloModel {
-    /// Sloth's `sloth_id`.
-    pub fn id(&self) -> String {
-        format!("{}-{}", self.service, self.name)
-    }
-
     /// Label matchers selecting this SLO's Sloth series.
     pub fn selector(&self) -> String {
         format!(
             "{{sloth_id=\"{}\", sloth_service=\"{}\", sloth_slo=\"{}\"}}",
-            escape(&self.id()),
+            escape(&self.id),
             escape(&self.service),
             escape(&self.name)
         )

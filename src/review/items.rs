@@ -9,7 +9,7 @@ use crate::model::dashboards::{
     VariableModel,
 };
 use crate::model::rules::{
-    AlertModel, BurnAlertModel, RecordModel, RuleFileModel, RuleModel, SloModel,
+    AlertModel, BurnAlertModel, RecordModel, RuleFileModel, RuleModel, SliModel, SloModel,
 };
 use crate::model::{
     AlertmanagerModel, ClusterModel, EndpointModel, MonitorModel, PrometheusModel, RelabelModel,
@@ -356,36 +356,68 @@ fn slo(s: &SloModel) -> Item {
         origin: _,
         object_labels: _,
         name: _, // part of the id
+        id,
+        file_id: _, // follows from `id`
         objective,
         window,
         error_budget: _, // follows from `objective`
         description,
-        errors,
-        total,
+        labels,
+        sli,
+        sli_windows: _, // follow from the conditions, shown by `page` and `ticket`
         alert_name,
         page,
         ticket,
         min_events,
     } = s;
-    Item::new("slo", s.id())
+    let item = Item::new("slo", id)
         .field("objective", format!("{objective}%"))
         .field("window", window)
         .opt("description", description.as_ref())
-        .field("errors", errors)
-        .field("total", total)
-        .field("alert", alert_name)
+        .opt("labels", (!labels.is_empty()).then(|| map(labels)));
+    let item = match sli {
+        SliModel::Events { errors, total } => item.field("errors", errors).field("total", total),
+        SliModel::Raw { error_ratio } => item.field("raw", error_ratio),
+    };
+    item.field("alert", alert_name)
         .field("page", burn_alert(page))
         .field("ticket", burn_alert(ticket))
         .opt("min_events", *min_events)
 }
 
-/// A burn-rate alert's severity, or `off`.
-fn burn_alert(alert: &BurnAlertModel) -> &str {
+/// A burn-rate alert: its severity (or `off`), its conditions, and its
+/// labels and annotations.
+fn burn_alert(alert: &BurnAlertModel) -> String {
     let BurnAlertModel {
         severity,
-        conditions: _, // fixed policy scaled by the window, shown by `window`
+        conditions,
+        labels,
+        annotations,
     } = alert;
-    severity.as_deref().unwrap_or("off")
+    let Some(severity) = severity else {
+        return "off".to_owned();
+    };
+    let conditions: Vec<String> = conditions
+        .iter()
+        .map(|c| {
+            format!(
+                "{}x over {} and {}",
+                crate::promql::number(c.factor),
+                c.long,
+                c.short
+            )
+        })
+        .collect();
+    let annotations: BTreeMap<String, String> = annotations
+        .iter()
+        .map(|(k, a)| (k.clone(), a.text.clone()))
+        .collect();
+    format!(
+        "{severity} at {}; labels {}; annotations {}",
+        conditions.join(", or "),
+        map(labels),
+        map(&annotations)
+    )
 }
 
 fn dashboard(d: &DashboardModel, out: &mut Vec<Item>) {

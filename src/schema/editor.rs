@@ -17,6 +17,8 @@ use crate::spec::{CREDENTIALS, DurationText, SelectorText, SizeText};
 
 /// DNS-1123 label, as `names::check_dns1123_label` accepts it.
 const DNS_LABEL: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+/// An SLO name, as `check::slos::sloth_name` accepts it.
+const SLOTH_NAME: &str = "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
 const DNS_LABEL_MESSAGE: &str = "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
 /// Prometheus metric name (alerts and records), as `names::check_alert_name` accepts it.
 const METRIC_NAME: &str = "^[a-zA-Z_:][a-zA-Z0-9_:]*$";
@@ -93,7 +95,6 @@ impl Pass<'_> {
             ("Cluster", "name"),
             ("Service", "name"),
             ("Service", "namespace"),
-            ("Slo", "name"),
             ("Shard", "name"),
             ("RemoteWrite", "name"),
             ("LogPipeline", "name"),
@@ -105,6 +106,8 @@ impl Pass<'_> {
         }
         self.at("/$defs/LogPipeline/properties/namespaces/items", dns());
         self.at("/$defs/Monitor/properties/monitors/items", dns());
+        self.prop("Slo", "name", json!({"pattern": SLOTH_NAME, "maxLength": 63,
+            "patternErrorMessage": "must be a Sloth name: letters, digits, '-', '_' and '.', starting and ending with a letter or digit, at most 63 characters"}));
         self.prop("Alert", "name", json!({"pattern": METRIC_NAME,
             "patternErrorMessage": "must be a Prometheus metric name: letters, digits, '_' and ':', not starting with a digit (alert names look like HighErrorRate)"}));
         self.prop("Record", "record", json!({"pattern": METRIC_NAME,
@@ -146,6 +149,9 @@ impl Pass<'_> {
         );
         self.prop("QueryLimits", "max_concurrency", json!({"examples": [20]}));
         self.prop("SloAlerting", "min_events", json!({"examples": [100]}));
+        self.prop("BurnWindow", "budget_percent", json!({"exclusiveMinimum": 0, "maximum": 100,
+            "examples": [2, 5, 10],
+            "errorMessage": "budget_percent is a share of the error budget in percent: over 0, at most 100"}));
         self.prop(
             "Slo",
             "window",

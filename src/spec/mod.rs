@@ -65,6 +65,10 @@ pub struct SpecFile {
     /// Service level objectives: Sloth-compatible recording rules and burn-rate alerts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slos: Vec<Slo>,
+    /// Burn-rate alert windows per SLO period (Sloth's `AlertWindows`);
+    /// SLOs of other periods use the SRE workbook's, scaled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slo_windows: Vec<SloWindows>,
     /// Alertmanager receivers, route tree, inhibition rules and routing tests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<Routing>,

@@ -349,7 +349,9 @@ pub struct Record {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Slo {
-    /// SLO name (DNS-1123 label), unique per service.
+    /// SLO name, unique per service: letters, digits, `-`, `_` and `.`,
+    /// starting and ending with a letter or digit (Sloth's names). File and
+    /// object names use it lowercased, other characters replaced by `-`.
     pub name: String,
     /// The service it measures.
     pub service: String,
@@ -361,6 +363,10 @@ pub struct Slo {
     /// What the SLO promises, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Labels on every recording rule and both alerts of the SLO (Sloth's
+    /// `labels`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
     /// The service level indicator.
     pub sli: Sli,
     /// Burn-rate alerting.
@@ -371,7 +377,8 @@ pub struct Slo {
     pub clusters: Option<SelectorText>,
 }
 
-/// Exactly one of `errors` + `total` (event SLI) or `latency`.
+/// Exactly one of `errors` + `total` (event SLI), `raw` or `latency`.
+/// `{{.window}}` (Sloth's spelling) may stand for `{{window}}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sli {
@@ -381,6 +388,10 @@ pub struct Sli {
     /// PromQL rate of all events, with `{{window}}` as the range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<String>,
+    /// PromQL error ratio (bad events / all events, 0 to 1), with
+    /// `{{window}}` as the range (Sloth's `raw.error_ratio_query`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
     /// A latency SLI over a histogram.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<LatencySli>,
@@ -406,6 +417,13 @@ pub struct SloAlerting {
     /// Alert name (default: the SLO name in UpperCamelCase + `BudgetBurn`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Labels on both alerts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Annotations of both alerts (Go templates allowed); they replace
+    /// monocle's `summary` and `title` when they name them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
     /// Fast-burn alert (default severity `critical`); `false` disables it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<BurnAlert>,
@@ -434,4 +452,47 @@ pub struct BurnAlertSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("examples" = ["critical", "warning"]))]
     pub severity: Option<String>,
+    /// Labels of this alert only (over the SLO's `alerting.labels`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Annotations of this alert only (over `alerting.annotations`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// The burn-rate alert windows of SLOs over one period (Sloth's
+/// `AlertWindows`): an SLO whose `window` equals `period` uses them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SloWindows {
+    /// The SLO period these windows are for, e.g. `7d`.
+    pub period: DurationText,
+    /// The page (fast-burn) alert's two conditions.
+    pub page: BurnWindows,
+    /// The ticket (slow-burn) alert's two conditions.
+    pub ticket: BurnWindows,
+}
+
+/// The two conditions of a burn-rate alert; either fires it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BurnWindows {
+    /// The faster-burning condition (shorter windows).
+    pub quick: BurnWindow,
+    /// The slower-burning condition.
+    pub slow: BurnWindow,
+}
+
+/// One multiwindow condition: `budget_percent` of the error budget burns
+/// within `long`, and the burn still holds over `short`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BurnWindow {
+    /// Share of the period's error budget, in percent (0 < x <= 100), that
+    /// burns within `long` when the condition fires.
+    pub budget_percent: f64,
+    /// The short window (shorter than `long`), e.g. `5m`.
+    pub short: DurationText,
+    /// The long window, e.g. `1h`.
+    pub long: DurationText,
 }

@@ -502,3 +502,121 @@ fn records_and_alerts_share_groups_and_pass_promtool() {
     });
     promtool_accepts_rules(&artifacts);
 }
+
+/// Sloth's knobs on one SLO: `labels`, `alerting` labels and annotations
+/// (shared and per alert), a `raw` SLI written with `{{.window}}`, and the
+/// 7d windows of Sloth's own example (`slo_windows`).
+const SLOTH_KNOBS: &str = r#"version: 1
+clusters: [{name: test}]
+severities: [critical, warning, pageteam, slack]
+services:
+  - name: api
+    namespace: api
+    team: web
+    selector: app=api
+    sample_limit: 1000
+    endpoints: [{port: http}]
+slos:
+  - name: requests.availability_v2
+    service: api
+    objective: 99.9
+    window: 7d
+    labels: {tier: "2", owner: web}
+    sli:
+      raw: 1 - (sum(rate(http_requests_total{code!~"5.."}[{{.window}}])) / sum(rate(http_requests_total[{{.window}}])))
+    alerting:
+      name: ApiHighErrorRate
+      labels: {category: availability}
+      annotations:
+        summary: High error rate on api requests
+        runbook_url: https://runbooks.example.com/api
+      page:
+        severity: pageteam
+        labels: {routing_key: web}
+      ticket:
+        severity: slack
+        labels: {slack_channel: '#alerts-web'}
+        annotations:
+          dashboard: 'value {{ $value }}'
+slo_windows:
+  - period: 7d
+    page:
+      quick: {budget_percent: 8, short: 5m, long: 1h}
+      slow: {budget_percent: 12.5, short: 30m, long: 6h}
+    ticket:
+      quick: {budget_percent: 20, short: 2h, long: 1d}
+      slow: {budget_percent: 42, short: 6h, long: 3d}
+"#;
+
+#[test]
+fn sloth_knobs_reach_the_rules_and_their_unit_test_passes() {
+    let artifacts = common::compile_text(SLOTH_KNOBS);
+    let rule = artifacts
+        .iter()
+        .find(|a| a.path == "test/slos/api-requests-availability-v2.yaml")
+        .expect("the SLO's rules, named in lower case with `-`");
+    let value = yaml(rule);
+    assert_eq!(
+        value["metadata"]["name"],
+        "api-requests-availability-v2-slo"
+    );
+    let groups = &value["spec"]["groups"];
+    let sli = &groups[0]["rules"];
+    let first = &sli[0];
+    assert_eq!(first["record"], "slo:sli_error:ratio_rate5m");
+    assert_eq!(first["labels"]["tier"], "2");
+    assert_eq!(first["labels"]["sloth_id"], "api-requests.availability_v2");
+    assert!(
+        first["expr"].as_str().unwrap().contains("[5m]"),
+        "{{.window}} is filled in: {}",
+        first["expr"]
+    );
+    let alerts = groups[2]["rules"].as_array().unwrap();
+    let page = &alerts[0];
+    assert_eq!(page["alert"], "ApiHighErrorRate");
+    for (key, value) in [
+        ("severity", "pageteam"),
+        ("routing_key", "web"),
+        ("category", "availability"),
+        ("tier", "2"),
+        ("sloth_severity", "page"),
+    ] {
+        assert_eq!(page["labels"][key], value, "page label {key}");
+    }
+    assert_eq!(
+        page["annotations"]["summary"],
+        "High error rate on api requests"
+    );
+    // Sloth's 7d windows: 8% of the budget in 1h is 13.44x.
+    assert!(
+        page["expr"].as_str().unwrap().contains("(13.44 * 0.001)"),
+        "{}",
+        page["expr"]
+    );
+    let ticket = &alerts[1];
+    assert_eq!(ticket["labels"]["slack_channel"], "#alerts-web");
+    assert_eq!(ticket["labels"].get("routing_key"), None);
+    assert_eq!(ticket["annotations"]["dashboard"], "value {{ $value }}");
+    assert_eq!(page["annotations"].get("dashboard"), None);
+    promtool_accepts_rules(&artifacts);
+    let Some(promtool) = common::tool("promtool") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut tests = Vec::new();
+    for a in artifacts
+        .iter()
+        .filter(|a| a.path.starts_with("test/slo-tests/"))
+    {
+        let name = a.path.rsplit('/').next().unwrap().to_owned();
+        std::fs::write(dir.path().join(&name), &a.bytes).unwrap();
+        if name.ends_with(".test.yaml") {
+            tests.push(name);
+        }
+    }
+    assert!(!tests.is_empty(), "the SLO alerts, so it has a unit test");
+    let mut args = vec!["test", "rules"];
+    args.extend(tests.iter().map(String::as_str));
+    let (ok, output) = common::run(&promtool, &args, dir.path());
+    assert!(ok, "promtool test rules failed:\n{output}");
+}

@@ -91,6 +91,8 @@ const SCHEMA_EXPRESSES: &[&str] = &[
     "monocle::units::invalid_quantity",
     "monocle::slo::invalid_objective",
     "monocle::slo::invalid_sli",
+    "monocle::names::invalid_slo_name",
+    "monocle::slo::windows_invalid_budget",
     "monocle::alerts::invalid_runbook",
     "monocle::alloy::invalid_url",
     "monocle::prometheus::invalid_url",
