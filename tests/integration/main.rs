@@ -32,6 +32,7 @@ mod review;
 mod routing;
 mod schema;
 mod security;
+mod sloth;
 mod upstream_rules;
 
 /// With `autotests = false` cargo builds only this binary: a test file put
