@@ -10,6 +10,9 @@
 //! default the system temp folder).
 
 mod fleet_gen;
+#[path = "../tests/integration/lsp_client.rs"]
+#[allow(dead_code)]
+mod lsp_client;
 
 use std::path::Path;
 use std::process::Command;
@@ -39,6 +42,7 @@ fn main() {
             continue;
         }
         measured.push(bench(size));
+        language_server(size);
     }
     linearity(&measured);
 }
@@ -341,6 +345,54 @@ fn bench(size: Size) -> Figures {
         noop,
         emit,
     }
+}
+
+/// `monocle lsp` on a fleet's spec folder: how long after a change to one
+/// team file its diagnostics arrive (the whole folder is checked), and the
+/// server's peak memory.
+fn language_server(size: Size) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("specs");
+    std::fs::create_dir(&spec).unwrap();
+    fleet_gen::write(&spec, size).unwrap();
+    let team = spec.join("team-00.yaml");
+    let text = std::fs::read_to_string(&team).unwrap();
+    let mut client =
+        lsp_client::Client::start(Path::new(env!("CARGO_BIN_EXE_monocle")), &["lsp"], &spec);
+    client.open(&team, &text);
+    // The synthetic fleet has warnings; a comment changes none of them.
+    let baseline = client.diagnostics(&team);
+    let runs = 10;
+    let mut latency = Duration::MAX;
+    for version in 0..runs {
+        // A comment typed at the end: the folder is checked again in full.
+        let changed = format!("{text}# edit {version}\n");
+        let start = Instant::now();
+        client.notify(
+            "textDocument/didChange",
+            serde_json::json!({
+                "textDocument": {"uri": lsp_client::uri(&team), "version": version + 2},
+                "contentChanges": [{"text": changed}],
+            }),
+        );
+        let published = client.diagnostics(&team);
+        latency = latency.min(start.elapsed());
+        assert_eq!(published, baseline);
+    }
+    let peak = std::fs::read_to_string(format!("/proc/{}/status", client.pid()))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        });
+    println!(
+        "`monocle lsp` at {}: diagnostics {} ms after a change (best of {runs}; target 100 ms), peak {} (target 100 MB)\n",
+        size.name,
+        ms(latency),
+        mb(peak)
+    );
 }
 
 /// One compile of the same spec in the `per-cluster` layout.

@@ -17,6 +17,7 @@ pub mod emit;
 pub mod fmt;
 pub mod load;
 pub mod lower;
+pub mod lsp;
 pub mod model;
 pub mod names;
 pub mod promql;

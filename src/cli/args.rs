@@ -178,6 +178,9 @@ pub enum Command {
     /// Print the JSON schema of the spec language.
     #[command(after_help = help!("monocle schema > specs/monocle.schema.json"))]
     Schema,
+    /// Run the language server on stdin/stdout (for editors).
+    #[command(after_help = help!("monocle lsp    # started by the editor, see the README"))]
+    Lsp,
     /// Print a shell completion script.
     #[command(after_help = help!("monocle completions bash > ~/.local/share/bash-completion/completions/monocle"))]
     Completions {

@@ -81,6 +81,13 @@ pub fn run(cli: Cli) -> u8 {
             print!("{}", crate::schema::schema_text());
             OK
         }
+        Command::Lsp => match crate::lsp::run() {
+            Ok(()) => OK,
+            Err(e) => {
+                eprintln!("error: the language server stopped: {e}");
+                FAILED
+            }
+        },
         Command::Completions { shell } => manual::completions(shell),
         Command::Man { command } => manual::man(command.as_deref()),
     }

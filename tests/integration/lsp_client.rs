@@ -71,6 +71,12 @@ impl Client {
         client
     }
 
+    /// The server's process id (for its memory in the benchmark).
+    #[allow(dead_code)]
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }

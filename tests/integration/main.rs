@@ -22,6 +22,7 @@ mod hostile;
 mod kdl;
 mod kustomize;
 mod layout;
+mod lsp;
 mod lsp_client;
 mod monitor;
 mod mutations;
