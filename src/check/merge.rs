@@ -1,22 +1,35 @@
 //! Merging the files of a spec: lists are concatenated, single sections may
 //! be written in one file only.
 
+use std::path::PathBuf;
+
 use super::merged::{Item, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::codes;
-use crate::spec::SpecFile;
-use crate::syntax::{Node, NodeKind};
+use crate::source::Span;
+use crate::spec::{Route, SpecFile};
+use crate::syntax::{Key, Node, NodeKind};
 
 /// One parsed, schema-valid file.
 pub struct ParsedFile {
     pub node: Node,
     pub spec: SpecFile,
+    /// The file's path, which orders the teams' `routing.routes`.
+    pub path: PathBuf,
+}
+
+/// A file's `routing.routes`: its items, and the `routes` key.
+struct TeamRoutes {
+    path: PathBuf,
+    key: Span,
+    routes: Vec<Item<Route>>,
 }
 
 pub fn merge(files: Vec<ParsedFile>, diags: &mut Vec<Diagnostic>) -> Spec {
     let mut merged = Spec::default();
+    let mut team_routes = Vec::new();
     for file in files {
-        let ParsedFile { node, spec } = file;
+        let ParsedFile { node, spec, path } = file;
         let section = |key: &str| node.get(key).cloned().unwrap_or_else(|| node.clone());
         let items = |path: &[&str]| -> Vec<Node> {
             match node.at_path(path.iter().copied()).map(|n| &n.kind) {
@@ -81,9 +94,74 @@ pub fn merge(files: Vec<ParsedFile>, diags: &mut Vec<Diagnostic>) -> Spec {
                 items(&["routing", "tests"]),
             );
             set_route(&mut merged.route, routing.route, &routing_node, diags);
+            if !routing.routes.is_empty() {
+                let mut routes = Vec::new();
+                push_items(&mut routes, routing.routes, items(&["routing", "routes"]));
+                team_routes.push(TeamRoutes {
+                    key: routing_node.key_span("routes").unwrap_or(routing_node.span),
+                    path,
+                    routes,
+                });
+            }
         }
     }
+    add_team_routes(&mut merged.route, team_routes, diags);
     merged
+}
+
+/// Places every file's `routing.routes` after the root's own `routes`,
+/// ordered by file path (compared by components, as the loader walks a
+/// folder: `a/b.yaml` before `a-b.yaml`), then by position in the file. The
+/// root's syntax tree gets the routes' own nodes, so every later check
+/// points into the file a route is written in.
+fn add_team_routes(
+    root: &mut Option<Item<Route>>,
+    mut team_routes: Vec<TeamRoutes>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Stable: the files of one path keep their order, as do their routes.
+    team_routes.sort_by(|a, b| a.path.components().cmp(b.path.components()));
+    let Some(first) = team_routes.first().map(|t| t.key) else {
+        return;
+    };
+    let Some(root) = root else {
+        diags.push(
+            Diagnostic::error(
+                codes::ROUTING_NO_ROUTE,
+                "`routing.routes` adds child routes to the root route, but no file writes `routing.route`",
+            )
+            .at(first)
+            .label("child routes of a root that is missing")
+            .help("one file (usually the platform team's) writes the root: `routing: {route: {receiver: ...}}`"),
+        );
+        return;
+    };
+    let NodeKind::Map(entries) = &mut root.node.kind else {
+        // The root route is a map (the schema says so); nothing to point at.
+        return;
+    };
+    if !entries.iter().any(|(k, _)| k.name == "routes") {
+        let key = Key {
+            name: "routes".to_owned(),
+            span: first,
+        };
+        let empty = Span::new(first.source, first.start, first.start);
+        entries.push((key, Node::new(NodeKind::Seq(Vec::new()), empty)));
+    }
+    let Some((_, list)) = entries.iter_mut().find(|(k, _)| k.name == "routes") else {
+        return;
+    };
+    if !matches!(list.kind, NodeKind::Seq(_)) {
+        list.kind = NodeKind::Seq(Vec::new());
+    }
+    for file in team_routes {
+        for item in file.routes {
+            if let NodeKind::Seq(nodes) = &mut list.kind {
+                nodes.push(item.node);
+            }
+            root.value.routes.push(item.value);
+        }
+    }
 }
 
 /// Like [`set_single`], but when one `route` is the root (it has a
@@ -119,7 +197,7 @@ fn duplicate_section(
     first: crate::source::Span,
 ) -> Diagnostic {
     let help = if key == "route" {
-        "`routing.route` is the root of the one route tree: add these routes under `routes` of the root route, in the file that holds it".to_owned()
+        "`routing.route` is the root of the one route tree, written in one file: write a team's child routes as `routing.routes` in the team's own file".to_owned()
     } else {
         format!("`{key}` may appear in one file only; merge the two")
     };

@@ -53,8 +53,8 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     let mut files = Vec::new();
     for (id, file) in sources.iter() {
         let is_kdl = file.path.extension().is_some_and(|e| e == "kdl");
-        if let Some(file) = read_file(sources, id, &file.text, is_kdl, &mut diags) {
-            files.push(file);
+        if let Some(parsed) = read_file(sources, id, &file.text, is_kdl, &mut diags) {
+            files.push(parsed);
         }
     }
     if diags.iter().any(Diagnostic::is_error) {
@@ -192,7 +192,11 @@ fn read_file(
         );
         return None;
     }
-    Some(ParsedFile { node, spec })
+    Some(ParsedFile {
+        node,
+        spec,
+        path: sources.get(id).path.clone(),
+    })
 }
 
 fn is_only_comments(text: &str, is_kdl: bool) -> bool {

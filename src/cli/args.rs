@@ -149,6 +149,22 @@ pub enum Command {
         #[command(flatten)]
         report: Report,
     },
+    /// Print each cluster's Alertmanager route tree as `amtool config
+    /// routes show` prints it; writes nothing.
+    ///
+    /// The tree is the merged one: the root's own routes, then every file's
+    /// `routing.routes` by file path. With `--cluster`, the output is
+    /// exactly amtool's for that cluster's generated config.
+    #[command(after_help = help!("monocle routes specs --cluster prod-eu-1"))]
+    Routes {
+        #[command(flatten)]
+        spec: SpecArg,
+        /// Only this cluster's tree.
+        #[arg(long)]
+        cluster: Option<String>,
+        #[command(flatten)]
+        report: Report,
+    },
     /// Rewrite spec files into the canonical layout, keeping comments.
     #[command(after_help = help!("monocle fmt --check specs"))]
     Fmt {

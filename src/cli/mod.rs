@@ -1,4 +1,4 @@
-//! The command line: `compile`, `check`, `diff`, `monitor`, `fmt`, `init`,
+//! The command line: `compile`, `check`, `diff`, `monitor`, `routes`, `fmt`, `init`,
 //! `schema`, `completions` and `man`, one module per command.
 //! Exit codes: 0 ok; 1 spec errors or drift; 2 usage or I/O errors.
 
@@ -11,6 +11,7 @@ mod fmt;
 mod init;
 mod manual;
 mod output;
+mod routes;
 
 use std::process::ExitCode;
 
@@ -75,6 +76,11 @@ pub fn run(cli: Cli) -> u8 {
             Some(base) => diff::review(&spec.spec, &out, &base, stat, report.into()),
             None => diff::diff(&spec.spec, &out, stat, report.into()),
         },
+        Command::Routes {
+            spec,
+            cluster,
+            report,
+        } => routes::routes(&spec.spec, cluster.as_deref(), report.into()),
         Command::Fmt { spec, check, quiet } => fmt::fmt(&spec.spec, check, quiet),
         Command::Init { dir, quiet } => init::init(&dir, quiet),
         Command::Schema => {

@@ -235,6 +235,14 @@ impl<'a> Lowering<'a> {
     }
 }
 
+/// The routing of the cluster at `index` in the spec, lowered alone (for
+/// `monocle routes`, which needs nothing else of the cluster).
+pub fn cluster_routing(spec: &Spec, index: usize) -> crate::model::routing::RoutingModel {
+    let labels = cluster_labels(&spec.clusters[index].value);
+    let selected = |s: &Option<SelectorText>| select::selects(s, &labels);
+    routing::lower(spec, &labels, &selected)
+}
+
 /// What is generated once for the fleet: the bucket config and the
 /// delivery objects.
 pub fn fleet(spec: &Spec, previous_buckets: Option<&[u8]>) -> crate::model::FleetModel {

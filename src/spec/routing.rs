@@ -17,6 +17,11 @@ pub struct Routing {
     /// The root of the route tree (in one file only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<Route>,
+    /// Child routes of the root, written in any file (a team's routes in
+    /// the team's file). They follow the root's own `routes`, ordered by
+    /// file path, then by position in the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Route>,
     /// Inhibition rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inhibit: Vec<Inhibit>,

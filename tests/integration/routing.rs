@@ -189,11 +189,13 @@ fn default_templates_render_the_alert() {
     assert!(render("monocle.pagerduty.description").contains("VeleroBackupFailed"));
 }
 
-#[test]
-fn spec_routing_tests_agree_with_amtool() {
-    let Some(amtool) = amtool() else { return };
-    let artifacts = common::compile_ok("specs");
-    let model = model(Path::new("specs"));
+/// Runs every routing test of the spec at `spec` through amtool
+/// (`config routes test --verify.receivers`) on each cluster's generated
+/// config, after checking monocle's router gives the expected receivers;
+/// how many ran.
+fn routing_tests_agree_with_amtool(amtool: &str, spec: &Path) -> usize {
+    let artifacts = common::compile_ok(spec);
+    let model = model(spec);
     let dir = tempfile::tempdir().unwrap();
     let mut tested = 0;
     for cluster in &model.clusters {
@@ -201,7 +203,7 @@ fn spec_routing_tests_agree_with_amtool() {
             .routing
             .route
             .as_ref()
-            .expect("the fleet has routing");
+            .expect("the spec has routing");
         let config = dir.path().join(format!("{}.yaml", cluster.name));
         std::fs::write(
             &config,
@@ -232,10 +234,160 @@ fn spec_routing_tests_agree_with_amtool() {
             tested += 1;
         }
     }
+    tested
+}
+
+#[test]
+fn spec_routing_tests_agree_with_amtool() {
+    let Some(amtool) = amtool() else { return };
+    let tested = routing_tests_agree_with_amtool(amtool, Path::new("specs"));
     assert!(
         tested >= 6,
         "the fleet's routing tests in every cluster, ran {tested}"
     );
+}
+
+const TEAMS: &str = "tests/fixtures/teams";
+
+/// Three files, each owning its receivers, routes and tests (the platform
+/// file the root): every config passes `amtool check-config`, every
+/// team's test (run against the whole merged tree) routes the same under
+/// amtool, and `monocle routes --cluster` draws exactly amtool's tree.
+#[test]
+fn team_files_compile_and_amtool_agrees() {
+    let Some(amtool) = amtool() else { return };
+    let artifacts = common::compile_ok(TEAMS);
+    let dir = tempfile::tempdir().unwrap();
+    let model = model(Path::new(TEAMS));
+    for cluster in &model.clusters {
+        let config = dir.path().join(format!("{}.yaml", cluster.name));
+        std::fs::write(
+            &config,
+            &artifact(
+                &artifacts,
+                &format!("{}/alertmanager/alertmanager.yaml", cluster.name),
+            )
+            .bytes,
+        )
+        .unwrap();
+        let (ok, text) = run(Command::new(amtool).arg("check-config").arg(&config));
+        assert!(ok, "{}: amtool check-config:\n{text}", cluster.name);
+        let out = Command::new(amtool)
+            .args(["config", "routes", "show", "--config.file"])
+            .arg(&config)
+            .output()
+            .unwrap();
+        let theirs = String::from_utf8_lossy(&out.stdout);
+        let ours = common::monocle(
+            &["routes", TEAMS, "--cluster", &cluster.name],
+            Path::new("."),
+        );
+        assert!(ours.status.success());
+        assert_eq!(String::from_utf8_lossy(&ours.stdout), theirs);
+    }
+    let tested = routing_tests_agree_with_amtool(amtool, Path::new(TEAMS));
+    let written: usize = ["platform.yaml", "teams/payments.yaml", "teams/search.yaml"]
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(Path::new(TEAMS).join(f)).unwrap();
+            let value = common::yaml_value(&text);
+            assert!(
+                value["routing"]["receivers"].is_array() && value["routing"]["tests"].is_array(),
+                "{f} owns receivers and tests"
+            );
+            value["routing"]["tests"].as_array().map_or(0, Vec::len)
+        })
+        .sum();
+    assert!(
+        tested >= written,
+        "every file's tests ran in at least one cluster: {tested} of {written}"
+    );
+}
+
+/// The routes of `route.routes` as their receivers and matchers, in order.
+fn child_routes(config: &Value) -> Vec<String> {
+    config["route"]["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r["receiver"], r["matchers"]))
+        .collect()
+}
+
+/// Renaming a team's file so that it sorts before another team's moves its
+/// child routes (and its receivers, a list concatenated in file order)
+/// before the other team's, as docs/spec.md says; nothing else changes.
+#[test]
+fn moving_a_team_file_changes_only_the_order_of_its_routes() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("teams");
+    std::fs::create_dir_all(copy.join("teams")).unwrap();
+    for f in ["platform.yaml", "teams/payments.yaml"] {
+        std::fs::copy(Path::new(TEAMS).join(f), copy.join(f)).unwrap();
+    }
+    // `a-search.yaml` sorts before `payments.yaml`; `search.yaml` after.
+    std::fs::copy(
+        Path::new(TEAMS).join("teams/search.yaml"),
+        copy.join("teams/a-search.yaml"),
+    )
+    .unwrap();
+    let before = common::compile_ok(TEAMS);
+    let after = common::compile_ok(&copy);
+    assert_eq!(before.len(), after.len());
+    let mut reordered = 0;
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(b.path, a.path);
+        if b.bytes == a.bytes {
+            continue;
+        }
+        assert!(
+            b.path.ends_with("alertmanager/alertmanager.yaml")
+                || b.path.ends_with("alertmanager/secret.yaml"),
+            "{} changed",
+            b.path
+        );
+        if !b.path.ends_with("alertmanager.yaml") {
+            continue;
+        }
+        let (b, a) = (
+            common::yaml_value(std::str::from_utf8(&b.bytes).unwrap()),
+            common::yaml_value(std::str::from_utf8(&a.bytes).unwrap()),
+        );
+        let (old, new) = (child_routes(&b), child_routes(&a));
+        let platform = 1;
+        let payments = 1;
+        let search = old.len() - platform - payments;
+        // platform's own, then payments, then search → platform's, search, payments.
+        let mut expected = old[..platform].to_vec();
+        expected.extend_from_slice(&old[platform + payments..]);
+        expected.extend_from_slice(&old[platform..platform + payments]);
+        assert_eq!(
+            new, expected,
+            "search's {search} routes move before payments'"
+        );
+        let names = |v: &Value| -> Vec<String> {
+            v["receivers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["name"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let (mut old_names, mut new_names) = (names(&b), names(&a));
+        assert_ne!(old_names, new_names, "receivers follow file order");
+        old_names.sort();
+        new_names.sort();
+        assert_eq!(old_names, new_names);
+        let mut b = b;
+        let mut a = a;
+        for v in [&mut b, &mut a] {
+            v["route"]["routes"] = Value::Null;
+            v["receivers"] = Value::Null;
+        }
+        assert_eq!(b, a, "nothing but the two orders changes");
+        reordered += 1;
+    }
+    assert_eq!(reordered, 2, "both clusters' configs are reordered");
 }
 
 #[test]
