@@ -93,6 +93,18 @@ pub fn merge(files: Vec<ParsedFile>, diags: &mut Vec<Diagnostic>) -> Spec {
                 routing.tests,
                 items(&["routing", "tests"]),
             );
+            push_items(
+                &mut merged.time_intervals,
+                routing.time_intervals,
+                items(&["routing", "time_intervals"]),
+            );
+            set_single(
+                &mut merged.routing_global,
+                routing.global,
+                &routing_node,
+                "global",
+                diags,
+            );
             set_route(&mut merged.route, routing.route, &routing_node, diags);
             if !routing.routes.is_empty() {
                 let mut routes = Vec::new();

@@ -64,6 +64,9 @@ pub struct Spec {
     pub route: Option<Item<spec::Route>>,
     pub inhibit: Vec<Item<spec::Inhibit>>,
     pub routing_tests: Vec<Item<spec::RoutingTest>>,
+    pub time_intervals: Vec<Item<spec::TimeInterval>>,
+    /// `routing.global`, when a file sets it.
+    pub routing_global: Option<Item<spec::RoutingGlobal>>,
     pub dashboards: Vec<Item<spec::Dashboard>>,
     pub monitor: Option<Item<spec::Monitor>>,
     pub output: Option<Item<spec::Output>>,
@@ -130,6 +133,8 @@ impl Spec {
             route,
             inhibit: _,
             routing_tests,
+            time_intervals: _,
+            routing_global: _,
             dashboards,
             monitor: _,
             output: _,

@@ -28,6 +28,7 @@ pub mod selectors;
 mod slos;
 pub mod structure;
 mod templates;
+mod time_intervals;
 mod values;
 
 use crate::diagnostic::Diagnostic;
@@ -91,6 +92,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     receivers::check(&spec, &mut ctx);
     promql::check(&spec, &mut ctx);
     regexes::check(&spec, &mut ctx);
+    time_intervals::check(&spec, &mut ctx);
     spec.matchers = routing::check(&spec, &mut ctx);
     templates::check(&spec, &mut ctx);
     cardinality::check(&spec, &mut ctx);

@@ -179,6 +179,13 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             .iter()
             .map(|r| (r.value.name.clone(), r.span(&["name"]))),
     );
+    duplicates(
+        ctx,
+        "time interval",
+        spec.time_intervals
+            .iter()
+            .map(|i| (i.value.name.clone(), i.span(&["name"]))),
+    );
     for receiver in &spec.receivers {
         if receiver.value.name.trim().is_empty() {
             ctx.push(

@@ -12,14 +12,18 @@ use super::{Ctx, Item, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::lower::routing::route_tree;
 use crate::model::routing::RouteModel;
+use crate::model::routing::TimeIntervalModel;
 use crate::names::check_label_name;
+use crate::routing::router::silenced;
+use crate::routing::time::{Period, ZONES, contains, known_location};
 use crate::routing::{
     Delivery, MatchOp, Matcher, RouteNode, format_labels, matcher::matches_all, parse_matchers,
     route, test_alert_labels,
 };
 use crate::source::Span;
-use crate::spec::{Route, SelectorText};
+use crate::spec::{InstantText, Route, RoutingTest, SelectorText};
 use crate::syntax::NodeKind;
+use std::fmt::Write as _;
 
 /// Checks routing; the parsed matchers (complete when no error was reported).
 pub fn check(spec: &Spec, ctx: &mut Ctx) -> Matchers {
@@ -363,6 +367,7 @@ fn tests(
         .iter()
         .map(|r| r.value.name.as_str())
         .collect();
+    let intervals = crate::lower::routing::time_intervals(spec);
     for test in &spec.routing_tests {
         let t = &test.value;
         if t.expect.iter().any(|e| !known.contains(e.as_str())) {
@@ -377,11 +382,23 @@ fn tests(
             }
             let labels = test_alert_labels(&t.alert, cluster.name, cluster.region);
             let deliveries = route(*tree, &labels);
-            let got: Vec<String> = deliveries.iter().map(|d| d.receiver.clone()).collect();
+            let Some((got, silent)) = notified(tree, &deliveries, t.at.as_ref(), &intervals) else {
+                unknown_location(test, &intervals, ctx);
+                break;
+            };
             if got == t.expect {
                 continue;
             }
-            let path = describe_deliveries(tree, &deliveries);
+            let mut path = describe_deliveries(tree, &deliveries);
+            if let Some(at) = &t.at
+                && !silent.is_empty()
+            {
+                let _ = write!(
+                    path,
+                    "; at {at}, the routes to {} are muted or not active",
+                    list(&silent)
+                );
+            }
             failures
                 .entry((got, path))
                 .or_insert_with(|| Failure {
@@ -441,6 +458,66 @@ fn tests(
             ctx.push(diag);
         }
     }
+}
+
+/// The receivers notified, and those silenced by time intervals at the
+/// test's instant (none without `at`); `None` when an interval's location
+/// cannot be evaluated. An unknown interval name (reported already) holds
+/// never.
+fn notified(
+    tree: &RouteModel,
+    deliveries: &[Delivery],
+    at: Option<&InstantText>,
+    intervals: &[TimeIntervalModel],
+) -> Option<(Vec<String>, Vec<String>)> {
+    let (mut got, mut silent) = (Vec::new(), Vec::new());
+    for d in deliveries {
+        let muted = match (at, crate::routing::router::node_at(tree, &d.path)) {
+            (Some(at), Some(node)) => silenced(node, |name| holds(intervals, name, *at.value()))?,
+            _ => false,
+        };
+        if muted {
+            silent.push(d.receiver.clone());
+        } else {
+            got.push(d.receiver.clone());
+        }
+    }
+    Some((got, silent))
+}
+
+/// Whether interval `name` holds the instant `at`.
+fn holds(intervals: &[TimeIntervalModel], name: &str, at: i64) -> Option<bool> {
+    let Some(interval) = intervals.iter().find(|i| i.name == name) else {
+        return Some(false);
+    };
+    let periods: Vec<Period> = interval.periods.iter().map(|p| p.parsed.clone()).collect();
+    contains(&periods, at)
+}
+
+/// A routing test at an instant in a zone monocle has no rules for.
+fn unknown_location(test: &Item<RoutingTest>, intervals: &[TimeIntervalModel], ctx: &mut Ctx) {
+    let unknown: BTreeSet<&str> = intervals
+        .iter()
+        .flat_map(|i| &i.periods)
+        .filter_map(|p| p.location.as_deref())
+        .filter(|l| !known_location(l))
+        .collect();
+    let zones: Vec<&str> = ZONES.iter().map(|(name, _, _)| *name).collect();
+    ctx.push(
+        Diagnostic::error(
+            codes::ROUTING_UNKNOWN_LOCATION,
+            format!(
+                "this routing test needs the time zone {}, which monocle cannot evaluate",
+                list(&unknown.into_iter().collect::<Vec<_>>())
+            ),
+        )
+        .at(test.span(&["at"]))
+        .label("evaluated here")
+        .help(format!(
+            "Alertmanager reads any zone of its tz database, but monocle's routing tests know only these (so results do not depend on the machine): {}; use one of them, or test without `at`",
+            zones.join(", ")
+        )),
+    );
 }
 
 /// `root → routes[0] {severity="critical"} ⇒ `x`; root → ... ⇒ `y``.

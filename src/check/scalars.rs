@@ -1,4 +1,5 @@
-//! Typed scalars (durations, sizes, label selectors) of one file, found by
+//! Typed scalars (durations, sizes, label selectors, time-interval fields
+//! and instants) of one file, found by
 //! walking the file's tree beside the generated schema: wherever the schema
 //! says `Duration`, `Size` or `LabelSelector`, the string is parsed and a bad
 //! one reported at its exact characters. This runs before the file is
@@ -11,7 +12,10 @@ use super::Ctx;
 use crate::diagnostic::codes;
 use crate::names::ValueError;
 use crate::schema;
-use crate::spec::{DurationText, SelectorText, SizeText};
+use crate::spec::{
+    DayOfMonthRangeText, DurationText, InstantText, MonthRangeText, SelectorText, SizeText,
+    TimeOfDayText, WeekdayRangeText, YearRangeText,
+};
 use crate::syntax::{Node, NodeKind};
 
 /// Reports every typed scalar of `root` that does not parse.
@@ -77,6 +81,30 @@ fn parse(name: &str, text: &str) -> Option<(&'static str, Result<(), ValueError>
         ),
         SizeText::SCHEMA_NAME => (codes::UNITS_INVALID_SIZE, SizeText::parse(text).map(drop)),
         SelectorText::SCHEMA_NAME => (codes::SELECTOR_INVALID, SelectorText::parse(text).map(drop)),
+        TimeOfDayText::SCHEMA_NAME => (
+            codes::ROUTING_INVALID_TIME,
+            TimeOfDayText::parse(text).map(drop),
+        ),
+        WeekdayRangeText::SCHEMA_NAME => (
+            codes::ROUTING_INVALID_WEEKDAY,
+            WeekdayRangeText::parse(text).map(drop),
+        ),
+        DayOfMonthRangeText::SCHEMA_NAME => (
+            codes::ROUTING_INVALID_DATE_RANGE,
+            DayOfMonthRangeText::parse(text).map(drop),
+        ),
+        MonthRangeText::SCHEMA_NAME => (
+            codes::ROUTING_INVALID_DATE_RANGE,
+            MonthRangeText::parse(text).map(drop),
+        ),
+        YearRangeText::SCHEMA_NAME => (
+            codes::ROUTING_INVALID_DATE_RANGE,
+            YearRangeText::parse(text).map(drop),
+        ),
+        InstantText::SCHEMA_NAME => (
+            codes::ROUTING_INVALID_INSTANT,
+            InstantText::parse(text).map(drop),
+        ),
         _ => return None,
     })
 }

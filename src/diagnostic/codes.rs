@@ -204,6 +204,18 @@ registry! {
         "A routing label name is invalid.";
     ROUTING_INVALID_MATCHER = "monocle::routing::invalid_matcher",
         "An Alertmanager matcher does not parse.";
+    ROUTING_INVALID_DATE_RANGE = "monocle::routing::invalid_date_range",
+        "A time interval's `days_of_month`, `months` or `years` entry is not a day, month or year (or a range of them that ends before it starts).";
+    ROUTING_INVALID_INSTANT = "monocle::routing::invalid_instant",
+        "A routing test's `at` is not an RFC 3339 instant (`2026-12-01T10:00:00Z`).";
+    ROUTING_INVALID_LOCATION = "monocle::routing::invalid_location",
+        "A time interval's `location` is not an IANA time zone name (`Europe/Berlin`), `UTC` or `Local`.";
+    ROUTING_INVALID_TIME = "monocle::routing::invalid_time",
+        "A time interval's `start` or `end` is not a time of day `HH:MM` from `00:00` to `24:00`.";
+    ROUTING_INVALID_TIME_RANGE = "monocle::routing::invalid_time_range",
+        "A time interval's time range does not end after it starts.";
+    ROUTING_INVALID_WEEKDAY = "monocle::routing::invalid_weekday",
+        "A time interval's `weekdays` entry is not a weekday or a range of them (`monday:friday`).";
     ROUTING_INVALID_TEMPLATE = "monocle::routing::invalid_template",
         "A receiver field Alertmanager renders as a Go template (Slack `title`, `text`, `channel`, PagerDuty `severity`) would fail when a notification is sent: an unknown function, variable, field or template.";
     ROUTING_NO_ROUTE = "monocle::routing::no_route",
@@ -214,12 +226,20 @@ registry! {
         "The root route has `clusters`.";
     ROUTING_ROOT_MATCHERS = "monocle::routing::root_matchers",
         "The root route has `matchers`.";
+    ROUTING_ROOT_TIME_INTERVALS = "monocle::routing::root_time_intervals",
+        "The root route has `mute_time_intervals` or `active_time_intervals`.";
     ROUTING_ROOT_RECEIVER = "monocle::routing::root_receiver",
         "The root route has no `receiver`.";
     ROUTING_SLACK_WEBHOOK = "monocle::routing::slack_webhook",
         "A Slack receiver needs exactly one of `webhook_url_file` and `webhook_secret`.";
     ROUTING_TEST_FAILED = "monocle::routing::test_failed",
         "A routing test's alert reaches other receivers than it expects.";
+    ROUTING_UNKNOWN_LOCATION = "monocle::routing::unknown_location",
+        "A routing test with `at` needs a time interval's `location` that monocle cannot evaluate (it knows a fixed table of zones, listed in the message).";
+    ROUTING_UNKNOWN_TIME_INTERVAL = "monocle::routing::unknown_time_interval",
+        "A route names a time interval that no `routing.time_intervals` entry defines.";
+    ROUTING_UNUSED_TIME_INTERVAL = "monocle::routing::unused_time_interval",
+        "(warning) A time interval no route mutes or activates with.";
     ROUTING_UNREACHABLE_ROUTE = "monocle::routing::unreachable_route",
         "(warning) An earlier sibling route takes every alert this route would match.";
     ROUTING_UNUSED_RECEIVER = "monocle::routing::unused_receiver",

@@ -12,7 +12,8 @@ use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
 use crate::model::routing::{
-    CONFIG_DIR, InhibitModel, ReceiverModel, RouteModel, RoutingModel, TEMPLATE_FILE,
+    CONFIG_DIR, InhibitModel, PeriodModel, ReceiverModel, RouteModel, RoutingModel, TEMPLATE_FILE,
+    TimeIntervalModel,
 };
 use crate::model::{AlertmanagerModel, ClusterModel, MANAGED_BY, MANAGED_BY_LABEL};
 
@@ -181,6 +182,12 @@ fn resource(cluster: &ClusterModel) -> Value {
 /// The Alertmanager configuration file.
 fn config(routing: &RoutingModel, route: &RouteModel) -> Value {
     let mut c = Map::new();
+    if let Some(resolve_timeout) = &routing.resolve_timeout {
+        c.insert(
+            "global".into(),
+            json!({ "resolve_timeout": resolve_timeout }),
+        );
+    }
     c.insert(
         "templates".into(),
         json!([format!("{CONFIG_DIR}{TEMPLATE_FILE}")]),
@@ -196,7 +203,56 @@ fn config(routing: &RoutingModel, route: &RouteModel) -> Value {
             Value::Array(routing.inhibit.iter().map(inhibit).collect()),
         );
     }
+    if !routing.time_intervals.is_empty() {
+        c.insert(
+            "time_intervals".into(),
+            Value::Array(routing.time_intervals.iter().map(time_interval).collect()),
+        );
+    }
     Value::Object(c)
+}
+
+/// A time interval in Alertmanager's form (`time_intervals`, read since
+/// 0.24; lists left out of a period stay out).
+fn time_interval(i: &TimeIntervalModel) -> Value {
+    let periods: Vec<Value> = i
+        .periods
+        .iter()
+        .map(|p| {
+            let PeriodModel {
+                times,
+                weekdays,
+                days_of_month,
+                months,
+                years,
+                location,
+                parsed: _, // what routing tests evaluate, the same fields
+            } = p;
+            let mut out = Map::new();
+            if !times.is_empty() {
+                let times: Vec<Value> = times
+                    .iter()
+                    .map(|(start, end)| json!({ "start_time": start, "end_time": end }))
+                    .collect();
+                out.insert("times".into(), Value::Array(times));
+            }
+            for (key, list) in [
+                ("weekdays", weekdays),
+                ("days_of_month", days_of_month),
+                ("months", months),
+                ("years", years),
+            ] {
+                if !list.is_empty() {
+                    out.insert(key.into(), json!(list));
+                }
+            }
+            if let Some(location) = location {
+                out.insert("location".into(), json!(location));
+            }
+            Value::Object(out)
+        })
+        .collect();
+    json!({ "name": i.name, "time_intervals": periods })
 }
 
 fn matchers(ms: &[crate::routing::Matcher]) -> Value {
@@ -225,6 +281,14 @@ fn route_value(r: &RouteModel) -> Value {
     for (key, value) in intervals {
         if let Some(value) = value {
             out.insert(key.into(), json!(value));
+        }
+    }
+    for (key, names) in [
+        ("mute_time_intervals", &r.mute_time_intervals),
+        ("active_time_intervals", &r.active_time_intervals),
+    ] {
+        if !names.is_empty() {
+            out.insert(key.into(), json!(names));
         }
     }
     if !r.routes.is_empty() {

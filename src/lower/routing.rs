@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 use crate::check::Spec;
 use crate::check::merged::RouteMatchers;
 use crate::model::routing::{
-    InhibitModel, PAGERDUTY_DESCRIPTION, PAGERDUTY_SEVERITY, PagerDutyModel, ReceiverModel,
-    RouteModel, RoutingModel, RoutingTestModel, SLACK_TEXT, SLACK_TITLE, SecretSource, SlackModel,
+    InhibitModel, PAGERDUTY_DESCRIPTION, PAGERDUTY_SEVERITY, PagerDutyModel, PeriodModel,
+    ReceiverModel, RouteModel, RoutingModel, RoutingTestModel, SLACK_TEXT, SLACK_TITLE,
+    SecretSource, SlackModel, TimeIntervalModel,
 };
 use crate::routing::test_alert_labels;
+use crate::routing::time::Period;
 use crate::spec::{self, Credential, SelectorText};
 
 /// The routing of the cluster whose selector labels are `labels` (see
@@ -53,6 +55,7 @@ pub fn lower(
         .map(|t| RoutingTestModel {
             labels: test_alert_labels(&t.alert, name, region),
             expect: t.expect.clone(),
+            at: t.at.as_ref().map(|at| *at.value()),
         })
         .collect();
     RoutingModel {
@@ -60,6 +63,54 @@ pub fn lower(
         route: Some(route_tree(&root.value, &spec.matchers.route, selected)),
         inhibit,
         tests,
+        time_intervals: time_intervals(spec),
+        resolve_timeout: spec
+            .routing_global
+            .as_ref()
+            .and_then(|g| g.value.resolve_timeout.as_ref())
+            .map(|d| d.as_str().to_owned()),
+    }
+}
+
+/// Every time interval of the spec, fields as written and parsed. All go
+/// to every cluster: they are names, and routes of any cluster may use them.
+pub fn time_intervals(spec: &Spec) -> Vec<TimeIntervalModel> {
+    spec.time_intervals
+        .iter()
+        .map(|i| TimeIntervalModel {
+            name: i.value.name.clone(),
+            periods: i.value.intervals.iter().map(period).collect(),
+        })
+        .collect()
+}
+
+fn period(p: &spec::TimePeriod) -> PeriodModel {
+    fn texts<T: ToString>(list: &[T]) -> Vec<String> {
+        list.iter().map(ToString::to_string).collect()
+    }
+    PeriodModel {
+        times: p
+            .times
+            .iter()
+            .map(|t| (t.start.as_str().to_owned(), t.end.as_str().to_owned()))
+            .collect(),
+        weekdays: texts(&p.weekdays),
+        days_of_month: texts(&p.days_of_month),
+        months: texts(&p.months),
+        years: texts(&p.years),
+        location: p.location.clone(),
+        parsed: Period {
+            times: p
+                .times
+                .iter()
+                .map(|t| (*t.start.value(), *t.end.value()))
+                .collect(),
+            weekdays: p.weekdays.iter().map(|r| *r.value()).collect(),
+            days_of_month: p.days_of_month.iter().map(|r| *r.value()).collect(),
+            months: p.months.iter().map(|r| *r.value()).collect(),
+            years: p.years.iter().map(|r| *r.value()).collect(),
+            location: p.location.clone(),
+        },
     }
 }
 
@@ -139,6 +190,8 @@ fn route(
         group_interval: r.group_interval.as_ref().map(|d| d.as_str().to_owned()),
         repeat_interval: r.repeat_interval.as_ref().map(|d| d.as_str().to_owned()),
         routes,
+        mute_time_intervals: r.mute_time_intervals.clone(),
+        active_time_intervals: r.active_time_intervals.clone(),
         at,
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::routing::time::Period;
 use crate::routing::{Matcher, RouteNode};
 
 /// Where Prometheus Operator mounts the Secrets listed in an Alertmanager's `secrets`.
@@ -29,9 +30,66 @@ pub struct RoutingModel {
     pub inhibit: Vec<InhibitModel>,
     /// Routing tests selected for the cluster.
     pub tests: Vec<RoutingTestModel>,
+    /// Every time interval of the spec, in spec order.
+    pub time_intervals: Vec<TimeIntervalModel>,
+    /// `global.resolve_timeout`, as written.
+    pub resolve_timeout: Option<String>,
+}
+
+/// A named time interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeIntervalModel {
+    pub name: String,
+    pub periods: Vec<PeriodModel>,
+}
+
+/// One period of a time interval: its fields as written (emitted) and parsed
+/// (evaluated by routing tests).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodModel {
+    /// `(start, end)`, `HH:MM`.
+    pub times: Vec<(String, String)>,
+    pub weekdays: Vec<String>,
+    pub days_of_month: Vec<String>,
+    pub months: Vec<String>,
+    pub years: Vec<String>,
+    pub location: Option<String>,
+    pub parsed: Period,
 }
 
 impl RoutingModel {
+    /// Whether the interval `name` holds the instant `at`: `None` when it
+    /// is unknown or one of its locations is outside monocle's table.
+    pub fn in_interval(&self, name: &str, at: i64) -> Option<bool> {
+        let interval = self.time_intervals.iter().find(|i| i.name == name)?;
+        let periods: Vec<Period> = interval.periods.iter().map(|p| p.parsed.clone()).collect();
+        crate::routing::time::contains(&periods, at)
+    }
+
+    /// The receivers a test's alert notifies: routed as Alertmanager
+    /// routes it, then, with `at`, without the deliveries of routes muted
+    /// at that instant or outside their active intervals. `None` when an
+    /// interval cannot be evaluated.
+    pub fn notified(
+        &self,
+        labels: &BTreeMap<String, String>,
+        at: Option<i64>,
+    ) -> Option<Vec<String>> {
+        let root = self.route.as_ref()?;
+        let deliveries = crate::routing::route(root, labels);
+        let Some(at) = at else {
+            return Some(deliveries.into_iter().map(|d| d.receiver).collect());
+        };
+        let mut out = Vec::new();
+        for d in deliveries {
+            let node = crate::routing::router::node_at(root, &d.path)?;
+            if !crate::routing::router::silenced(node, |name| self.in_interval(name, at))? {
+                out.push(d.receiver);
+            }
+        }
+        Some(out)
+    }
+
     /// Kubernetes Secrets the receivers reference, sorted: by `*_secret`, or
     /// by a `*_file` under `/etc/alertmanager/secrets/<secret>/`. They are
     /// mounted into Alertmanager under `/etc/alertmanager/secrets/<name>/`.
@@ -121,6 +179,8 @@ pub struct RouteModel {
     pub group_interval: Option<String>,
     pub repeat_interval: Option<String>,
     pub routes: Vec<RouteModel>,
+    pub mute_time_intervals: Vec<String>,
+    pub active_time_intervals: Vec<String>,
     /// Where the route is in the spec's tree: its index under `routes` at
     /// each level from the root (diagnostics point there; not emitted).
     pub at: Vec<usize>,
@@ -139,6 +199,12 @@ impl RouteNode for RouteModel {
     fn routes(&self) -> &[Self] {
         &self.routes
     }
+    fn mute_time_intervals(&self) -> &[String] {
+        &self.mute_time_intervals
+    }
+    fn active_time_intervals(&self) -> &[String] {
+        &self.active_time_intervals
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,4 +221,6 @@ pub struct InhibitModel {
 pub struct RoutingTestModel {
     pub labels: BTreeMap<String, String>,
     pub expect: Vec<String>,
+    /// The instant the test evaluates time intervals at (Unix seconds).
+    pub at: Option<i64>,
 }

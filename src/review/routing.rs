@@ -69,8 +69,11 @@ fn routes(route: &RouteModel, name: &str, out: &mut Vec<Item>) {
         group_interval,
         repeat_interval,
         routes: children,
+        mute_time_intervals,
+        active_time_intervals,
         at: _, // where the spec wrote it, not what it does
     } = route;
+    let list = |names: &[String]| (!names.is_empty()).then(|| names.join(", "));
     out.push(
         Item::new("route", name)
             .opt("receiver", receiver.as_ref())
@@ -78,7 +81,9 @@ fn routes(route: &RouteModel, name: &str, out: &mut Vec<Item>) {
             .opt("group_by", group_by.as_ref().map(|g| g.join(", ")))
             .opt("group_wait", group_wait.as_ref())
             .opt("group_interval", group_interval.as_ref())
-            .opt("repeat_interval", repeat_interval.as_ref()),
+            .opt("repeat_interval", repeat_interval.as_ref())
+            .opt("mute_time_intervals", list(mute_time_intervals))
+            .opt("active_time_intervals", list(active_time_intervals)),
     );
     for child in children {
         let matchers: Vec<String> = child.matchers.iter().map(ToString::to_string).collect();

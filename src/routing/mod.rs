@@ -1,10 +1,11 @@
 //! Alertmanager semantics monocle needs at compile time: the matcher
 //! syntax ([`matcher`]) and the routing of an alert through a route tree
-//! ([`router`]). Both follow Alertmanager 0.25, whose `amtool` the test
+//! ([`router`]), and time intervals ([`time`]). They follow Alertmanager 0.25, whose `amtool` the test
 //! suite compares them with.
 
 pub mod matcher;
 pub mod router;
+pub mod time;
 
 use std::collections::BTreeMap;
 

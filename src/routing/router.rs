@@ -15,6 +15,36 @@ pub trait RouteNode: Sized {
     fn receiver(&self) -> Option<&str>;
     fn continues(&self) -> bool;
     fn routes(&self) -> &[Self];
+    /// Time intervals in which the route notifies no one.
+    fn mute_time_intervals(&self) -> &[String] {
+        &[]
+    }
+    /// Time intervals outside which the route notifies no one (empty: always active).
+    fn active_time_intervals(&self) -> &[String] {
+        &[]
+    }
+}
+
+/// Whether `node` notifies no one at an instant, given whether each named
+/// interval holds it (`None`: cannot tell). Muting does not change routing:
+/// a muted route still matches and stops its later siblings, as in
+/// Alertmanager. Intervals are the route's own, never inherited.
+pub fn silenced<R: RouteNode>(node: &R, holds: impl Fn(&str) -> Option<bool>) -> Option<bool> {
+    for name in node.mute_time_intervals() {
+        if holds(name)? {
+            return Some(true);
+        }
+    }
+    let active = node.active_time_intervals();
+    if active.is_empty() {
+        return Some(false);
+    }
+    for name in active {
+        if holds(name)? {
+            return Some(false);
+        }
+    }
+    Some(true)
 }
 
 /// One receiver an alert reaches, and the route that sent it there.

@@ -13,7 +13,10 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::spec::{CREDENTIALS, DurationText, SelectorText, SizeText};
+use crate::spec::{
+    CREDENTIALS, DayOfMonthRangeText, DurationText, InstantText, MonthRangeText, SelectorText,
+    SizeText, TimeOfDayText, WeekdayRangeText, YearRangeText,
+};
 
 /// DNS-1123 label, as `names::check_dns1123_label` accepts it.
 const DNS_LABEL: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
@@ -323,6 +326,44 @@ impl Pass<'_> {
             "patternErrorMessage": "not a CPU quantity: write cores (2, 0.5) or millicores (500m)",
             "examples": ["500m", "2"]}),
         );
+        let time_fields = [
+            (
+                TimeOfDayText::SCHEMA_NAME,
+                "not a time of day: write HH:MM from 00:00 to 24:00, e.g. 09:00",
+                json!(["09:00", "17:30"]),
+            ),
+            (
+                WeekdayRangeText::SCHEMA_NAME,
+                "not a weekday: write monday ... sunday, or a range such as monday:friday",
+                json!(["monday:friday", "saturday"]),
+            ),
+            (
+                DayOfMonthRangeText::SCHEMA_NAME,
+                "not a day of the month: write 1 to 31 (or -1 for the last day), or a range such as 1:7",
+                json!(["1:7", "-1"]),
+            ),
+            (
+                MonthRangeText::SCHEMA_NAME,
+                "not a month: write january ... december or 1 to 12, or a range such as january:march",
+                json!(["december", "1:3"]),
+            ),
+            (
+                YearRangeText::SCHEMA_NAME,
+                "not a year: write 2026, or a range such as 2026:2027",
+                json!(["2026"]),
+            ),
+            (
+                InstantText::SCHEMA_NAME,
+                "not an RFC 3339 instant: write e.g. 2026-12-01T10:00:00Z",
+                json!(["2026-12-01T10:00:00Z"]),
+            ),
+        ];
+        for (name, message, examples) in time_fields {
+            self.at(
+                &format!("/$defs/{name}"),
+                json!({"patternErrorMessage": message, "examples": examples}),
+            );
+        }
         self.at("/$defs/Quantity", json!({
             "patternErrorMessage": "not a Kubernetes quantity: write a number and an optional suffix (k, M, G, T, Ki, Mi, Gi, Ti), e.g. 512Mi or 10Gi",
             "examples": ["512Mi", "10Gi"]}));

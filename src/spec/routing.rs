@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{DurationText, SelectorText};
+use super::{
+    DayOfMonthRangeText, DurationText, InstantText, MonthRangeText, SelectorText, TimeOfDayText,
+    WeekdayRangeText, YearRangeText,
+};
 
 /// Alert routing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -28,6 +31,68 @@ pub struct Routing {
     /// Routing tests, evaluated at compile time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tests: Vec<RoutingTest>,
+    /// Named sets of times that routes mute or are active in
+    /// (`mute_time_intervals`, `active_time_intervals`); any file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_intervals: Vec<TimeInterval>,
+    /// Alertmanager's global settings (in one file only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global: Option<RoutingGlobal>,
+}
+
+/// Alertmanager's `global` section.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingGlobal {
+    /// How long after its last update an alert without an end time is
+    /// resolved (Alertmanager's default `5m`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolve_timeout: Option<DurationText>,
+}
+
+/// A named time interval: the instants in any of its `intervals`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeInterval {
+    /// Name, unique; routes refer to it.
+    pub name: String,
+    /// Periods; an instant is in the interval when it is in any of them.
+    pub intervals: Vec<TimePeriod>,
+}
+
+/// A period: the instants that satisfy every list given (a list left out
+/// allows everything; within a list any entry).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimePeriod {
+    /// Times of day, `start` included, `end` excluded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<TimeRange>,
+    /// Weekdays, e.g. `monday:friday`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weekdays: Vec<WeekdayRangeText>,
+    /// Days of the month, e.g. `1:7`; negative counts from the month's end.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub days_of_month: Vec<DayOfMonthRangeText>,
+    /// Months, e.g. `december` or `1:3`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub months: Vec<MonthRangeText>,
+    /// Years, e.g. `2026:2027`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub years: Vec<YearRangeText>,
+    /// IANA time zone the fields are read in, e.g. `Europe/Berlin`; default UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// A range of the day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeRange {
+    /// Start, `HH:MM` (included).
+    pub start: TimeOfDayText,
+    /// End, `HH:MM` (excluded; `24:00` is the end of the day).
+    pub end: TimeOfDayText,
 }
 
 /// A notification receiver. Secrets are referenced by file or Kubernetes
@@ -186,6 +251,14 @@ pub struct Route {
     /// Child routes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<Route>,
+    /// Time intervals in which this route notifies no one (it still
+    /// matches; not on the root).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mute_time_intervals: Vec<String>,
+    /// Time intervals outside which this route notifies no one (it still
+    /// matches; not on the root).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub active_time_intervals: Vec<String>,
     /// Cluster selector; default all clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<SelectorText>,
@@ -211,8 +284,13 @@ pub struct Inhibit {
 pub struct RoutingTest {
     /// Labels of the test alert.
     pub alert: BTreeMap<String, String>,
-    /// Expected receivers, in order.
+    /// Expected receivers, in order: those notified, when `at` is given
+    /// (routes muted then, or not active then, notify no one).
     pub expect: Vec<String>,
+    /// The instant the alert fires at, RFC 3339, for routes with time
+    /// intervals; without it time intervals are ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<InstantText>,
     /// Cluster selector; default all clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<SelectorText>,

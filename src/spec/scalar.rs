@@ -129,6 +129,54 @@ typed_string!(
     "A Kubernetes label selector: `a=b`, `a!=b`, `a in (x, y)`, `a notin (x)`, `a`, `!a`; comma means and."
 );
 
+typed_string!(
+    /// A time of day, `HH:MM` (Alertmanager's `start_time`/`end_time`).
+    TimeOfDayText(crate::routing::time::TimeOfDay, crate::routing::time::parse_time),
+    "TimeOfDay",
+    "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+    "A time of day, `HH:MM` from `00:00` to `24:00`."
+);
+
+typed_string!(
+    /// A weekday or a range of them.
+    WeekdayRangeText(crate::routing::time::Range, crate::routing::time::parse_weekdays),
+    "WeekdayRange",
+    "^[A-Za-z]+(:[A-Za-z]+)?$",
+    "A weekday (`monday`) or a range of them (`monday:friday`)."
+);
+
+typed_string!(
+    /// A day of the month or a range of them.
+    DayOfMonthRangeText(crate::routing::time::Range, crate::routing::time::parse_days_of_month),
+    "DayOfMonthRange",
+    "^-?[0-9]{1,2}(:-?[0-9]{1,2})?$",
+    "A day of the month (`1`, `-1` for the last) or a range (`1:7`, `-3:-1`)."
+);
+
+typed_string!(
+    /// A month or a range of them.
+    MonthRangeText(crate::routing::time::Range, crate::routing::time::parse_months),
+    "MonthRange",
+    "^[A-Za-z0-9]+(:[A-Za-z0-9]+)?$",
+    "A month (`january` or `1`) or a range (`january:march`)."
+);
+
+typed_string!(
+    /// A year or a range of them.
+    YearRangeText(crate::routing::time::Range, crate::routing::time::parse_years),
+    "YearRange",
+    "^[0-9]+(:[0-9]+)?$",
+    "A year (`2026`) or a range (`2026:2028`)."
+);
+
+typed_string!(
+    /// An instant, RFC 3339.
+    InstantText(i64, crate::routing::time::parse_instant),
+    "Instant",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+    "An instant, RFC 3339: `2026-12-01T10:00:00Z` or `2026-12-01T11:00:00+01:00`."
+);
+
 /// A Kubernetes resource quantity (`512Mi`, `10Gi`): checked where it is
 /// used (`check/values.rs`, `check/deployment.rs`) and emitted as written,
 /// since Kubernetes, not monocle, reads it.
