@@ -20,6 +20,7 @@ pub mod lower;
 pub mod lsp;
 pub mod model;
 pub mod names;
+pub mod packs;
 pub mod promql;
 pub mod render;
 pub mod review;
@@ -57,8 +58,8 @@ pub fn check_spec(path: &Path) -> Result<(check::Checked, Sources), CompileError
 }
 
 /// Checks already loaded sources.
-pub fn check_sources(sources: Sources) -> Result<(check::Checked, Sources), CompileError> {
-    match check::check(&sources) {
+pub fn check_sources(mut sources: Sources) -> Result<(check::Checked, Sources), CompileError> {
+    match check::check(&mut sources) {
         Ok(checked) => Ok((checked, sources)),
         Err(diags) => Err(CompileError::Spec { sources, diags }),
     }

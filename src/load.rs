@@ -178,6 +178,11 @@ pub fn load(path: &Path) -> Result<Sources, LoadError> {
                 }
             }
             if is_dir {
+                // A pack folder's files are a pack, read when a spec names
+                // it, not spec files of their own.
+                if entry.path().join(PACK_FILE).is_file() {
+                    walk.skip_current_dir();
+                }
                 continue;
             }
             if !entry.file_type().is_file() {
@@ -300,6 +305,29 @@ fn limit_error(code: &'static str, message: String) -> LoadError {
     }
 }
 
+/// The file that makes a folder a pack folder.
+pub const PACK_FILE: &str = "pack.yaml";
+
+/// Reads the `pack.yaml` of a pack folder a spec names: its path and text,
+/// or why it cannot be read, in words for a diagnostic.
+pub fn read_pack(folder: &Path) -> Result<(PathBuf, String), String> {
+    let file = folder.join(PACK_FILE);
+    if !file.is_file() {
+        return Err(if folder.is_dir() {
+            format!("`{}` holds no `{PACK_FILE}`", shown(folder))
+        } else {
+            format!("there is no folder `{}`", shown(folder))
+        });
+    }
+    let bytes = read_limited(&file).map_err(|e| format!("`{}`: {e}", shown(&file)))?;
+    let mut text =
+        String::from_utf8(bytes).map_err(|_| format!("`{}` is not UTF-8 text", shown(&file)))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Ok((file, text))
+}
+
 /// Reads a file, at most [`MAX_FILE_BYTES`] of it: a file that grows after
 /// its size was checked (or whose size the file system does not know)
 /// cannot make monocle read without end.
@@ -364,6 +392,18 @@ pub fn load_at_revision(path: &Path, rev: &str) -> Result<Sources, LoadError> {
         .map(|name| String::from_utf8_lossy(name).into_owned())
         .filter(|name| is_spec_file(Path::new(name)))
         .collect();
+    // As in `load`: a pack folder's files are not spec files.
+    let pack_folders: Vec<String> = files
+        .iter()
+        .filter_map(|name| name.strip_suffix(PACK_FILE))
+        .filter(|folder| folder.is_empty() || folder.ends_with('/'))
+        .map(str::to_owned)
+        .collect();
+    files.retain(|name| {
+        !pack_folders
+            .iter()
+            .any(|folder| name.starts_with(folder.as_str()))
+    });
     files.sort();
     if files.is_empty() {
         return Err(LoadError::Spec {

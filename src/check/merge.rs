@@ -41,6 +41,7 @@ pub fn merge(files: Vec<ParsedFile>, diags: &mut Vec<Diagnostic>) -> Spec {
         push_items(&mut merged.services, spec.services, items(&["services"]));
         push_items(&mut merged.alerts, spec.alerts, items(&["alerts"]));
         push_items(&mut merged.records, spec.records, items(&["records"]));
+        push_items(&mut merged.packs, spec.packs, items(&["packs"]));
         push_items(&mut merged.slos, spec.slos, items(&["slos"]));
         push_items(
             &mut merged.slo_windows,
@@ -172,6 +173,23 @@ fn add_team_routes(
                 nodes.push(item.node);
             }
             root.value.routes.push(item.value);
+        }
+    }
+}
+
+/// Severities the spec's packs use (`none` for a Watchdog) join the
+/// spec's own, or the default ones when it sets none.
+pub fn add_severities(spec: &mut Spec, added: Vec<(String, crate::source::Span)>) {
+    for (severity, span) in added {
+        let item = spec.severities.get_or_insert_with(|| Item {
+            value: crate::lower::rules::DEFAULT_SEVERITIES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            node: Node::new(NodeKind::Seq(Vec::new()), span),
+        });
+        if !item.value.contains(&severity) {
+            item.value.push(severity);
         }
     }
 }

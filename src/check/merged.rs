@@ -70,6 +70,8 @@ pub struct Spec {
     pub dashboards: Vec<Item<spec::Dashboard>>,
     pub monitor: Option<Item<spec::Monitor>>,
     pub output: Option<Item<spec::Output>>,
+    /// The spec's `packs` entries (their items are merged like a file's).
+    pub packs: Vec<Item<spec::PackEntry>>,
     /// The matchers of `route` and `inhibit`, parsed by check: lower reads
     /// these, never the strings.
     pub matchers: Matchers,
@@ -138,6 +140,7 @@ impl Spec {
             dashboards,
             monitor: _,
             output: _,
+            packs,
             matchers: _,
             query_grouping: _,
         } = self;
@@ -202,6 +205,11 @@ impl Spec {
                 .iter()
                 .map(|t| field(&t.value.clusters, t.span(&["clusters"]))),
         );
+        out.extend(
+            packs
+                .iter()
+                .map(|p| field(&p.value.clusters, p.span(&["clusters"]))),
+        );
         if let Some(item) = route {
             for (path, route) in routes(&item.value) {
                 let mut at: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -243,6 +251,7 @@ mod tests {
         "Receiver",
         "RoutingTest",
         "Route",
+        "PackEntry",
     ];
 
     /// A type that gains a `clusters` selector fails here until

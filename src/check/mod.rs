@@ -14,6 +14,7 @@ mod monitor;
 mod names;
 mod operator_labels;
 mod output;
+mod packs;
 mod promql;
 mod receivers;
 mod refs;
@@ -49,7 +50,7 @@ pub struct Checked {
 
 /// Parses, validates and merges all files. `Err` holds every error (and
 /// warning) of the first stage that failed.
-pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
+pub fn check(sources: &mut Sources) -> Result<Checked, Vec<Diagnostic>> {
     let mut diags = sources.notes.clone();
     let mut files = Vec::new();
     for (id, file) in sources.iter() {
@@ -61,6 +62,12 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     if diags.iter().any(Diagnostic::is_error) {
         return Err(sorted(diags));
     }
+    let packs = packs::expand(&files, sources, &mut diags);
+    files.extend(packs.files);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(sorted(diags));
+    }
+    let sources: &Sources = sources;
 
     let mut scan = Ctx::new(sources);
     secrets::check(
@@ -69,6 +76,7 @@ pub fn check(sources: &Sources) -> Result<Checked, Vec<Diagnostic>> {
     );
     diags.extend(scan.diags);
     let mut spec = merge::merge(files, &mut diags);
+    merge::add_severities(&mut spec, packs.severities);
     let mut ctx = Ctx::new(sources);
     ctx.diags = diags;
     if spec.clusters.is_empty() {
@@ -158,27 +166,7 @@ fn read_file(
         );
         return None;
     }
-    let structural = structure::check(&node);
-    if !structural.is_empty() {
-        diags.extend(structural);
-        return None;
-    }
-    let mut scalar_ctx = Ctx::new(sources);
-    scalars::check(&node, &mut scalar_ctx);
-    if !scalar_ctx.diags.is_empty() {
-        diags.extend(scalar_ctx.diags);
-        return None;
-    }
-    let spec: SpecFile = match serde_json::from_value(node.to_json()) {
-        Ok(spec) => spec,
-        Err(err) => {
-            diags.push(
-                Diagnostic::error(codes::SCHEMA_INVALID_VALUE, format!("invalid value: {err}"))
-                    .at(node.blame_span()),
-            );
-            return None;
-        }
-    };
+    let spec = typed(sources, &node, diags)?;
     if spec.version != 1 {
         let span = node
             .get("version")
@@ -199,6 +187,42 @@ fn read_file(
         spec,
         path: sources.get(id).path.clone(),
     })
+}
+
+/// Schema, scalars, then the typed form of a file's tree.
+fn typed(sources: &Sources, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<SpecFile> {
+    let structural = structure::check(node);
+    if !structural.is_empty() {
+        diags.extend(structural);
+        return None;
+    }
+    let mut scalar_ctx = Ctx::new(sources);
+    scalars::check(node, &mut scalar_ctx);
+    if !scalar_ctx.diags.is_empty() {
+        diags.extend(scalar_ctx.diags);
+        return None;
+    }
+    match serde_json::from_value(node.to_json()) {
+        Ok(spec) => Some(spec),
+        Err(err) => {
+            diags.push(
+                Diagnostic::error(codes::SCHEMA_INVALID_VALUE, format!("invalid value: {err}"))
+                    .at(node.blame_span()),
+            );
+            None
+        }
+    }
+}
+
+/// A pack's instantiated fragment, read like a file.
+fn parse_fragment(
+    sources: &Sources,
+    node: Node,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ParsedFile> {
+    let spec = typed(sources, &node, diags)?;
+    let path = sources.get(node.span.source).path.clone();
+    Some(ParsedFile { node, spec, path })
 }
 
 fn is_only_comments(text: &str, is_kdl: bool) -> bool {

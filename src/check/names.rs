@@ -121,28 +121,52 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     }
 
     // The same name is fine with other labels (a warning/critical pair):
-    // Prometheus and Alertmanager tell alerts apart by their label set.
-    duplicates(
-        ctx,
-        "alert",
-        spec.alerts.iter().map(|a| {
-            let mut labels = a.value.labels.clone();
-            labels.insert("severity".into(), a.value.severity.clone());
-            let labels = labels
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let owner = match &a.value.service {
-                Some(service) => format!(" of service `{service}`"),
-                None => String::new(),
-            };
-            (
-                format!("{}`{owner} with labels `{labels}", a.value.name),
-                a.span(&["name"]),
-            )
-        }),
-    );
+    // Prometheus and Alertmanager tell alerts apart by their label set. On
+    // disjoint clusters it is fine too (a pack tuned per cluster).
+    let cluster_labels: Vec<_> = spec
+        .clusters
+        .iter()
+        .map(|c| super::selectors::cluster_labels(&c.value))
+        .collect();
+    let mut seen: BTreeMap<String, Vec<(Span, Vec<bool>)>> = BTreeMap::new();
+    for a in &spec.alerts {
+        let mut labels = a.value.labels.clone();
+        labels.insert("severity".into(), a.value.severity.clone());
+        let labels = labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let owner = match &a.value.service {
+            Some(service) => format!(" of service `{service}`"),
+            None => String::new(),
+        };
+        let name = format!("{}`{owner} with labels `{labels}", a.value.name);
+        let on: Vec<bool> = cluster_labels
+            .iter()
+            .map(|c| {
+                a.value
+                    .clusters
+                    .as_ref()
+                    .is_none_or(|s| s.value().matches(c))
+            })
+            .collect();
+        let span = a.span(&["name"]);
+        let earlier = seen.entry(name.clone()).or_default();
+        let clash = earlier.iter().find(|(_, other)| {
+            other.iter().zip(&on).any(|(x, y)| *x && *y) || cluster_labels.is_empty()
+        });
+        if let Some((first, _)) = clash {
+            ctx.push(
+                Diagnostic::error(codes::NAMES_DUPLICATE, format!("duplicate alert `{name}`"))
+                    .at(span)
+                    .label("defined again here")
+                    .related(*first, "first defined here")
+                    .help("give one of them other labels or disjoint `clusters`, or remove it"),
+            );
+        }
+        earlier.push((span, on));
+    }
     for alert in &spec.alerts {
         if let Err(e) = check_alert_name(&alert.value.name) {
             ctx.value_error(codes::NAMES_INVALID_ALERT_NAME, alert.span(&["name"]), e);

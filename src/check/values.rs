@@ -40,6 +40,24 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 &endpoint.interval,
                 service.span(&["endpoints", &i, "interval"]),
             );
+            if let Some(file) = &endpoint.bearer_token_file {
+                let span = service.span(&["endpoints", &i, "bearer_token_file"]);
+                secret_file(ctx, file, crate::model::SECRETS_DIR, span);
+                let conflict = if endpoint.bearer_token_secret.is_some() {
+                    Some("a token from both a file and a Secret")
+                } else if service.value.kind == Some(crate::spec::ServiceKind::Pod) {
+                    Some("a token file on a PodMonitor, which cannot read one")
+                } else {
+                    None
+                };
+                if let Some(what) = conflict {
+                    ctx.push(
+                        Diagnostic::error(codes::SERVICES_BEARER_TOKEN_FILE, format!("this endpoint reads {what}"))
+                            .at(span)
+                            .help("use `bearer_token_secret` alone (PodMonitors read Secrets only), or `bearer_token_file` alone on a ServiceMonitor"),
+                    );
+                }
+            }
             if let Some(tls) = &endpoint.tls {
                 for (field, file) in [
                     ("ca_file", &tls.ca_file),

@@ -191,6 +191,13 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// List the built-in packs, or show one: its params, alerts and why
+    /// each default is what it is.
+    #[command(after_help = help!("monocle packs\nmonocle packs show etcd"))]
+    Packs {
+        #[command(subcommand)]
+        action: Option<PacksAction>,
+    },
     /// Print the JSON schema of the spec language.
     #[command(after_help = help!("monocle schema > specs/monocle.schema.json"))]
     Schema,
@@ -209,5 +216,15 @@ pub enum Command {
     Man {
         /// The command whose page to print (`compile` prints monocle-compile(1)).
         command: Option<String>,
+    },
+}
+
+/// What `monocle packs` does besides listing.
+#[derive(Debug, Subcommand)]
+pub enum PacksAction {
+    /// Show a built-in pack: params, alerts with thresholds, and the reasons.
+    Show {
+        /// The pack's name (`monocle packs` lists them).
+        name: String,
     },
 }

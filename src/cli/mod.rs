@@ -11,6 +11,7 @@ mod fmt;
 mod init;
 mod manual;
 mod output;
+mod packs;
 mod routes;
 
 use std::process::ExitCode;
@@ -83,6 +84,7 @@ pub fn run(cli: Cli) -> u8 {
         } => routes::routes(&spec.spec, cluster.as_deref(), report.into()),
         Command::Fmt { spec, check, quiet } => fmt::fmt(&spec.spec, check, quiet),
         Command::Init { dir, quiet } => init::init(&dir, quiet),
+        Command::Packs { action } => packs::packs(action),
         Command::Schema => {
             print!("{}", crate::schema::schema_text());
             OK

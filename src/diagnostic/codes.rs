@@ -156,6 +156,26 @@ registry! {
         "A field of `output.repository` cannot be used: a path that is absolute or leaves the repository, an empty revision, a URL without a scheme, an invalid Flux source name.";
     OUTPUT_UNUSED_REPOSITORY = "monocle::output::unused_repository",
         "`output.repository` is set but `output.delivery` is not, so nothing reads it.";
+    PACKS_AMBIGUOUS_OVERRIDE = "monocle::packs::ambiguous_override",
+        "A `threshold` override names several alerts of a pack (a warning/critical pair) with different thresholds; name one as `Name:severity`.";
+    PACKS_INVALID = "monocle::packs::invalid",
+        "A pack file is not a usable pack: no `pack` header, a section a pack cannot hold, a threshold that is not a number.";
+    PACKS_NO_THRESHOLD = "monocle::packs::no_threshold",
+        "A `packs[].alerts` override sets `threshold` on an alert that has none.";
+    PACKS_NOT_FOUND = "monocle::packs::not_found",
+        "A `packs[].name` path names no readable pack folder (one holding `pack.yaml`).";
+    PACKS_OVERLAP = "monocle::packs::overlap",
+        "The same pack is listed twice for one cluster; listings of a pack need disjoint `clusters`.";
+    PACKS_PARAM_TYPE = "monocle::packs::param_type",
+        "A pack param's value (or its default) does not have the param's type.";
+    PACKS_UNDEFINED_PARAM = "monocle::packs::undefined_param",
+        "A pack uses `{{ params.x }}` for a param it does not declare.";
+    PACKS_UNKNOWN = "monocle::packs::unknown",
+        "A `packs[].name` is no built-in pack (and not a folder path).";
+    PACKS_UNKNOWN_ALERT = "monocle::packs::unknown_alert",
+        "A `packs[].alerts` override names an alert the pack does not have.";
+    PACKS_UNKNOWN_PARAM = "monocle::packs::unknown_param",
+        "A `packs[].params` key is no param of the pack.";
     PROMETHEUS_INVALID_URL = "monocle::prometheus::invalid_url",
         "A remote-write URL is not an http(s) URL.";
     PROMETHEUS_NO_STORAGE = "monocle::prometheus::no_storage",
@@ -290,6 +310,8 @@ registry! {
         "The endpoints of one service name different job labels.";
     SERVICES_NO_ENDPOINTS = "monocle::services::no_endpoints",
         "A service has no endpoints.";
+    SERVICES_BEARER_TOKEN_FILE = "monocle::services::bearer_token_file",
+        "An endpoint's `bearer_token_file` is given with `bearer_token_secret`, or on a PodMonitor (which cannot read a file).";
     SERVICES_POD_TLS_FILE = "monocle::services::pod_tls_file",
         "A PodMonitor TLS file is not a key of a mounted Secret.";
     SERVICES_SCRAPE_TIMEOUT_TOO_LONG = "monocle::services::scrape_timeout_too_long",

@@ -86,6 +86,9 @@ fn endpoint(m: &MonitorModel, e: &EndpointModel) -> Value {
             json!({ "name": name, "key": key }),
         );
     }
+    if let Some(file) = &e.bearer_token_file {
+        out.insert("bearerTokenFile".into(), json!(file));
+    }
     if let Some(tls) = &e.tls {
         out.insert("tlsConfig".into(), tls_config(m.kind, tls));
     }

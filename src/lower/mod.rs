@@ -435,6 +435,7 @@ fn monitor(s: &spec::Service, prometheus: &PrometheusModel, origin: String) -> M
                     .bearer_token_secret
                     .as_ref()
                     .map(|s| (s.name.clone(), s.key.clone())),
+                bearer_token_file: e.bearer_token_file.clone(),
                 scrape_timeout: e.scrape_timeout.as_ref().map(|d| d.as_str().to_owned()),
                 params: e.params.clone(),
                 relabelings: relabels(&e.relabelings),

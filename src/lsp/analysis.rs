@@ -319,6 +319,10 @@ pub fn completion(sources: &Sources, text: &str, at: Position) -> Vec<Value> {
     let before: String = line.chars().take(at.character).collect();
     let mut keys = enclosing_keys(text, at.line, &before);
     let trimmed = before.trim_start().trim_start_matches("- ");
+    let value_of = trimmed.split_once(':').map(|(k, _)| k.trim());
+    if let Some(items) = super::packs::completion(&keys, value_of, text, at.line) {
+        return items;
+    }
     if let Some((key, _)) = trimmed.split_once(':') {
         // A value: enum values or defined names.
         let key = key.trim().to_owned();

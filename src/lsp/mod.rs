@@ -7,6 +7,7 @@
 //! `lsp-server`'s (rust-analyzer's); messages are plain JSON.
 
 pub mod analysis;
+mod packs;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

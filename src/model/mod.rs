@@ -165,6 +165,8 @@ pub struct EndpointModel {
     pub honor_labels: Option<bool>,
     /// Secret name and key of the bearer token.
     pub bearer_token_secret: Option<(String, String)>,
+    /// A file of the Prometheus pod holding the bearer token.
+    pub bearer_token_file: Option<String>,
     pub scrape_timeout: Option<String>,
     pub params: BTreeMap<String, Vec<String>>,
     pub relabelings: Vec<RelabelModel>,

@@ -259,6 +259,7 @@ fn endpoint_text(e: &EndpointModel) -> String {
         tls,
         honor_labels,
         bearer_token_secret,
+        bearer_token_file,
         scrape_timeout,
         params,
         relabelings,
@@ -300,6 +301,9 @@ fn endpoint_text(e: &EndpointModel) -> String {
     }
     if let Some((name, key)) = bearer_token_secret {
         text.push_str(&format!(" token {name}/{key}"));
+    }
+    if let Some(file) = bearer_token_file {
+        text.push_str(&format!(" token file {file}"));
     }
     for (key, values) in params {
         text.push_str(&format!(" {key}={}", values.join("|")));

@@ -6,6 +6,7 @@
 mod dashboards;
 mod monitor;
 mod output;
+mod packs;
 mod prometheus;
 mod routing;
 mod scalar;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use dashboards::*;
 pub use monitor::*;
 pub use output::*;
+pub use packs::*;
 pub use prometheus::*;
 pub use routing::*;
 pub use scalar::*;
@@ -81,6 +83,10 @@ pub struct SpecFile {
     /// How the generated folder is laid out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<Output>,
+    /// Packs: calibrated monitoring of a component (built in, or a pack
+    /// folder of your own), tuned per cluster instead of forked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packs: Vec<PackEntry>,
 }
 
 /// A Kubernetes cluster of the fleet.

@@ -82,6 +82,12 @@ pub struct Endpoint {
     /// Bearer token for the scrape, read from a key of a Secret in the monitor's namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bearer_token_secret: Option<super::SecretRef>,
+    /// Bearer token read from a file of the Prometheus pod, e.g. its service
+    /// account token `/var/run/secrets/kubernetes.io/serviceaccount/token`
+    /// (the apiserver, kubelet and control-plane components accept it).
+    /// ServiceMonitors only; not with `bearer_token_secret`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token_file: Option<String>,
     /// Scrape timeout (at most the scrape interval).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scrape_timeout: Option<DurationText>,

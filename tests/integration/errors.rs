@@ -35,9 +35,11 @@ fn expectation_file(case: &Path) -> PathBuf {
     if !case.is_dir() {
         return case.to_path_buf();
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(case)
-        .expect("case folder is readable")
-        .map(|e| e.expect("readable entry").path())
+    // Below the case folder too: a pack folder's `pack.yaml` may be blamed.
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(case)
+        .into_iter()
+        .map(|e| e.expect("readable entry").into_path())
+        .filter(|p| p.is_file())
         .collect();
     files.sort();
     files

@@ -21,15 +21,20 @@ fn case_folder(case: &Path, into: &Path) -> PathBuf {
     let folder = into.join(case.file_stem().unwrap());
     std::fs::create_dir_all(&folder).unwrap();
     if case.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(case)
-            .unwrap()
-            .map(|e| e.unwrap().path())
+        // Pack folders below the case come along.
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(case)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.is_file())
             .collect();
         files.sort();
         for file in &files {
-            std::fs::copy(file, folder.join(file.file_name().unwrap())).unwrap();
+            let to = folder.join(file.strip_prefix(case).unwrap());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(file, to).unwrap();
         }
-        folder.join(files[0].file_name().unwrap())
+        let top = files.iter().find(|f| f.parent() == Some(case)).unwrap();
+        folder.join(top.file_name().unwrap())
     } else {
         let file = folder.join(case.file_name().unwrap());
         std::fs::copy(case, &file).unwrap();
@@ -272,5 +277,42 @@ fn hover_completion_and_definition_answer_on_the_reference_spec() {
     assert!(
         labels.contains(&"expr") && labels.contains(&"severity") && !labels.contains(&"name"),
         "{labels:?}"
+    );
+}
+
+#[test]
+fn completion_offers_packs_their_params_and_their_alerts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spec.yaml");
+    let mut client = server(dir.path());
+    let labels =
+        |client: &mut crate::lsp_client::Client, text: &str, at_line: usize, column: usize| {
+            client.open(&file, text);
+            let items = client.request("textDocument/completion", at(&file, (at_line, column)));
+            items
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|i| i["label"].as_str().map(str::to_owned))
+                .collect::<Vec<String>>()
+        };
+    let names = labels(&mut client, "version: 1\npacks:\n  - name: \n", 2, 10);
+    assert!(names.iter().any(|n| n == "node"), "{names:?}");
+    let params = labels(
+        &mut client,
+        "version: 1\npacks:\n  - name: node\n    params:\n      \n",
+        4,
+        6,
+    );
+    assert!(params.iter().any(|n| n == "namespace"), "{params:?}");
+    let alerts = labels(
+        &mut client,
+        "version: 1\npacks:\n  - name: node\n    alerts:\n      \n",
+        4,
+        6,
+    );
+    assert!(
+        alerts.iter().any(|n| n == "NodeFilesystemSpaceFillingUp"),
+        "{alerts:?}"
     );
 }

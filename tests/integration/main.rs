@@ -27,6 +27,7 @@ mod lsp_client;
 mod monitor;
 mod mutations;
 mod outputs;
+mod packs;
 mod pipeline;
 mod prometheus;
 mod review;
