@@ -35,6 +35,34 @@ fn kinds(r: &Receiver) -> Vec<Kind<'_>> {
             texts,
         });
     }
+    if let Some(w) = &r.webhook {
+        out.push(Kind {
+            credential: w.credential(),
+            code: codes::ROUTING_WEBHOOK_URL,
+            texts: Vec::new(),
+        });
+    }
+    if let Some(e) = &r.email {
+        let mut texts = vec![("to", e.to.as_str())];
+        texts.extend(e.auth_username.as_deref().map(|u| ("auth_username", u)));
+        out.push(Kind {
+            credential: e.credential(),
+            code: codes::ROUTING_EMAIL_PASSWORD,
+            texts,
+        });
+    }
+    if let Some(o) = &r.opsgenie {
+        out.push(Kind {
+            credential: o.credential(),
+            code: codes::ROUTING_OPSGENIE_KEY,
+            texts: o
+                .priority
+                .as_deref()
+                .map(|t| ("priority", t))
+                .into_iter()
+                .collect(),
+        });
+    }
     if let Some(p) = &r.pagerduty {
         out.push(Kind {
             credential: p.credential(),
@@ -54,6 +82,27 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     for receiver in &spec.receivers {
         let r = &receiver.value;
         inline_secret(receiver, ctx, &["name"], &r.name);
+        if let Some(e) = &r.email {
+            smarthost(receiver, &e.smarthost, ctx);
+        }
+        if let Some(o) = &r.opsgenie {
+            for (n, responder) in o.responders.iter().enumerate() {
+                let given = [&responder.name, &responder.id, &responder.username]
+                    .iter()
+                    .filter(|v| v.is_some())
+                    .count();
+                if given != 1 {
+                    ctx.push(
+                        Diagnostic::error(
+                            codes::ROUTING_OPSGENIE_RESPONDER,
+                            "an Opsgenie responder needs exactly one of `name`, `id` and `username`",
+                        )
+                        .at(receiver.span(&["opsgenie", "responders", &n.to_string()]))
+                        .help("a team, schedule or escalation by `name` (or `id`), a user by `username` (or `id`)"),
+                    );
+                }
+            }
+        }
         for kind in kinds(r) {
             credential(receiver, &kind, ctx);
             let k = kind.credential.fields.kind;
@@ -84,16 +133,26 @@ fn credential(receiver: &Item<Receiver>, kind: &Kind, ctx: &mut Ctx) {
         secret: secret_field,
         ..
     } = *fields;
-    if file.is_some() == secret.is_some() {
+    let wrong = if fields.optional {
+        file.is_some() && secret.is_some()
+    } else {
+        file.is_some() == secret.is_some()
+    };
+    if wrong {
+        let (how, field_span) = if fields.optional {
+            ("at most one", receiver.span(&[k, secret_field]))
+        } else {
+            ("exactly one", receiver.span(&[k]))
+        };
         ctx.push(
             Diagnostic::error(
                 kind.code,
                 format!(
-                    "{k} receiver `{}` needs exactly one of `{file_field}` and `{secret_field}`",
+                    "{k} receiver `{}` needs {how} of `{file_field}` and `{secret_field}`",
                     receiver.value.name
                 ),
             )
-            .at(receiver.span(&[k]))
+            .at(field_span)
             .help(format!(
                 "point at a mounted file (`{file_field}`) or a Kubernetes Secret (`{secret_field}: {{name, key}}`)"
             )),
@@ -108,6 +167,26 @@ fn credential(receiver: &Item<Receiver>, kind: &Kind, ctx: &mut Ctx) {
         super::values::secret_ref(ctx, secret, |f| receiver.span(&[k, secret_field, f]));
         inline_secret(receiver, ctx, &[k, secret_field, "name"], &secret.name);
         inline_secret(receiver, ctx, &[k, secret_field, "key"], &secret.key);
+    }
+}
+
+/// Alertmanager parses `smarthost` as `host:port` when it loads the config.
+fn smarthost(receiver: &Item<Receiver>, value: &str, ctx: &mut Ctx) {
+    let ok = value.rsplit_once(':').is_some_and(|(host, port)| {
+        !host.is_empty()
+            && !host.contains(char::is_whitespace)
+            && !port.is_empty()
+            && port.bytes().all(|b| b.is_ascii_digit())
+    });
+    if !ok {
+        ctx.push(
+            Diagnostic::error(
+                codes::ROUTING_INVALID_SMARTHOST,
+                format!("`{value}` is not `host:port`: Alertmanager refuses the config"),
+            )
+            .at(receiver.span(&["email", "smarthost"]))
+            .help("write the SMTP server with its port, e.g. `smtp.example.com:587`"),
+        );
     }
 }
 

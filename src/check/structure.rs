@@ -18,8 +18,10 @@ use crate::syntax::{Node, NodeKind};
 
 /// Keys people write when they mean to inline a secret; refused with a
 /// pointer to the `*_file` / `*_secret` fields instead of "unknown key".
-const INLINE_SECRET_KEYS: [&str; 7] = [
+const INLINE_SECRET_KEYS: [&str; 9] = [
     "webhook_url",
+    "auth_password",
+    "password",
     "api_url",
     "url",
     "routing_key",

@@ -216,6 +216,8 @@ registry! {
         "A relabel step sets a field its action ignores.";
     ROUTING_DESELECTED_RECEIVER = "monocle::routing::deselected_receiver",
         "A route sends to a receiver that is not selected for one of the route's clusters.";
+    ROUTING_EMAIL_PASSWORD = "monocle::routing::email_password",
+        "An email receiver gives both `auth_password_file` and `auth_password_secret`.";
     ROUTING_INLINE_SECRET = "monocle::routing::inline_secret",
         "A receiver field would put a secret into the generated files.";
     ROUTING_INVALID_GROUP_BY = "monocle::routing::invalid_group_by",
@@ -236,10 +238,16 @@ registry! {
         "A time interval's time range does not end after it starts.";
     ROUTING_INVALID_WEEKDAY = "monocle::routing::invalid_weekday",
         "A time interval's `weekdays` entry is not a weekday or a range of them (`monday:friday`).";
+    ROUTING_INVALID_SMARTHOST = "monocle::routing::invalid_smarthost",
+        "An email receiver's `smarthost` is not `host:port`.";
     ROUTING_INVALID_TEMPLATE = "monocle::routing::invalid_template",
         "A receiver field Alertmanager renders as a Go template (Slack `title`, `text`, `channel`, PagerDuty `severity`) would fail when a notification is sent: an unknown function, variable, field or template.";
     ROUTING_NO_ROUTE = "monocle::routing::no_route",
         "Receivers are defined but there is no `routing.route`.";
+    ROUTING_OPSGENIE_KEY = "monocle::routing::opsgenie_key",
+        "An Opsgenie receiver needs exactly one of `api_key_file` and `api_key_secret`.";
+    ROUTING_OPSGENIE_RESPONDER = "monocle::routing::opsgenie_responder",
+        "An Opsgenie responder needs exactly one of `name`, `id` and `username`.";
     ROUTING_PAGERDUTY_KEY = "monocle::routing::pagerduty_key",
         "A PagerDuty receiver needs exactly one of `routing_key_file` and `routing_key_secret`.";
     ROUTING_ROOT_CLUSTERS = "monocle::routing::root_clusters",
@@ -264,6 +272,8 @@ registry! {
         "(warning) An earlier sibling route takes every alert this route would match.";
     ROUTING_UNUSED_RECEIVER = "monocle::routing::unused_receiver",
         "(warning) A receiver no route uses.";
+    ROUTING_WEBHOOK_URL = "monocle::routing::webhook_url",
+        "A webhook receiver needs exactly one of `url_file` and `url_secret`.";
     ROUTING_ZERO_INTERVAL = "monocle::routing::zero_interval",
         "A route interval is zero.";
     RULES_ANNOTATION_TWICE = "monocle::rules::annotation_twice",

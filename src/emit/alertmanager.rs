@@ -325,6 +325,61 @@ fn receiver(r: &ReceiverModel) -> Value {
             }]),
         );
     }
+    if let Some(w) = &r.webhook {
+        // `url_file` is Alertmanager 0.26+ (the URL often holds a token).
+        let mut webhook = Map::new();
+        webhook.insert("url_file".into(), json!(w.url.path()));
+        if let Some(send_resolved) = w.send_resolved {
+            webhook.insert("send_resolved".into(), json!(send_resolved));
+        }
+        if let Some(max_alerts) = w.max_alerts {
+            webhook.insert("max_alerts".into(), json!(max_alerts));
+        }
+        out.insert("webhook_configs".into(), json!([webhook]));
+    }
+    if let Some(e) = &r.email {
+        let mut email = Map::new();
+        email.insert("to".into(), json!(e.to));
+        email.insert("from".into(), json!(e.from));
+        email.insert("smarthost".into(), json!(e.smarthost));
+        if let Some(user) = &e.auth_username {
+            email.insert("auth_username".into(), json!(user));
+        }
+        if let Some(password) = &e.auth_password {
+            email.insert("auth_password_file".into(), json!(password.path()));
+        }
+        if let Some(require_tls) = e.require_tls {
+            email.insert("require_tls".into(), json!(require_tls));
+        }
+        out.insert("email_configs".into(), json!([email]));
+    }
+    if let Some(o) = &r.opsgenie {
+        let mut opsgenie = Map::new();
+        opsgenie.insert("api_key_file".into(), json!(o.api_key.path()));
+        if let Some(priority) = &o.priority {
+            opsgenie.insert("priority".into(), json!(priority));
+        }
+        if !o.responders.is_empty() {
+            let responders: Vec<Value> = o
+                .responders
+                .iter()
+                .map(|r| {
+                    let mut out = Map::new();
+                    for (key, value) in
+                        [("id", &r.id), ("name", &r.name), ("username", &r.username)]
+                    {
+                        if let Some(value) = value {
+                            out.insert(key.into(), json!(value));
+                        }
+                    }
+                    out.insert("type".into(), json!(r.kind));
+                    Value::Object(out)
+                })
+                .collect();
+            opsgenie.insert("responders".into(), Value::Array(responders));
+        }
+        out.insert("opsgenie_configs".into(), json!([opsgenie]));
+    }
     Value::Object(out)
 }
 

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use crate::check::Spec;
 use crate::check::merged::RouteMatchers;
 use crate::model::routing::{
-    InhibitModel, PAGERDUTY_DESCRIPTION, PAGERDUTY_SEVERITY, PagerDutyModel, PeriodModel,
-    ReceiverModel, RouteModel, RoutingModel, RoutingTestModel, SLACK_TEXT, SLACK_TITLE,
-    SecretSource, SlackModel, TimeIntervalModel,
+    EmailModel, InhibitModel, OpsgenieModel, PAGERDUTY_DESCRIPTION, PAGERDUTY_SEVERITY,
+    PagerDutyModel, PeriodModel, ReceiverModel, ResponderModel, RouteModel, RoutingModel,
+    RoutingTestModel, SLACK_TEXT, SLACK_TITLE, SecretSource, SlackModel, TimeIntervalModel,
+    WebhookModel,
 };
 use crate::routing::test_alert_labels;
 use crate::routing::time::Period;
@@ -136,6 +137,37 @@ fn receiver(r: &spec::Receiver) -> ReceiverModel {
                 .clone()
                 .unwrap_or_else(|| PAGERDUTY_SEVERITY.to_owned()),
             description: PAGERDUTY_DESCRIPTION.to_owned(),
+        }),
+        webhook: r.webhook.as_ref().map(|w| WebhookModel {
+            url: source(w.credential()),
+            send_resolved: w.send_resolved,
+            max_alerts: w.max_alerts,
+        }),
+        email: r.email.as_ref().map(|e| {
+            let password = e.credential();
+            EmailModel {
+                to: e.to.clone(),
+                from: e.from.clone(),
+                smarthost: e.smarthost.clone(),
+                auth_username: e.auth_username.clone(),
+                auth_password: (password.file.is_some() || password.secret.is_some())
+                    .then(|| source(password)),
+                require_tls: e.require_tls,
+            }
+        }),
+        opsgenie: r.opsgenie.as_ref().map(|o| OpsgenieModel {
+            api_key: source(o.credential()),
+            priority: o.priority.clone(),
+            responders: o
+                .responders
+                .iter()
+                .map(|r| ResponderModel {
+                    kind: r.kind.as_str().to_owned(),
+                    name: r.name.clone(),
+                    id: r.id.clone(),
+                    username: r.username.clone(),
+                })
+                .collect(),
         }),
     }
 }

@@ -99,6 +99,9 @@ impl RoutingModel {
             let sources = [
                 r.slack.as_ref().map(|s| &s.webhook),
                 r.pagerduty.as_ref().map(|p| &p.routing_key),
+                r.webhook.as_ref().map(|w| &w.url),
+                r.email.as_ref().and_then(|e| e.auth_password.as_ref()),
+                r.opsgenie.as_ref().map(|o| &o.api_key),
             ];
             secrets.extend(
                 sources
@@ -112,10 +115,50 @@ impl RoutingModel {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A receiver; one with no integration at all is a null receiver (its
+/// alerts notify no one, e.g. a Watchdog's or a silenced team's).
 pub struct ReceiverModel {
     pub name: String,
     pub slack: Option<SlackModel>,
     pub pagerduty: Option<PagerDutyModel>,
+    pub webhook: Option<WebhookModel>,
+    pub email: Option<EmailModel>,
+    pub opsgenie: Option<OpsgenieModel>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookModel {
+    pub url: SecretSource,
+    /// `None`: Alertmanager's default (resolved notifications are sent).
+    pub send_resolved: Option<bool>,
+    pub max_alerts: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailModel {
+    pub to: String,
+    pub from: String,
+    pub smarthost: String,
+    pub auth_username: Option<String>,
+    pub auth_password: Option<SecretSource>,
+    /// `None`: Alertmanager's default (STARTTLS required).
+    pub require_tls: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpsgenieModel {
+    pub api_key: SecretSource,
+    pub priority: Option<String>,
+    pub responders: Vec<ResponderModel>,
+}
+
+/// An Opsgenie responder: its type and the one of name, id, username given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponderModel {
+    pub kind: String,
+    pub name: Option<String>,
+    pub id: Option<String>,
+    pub username: Option<String>,
 }
 
 /// Where Alertmanager reads a secret value from.

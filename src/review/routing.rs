@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 use super::items::Item;
 use crate::model::ClusterModel;
-use crate::model::routing::{PagerDutyModel, ReceiverModel, RouteModel, SecretSource, SlackModel};
+use crate::model::routing::{
+    EmailModel, OpsgenieModel, PagerDutyModel, ReceiverModel, ResponderModel, RouteModel,
+    SecretSource, SlackModel, WebhookModel,
+};
 use crate::routing::{receivers, test_alert_labels};
 
 fn secret(source: &SecretSource) -> String {
@@ -21,6 +24,9 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
             name,
             slack,
             pagerduty,
+            webhook,
+            email,
+            opsgenie,
         } = receiver;
         let mut item = Item::new("receiver", name);
         if let Some(slack) = slack {
@@ -49,6 +55,61 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
                 .field("pagerduty key", secret(routing_key))
                 .field("pagerduty severity", severity)
                 .field("pagerduty description", description);
+        }
+        if let Some(w) = webhook {
+            let WebhookModel {
+                url,
+                send_resolved,
+                max_alerts,
+            } = w;
+            item = item
+                .field("webhook url", secret(url))
+                .opt("send_resolved", *send_resolved)
+                .opt("max_alerts", *max_alerts);
+        }
+        if let Some(e) = email {
+            let EmailModel {
+                to,
+                from,
+                smarthost,
+                auth_username,
+                auth_password,
+                require_tls,
+            } = e;
+            item = item
+                .field("email to", to)
+                .field("email from", from)
+                .field("email smarthost", smarthost)
+                .opt("email auth_username", auth_username.as_ref())
+                .opt("email password", auth_password.as_ref().map(secret))
+                .opt("require_tls", *require_tls);
+        }
+        if let Some(o) = opsgenie {
+            let OpsgenieModel {
+                api_key,
+                priority,
+                responders,
+            } = o;
+            let responders: Vec<String> = responders
+                .iter()
+                .map(|r| {
+                    let ResponderModel {
+                        kind,
+                        name,
+                        id,
+                        username,
+                    } = r;
+                    let who = name.as_ref().or(id.as_ref()).or(username.as_ref());
+                    format!("{kind} {}", who.map_or("", String::as_str))
+                })
+                .collect();
+            item = item
+                .field("opsgenie key", secret(api_key))
+                .opt("opsgenie priority", priority.as_ref())
+                .opt(
+                    "opsgenie responders",
+                    (!responders.is_empty()).then(|| responders.join(", ")),
+                );
         }
         out.push(item);
     }

@@ -250,6 +250,20 @@ impl Pass<'_> {
                 continue;
             };
             let (file, secret) = (credential.file, credential.secret);
+            if credential.optional {
+                let message = format!(
+                    "give the {} by at most one of `{file}` and `{secret}`",
+                    credential.what
+                );
+                self.at(
+                    &format!("/$defs/{def}"),
+                    json!({"anyOf": [
+                        {"properties": {secret: false}, "errorMessage": message},
+                        {"properties": {file: false}, "errorMessage": message}
+                    ], "errorMessage": message}),
+                );
+                continue;
+            }
             let message = format!(
                 "give the {} by exactly one of `{file}` (a file mounted into Alertmanager) or `{secret}` (a Kubernetes Secret key)",
                 credential.what

@@ -108,6 +108,15 @@ pub struct Receiver {
     /// PagerDuty notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagerduty: Option<PagerDuty>,
+    /// HTTP POSTs of Alertmanager's webhook payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<Webhook>,
+    /// Email notifications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<Email>,
+    /// Opsgenie alerts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opsgenie: Option<Opsgenie>,
     /// Cluster selector; default all clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<SelectorText>,
@@ -138,6 +147,9 @@ pub struct CredentialFields {
     pub file: &'static str,
     /// The field naming a Secret key, e.g. `webhook_secret`.
     pub secret: &'static str,
+    /// The credential may be left out (an email receiver without SMTP
+    /// authentication); it is never given twice.
+    pub optional: bool,
 }
 
 pub const SLACK_WEBHOOK: CredentialFields = CredentialFields {
@@ -145,6 +157,7 @@ pub const SLACK_WEBHOOK: CredentialFields = CredentialFields {
     what: "webhook URL",
     file: "webhook_url_file",
     secret: "webhook_secret",
+    optional: false,
 };
 
 pub const PAGERDUTY_KEY: CredentialFields = CredentialFields {
@@ -152,10 +165,41 @@ pub const PAGERDUTY_KEY: CredentialFields = CredentialFields {
     what: "routing key",
     file: "routing_key_file",
     secret: "routing_key_secret",
+    optional: false,
+};
+
+pub const WEBHOOK_URL: CredentialFields = CredentialFields {
+    kind: "webhook",
+    what: "webhook URL",
+    file: "url_file",
+    secret: "url_secret",
+    optional: false,
+};
+
+pub const EMAIL_PASSWORD: CredentialFields = CredentialFields {
+    kind: "email",
+    what: "SMTP password",
+    file: "auth_password_file",
+    secret: "auth_password_secret",
+    optional: true,
+};
+
+pub const OPSGENIE_KEY: CredentialFields = CredentialFields {
+    kind: "opsgenie",
+    what: "API key",
+    file: "api_key_file",
+    secret: "api_key_secret",
+    optional: false,
 };
 
 /// Every receiver kind's credential fields.
-pub const CREDENTIALS: &[CredentialFields] = &[SLACK_WEBHOOK, PAGERDUTY_KEY];
+pub const CREDENTIALS: &[CredentialFields] = &[
+    SLACK_WEBHOOK,
+    PAGERDUTY_KEY,
+    WEBHOOK_URL,
+    EMAIL_PASSWORD,
+    OPSGENIE_KEY,
+];
 
 /// A receiver kind's credential as written: by file or by Secret.
 #[derive(Debug, Clone, Copy)]
@@ -219,6 +263,143 @@ impl PagerDuty {
             fields: &PAGERDUTY_KEY,
             file: self.routing_key_file.as_deref(),
             secret: self.routing_key_secret.as_ref(),
+        }
+    }
+}
+
+/// Webhook settings: Alertmanager POSTs its JSON payload to the URL.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    /// File holding the URL (it may carry a token), mounted into Alertmanager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_file: Option<String>,
+    /// Kubernetes Secret holding the URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_secret: Option<SecretRef>,
+    /// Also notify when alerts resolve (Alertmanager's default: yes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_resolved: Option<bool>,
+    /// At most this many alerts per message (0, the default: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_alerts: Option<u32>,
+}
+
+impl Webhook {
+    pub fn credential(&self) -> Credential<'_> {
+        Credential {
+            fields: &WEBHOOK_URL,
+            file: self.url_file.as_deref(),
+            secret: self.url_secret.as_ref(),
+        }
+    }
+}
+
+/// Email settings (SMTP).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Email {
+    /// Recipient address(es), comma-separated; a Go template.
+    pub to: String,
+    /// Sender address.
+    pub from: String,
+    /// SMTP server, `host:port`.
+    pub smarthost: String,
+    /// SMTP user, when the server needs authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_username: Option<String>,
+    /// File holding the SMTP password, mounted into Alertmanager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_password_file: Option<String>,
+    /// Kubernetes Secret holding the SMTP password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_password_secret: Option<SecretRef>,
+    /// Require STARTTLS (Alertmanager's default: yes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_tls: Option<bool>,
+}
+
+impl Email {
+    pub fn credential(&self) -> Credential<'_> {
+        Credential {
+            fields: &EMAIL_PASSWORD,
+            file: self.auth_password_file.as_deref(),
+            secret: self.auth_password_secret.as_ref(),
+        }
+    }
+}
+
+/// Opsgenie settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Opsgenie {
+    /// File holding the API key, mounted into Alertmanager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_file: Option<String>,
+    /// Kubernetes Secret holding the API key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_secret: Option<SecretRef>,
+    /// Priority, `P1` to `P5`, or a Go template giving one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// Who the alert goes to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub responders: Vec<OpsgenieResponder>,
+}
+
+impl Opsgenie {
+    pub fn credential(&self) -> Credential<'_> {
+        Credential {
+            fields: &OPSGENIE_KEY,
+            file: self.api_key_file.as_deref(),
+            secret: self.api_key_secret.as_ref(),
+        }
+    }
+}
+
+/// An Opsgenie responder, by exactly one of `name`, `id` and `username`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpsgenieResponder {
+    /// What the responder is.
+    #[serde(rename = "type")]
+    pub kind: ResponderKind,
+    /// The team's, schedule's or escalation's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its Opsgenie id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A user's username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+/// Opsgenie responder types.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponderKind {
+    /// A team, by `name` or `id`.
+    #[default]
+    Team,
+    /// Several teams (`name`: comma-separated team names).
+    Teams,
+    /// A user, by `username` or `id`.
+    User,
+    /// An escalation, by `name` or `id`.
+    Escalation,
+    /// A schedule, by `name` or `id`.
+    Schedule,
+}
+
+impl ResponderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponderKind::Team => "team",
+            ResponderKind::Teams => "teams",
+            ResponderKind::User => "user",
+            ResponderKind::Escalation => "escalation",
+            ResponderKind::Schedule => "schedule",
         }
     }
 }

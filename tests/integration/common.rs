@@ -149,3 +149,31 @@ impl Rng {
         self.next_u64() % 100 < percent
     }
 }
+
+/// An Alertmanager config as Debian's amtool (Alertmanager 0.25) reads it.
+/// monocle emits webhook URLs in the current form, `url_file` (Alertmanager
+/// 0.26+: the URL often holds a token, so it is never inlined); 0.25 knows
+/// only `url`. For amtool only, each webhook `url_file: <path>` becomes
+/// `url: http://url-file.invalid<path>`: check-config and routing treat a
+/// webhook the same whichever way its URL is given. Slack's `api_url_file`
+/// is left alone.
+pub fn for_amtool_025(config: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(config);
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let key = line.find("url_file: ").filter(|&at| {
+            let before = line[..at].trim_end();
+            before.is_empty() || before.ends_with('-')
+        });
+        match key {
+            Some(at) => {
+                let path = line[at + "url_file: ".len()..].trim_end();
+                let end = &line[line.trim_end().len()..];
+                out.push_str(&line[..at]);
+                out.push_str(&format!("url: http://url-file.invalid{path}{end}"));
+            }
+            None => out.push_str(line),
+        }
+    }
+    out.into_bytes()
+}

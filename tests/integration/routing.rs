@@ -96,7 +96,7 @@ fn generated_alertmanager_configs_pass_amtool_check_config() {
         let folder = dir.path().join(cluster);
         std::fs::create_dir_all(&folder).unwrap();
         let path = folder.join("alertmanager.yaml");
-        std::fs::write(&path, &config.bytes).unwrap();
+        std::fs::write(&path, common::for_amtool_025(&config.bytes)).unwrap();
         let (ok, text) = run(Command::new(amtool).arg("check-config").arg(&path));
         assert!(ok, "{} fails amtool check-config:\n{text}", config.path);
 
@@ -105,7 +105,9 @@ fn generated_alertmanager_configs_pass_amtool_check_config() {
         let template = artifact(&artifacts, &format!("{cluster}/alertmanager/monocle.tmpl"));
         let template_path = folder.join("monocle.tmpl");
         std::fs::write(&template_path, &template.bytes).unwrap();
-        let mut value = common::yaml_value(std::str::from_utf8(&config.bytes).unwrap());
+        let mut value = common::yaml_value(
+            std::str::from_utf8(&common::for_amtool_025(&config.bytes)).unwrap(),
+        );
         assert_eq!(
             value["templates"],
             json!(["/etc/alertmanager/config/monocle.tmpl"]),
@@ -208,11 +210,13 @@ fn routing_tests_agree_with_amtool(amtool: &str, spec: &Path) -> (usize, usize) 
         let config = dir.path().join(format!("{}.yaml", cluster.name));
         std::fs::write(
             &config,
-            &artifact(
-                &artifacts,
-                &format!("{}/alertmanager/alertmanager.yaml", cluster.name),
-            )
-            .bytes,
+            common::for_amtool_025(
+                &artifact(
+                    &artifacts,
+                    &format!("{}/alertmanager/alertmanager.yaml", cluster.name),
+                )
+                .bytes,
+            ),
         )
         .unwrap();
         for test in &cluster.routing.tests {
@@ -269,19 +273,47 @@ fn team_files_compile_and_amtool_agrees() {
     let artifacts = common::compile_ok(TEAMS);
     let dir = tempfile::tempdir().unwrap();
     let model = model(Path::new(TEAMS));
+    let mut kinds = std::collections::BTreeSet::new();
     for cluster in &model.clusters {
         let config = dir.path().join(format!("{}.yaml", cluster.name));
         std::fs::write(
             &config,
-            &artifact(
-                &artifacts,
-                &format!("{}/alertmanager/alertmanager.yaml", cluster.name),
-            )
-            .bytes,
+            common::for_amtool_025(
+                &artifact(
+                    &artifacts,
+                    &format!("{}/alertmanager/alertmanager.yaml", cluster.name),
+                )
+                .bytes,
+            ),
         )
         .unwrap();
         let (ok, text) = run(Command::new(amtool).arg("check-config").arg(&config));
         assert!(ok, "{}: amtool check-config:\n{text}", cluster.name);
+        let emitted = &artifact(
+            &artifacts,
+            &format!("{}/alertmanager/alertmanager.yaml", cluster.name),
+        )
+        .bytes;
+        let value = common::yaml_value(std::str::from_utf8(emitted).unwrap());
+        kinds.extend(
+            value["receivers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|r| r.as_object().unwrap().keys().cloned()),
+        );
+        assert!(
+            value["receivers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r.as_object().unwrap().len() == 1),
+            "a null receiver"
+        );
+        assert!(
+            String::from_utf8_lossy(emitted).contains("- url_file: /etc/alertmanager/secrets/"),
+            "the webhook URL is read from the mounted Secret"
+        );
         let out = Command::new(amtool)
             .args(["config", "routes", "show", "--config.file"])
             .arg(&config)
@@ -294,6 +326,15 @@ fn team_files_compile_and_amtool_agrees() {
         );
         assert!(ours.status.success());
         assert_eq!(String::from_utf8_lossy(&ours.stdout), theirs);
+    }
+    for kind in [
+        "slack_configs",
+        "pagerduty_configs",
+        "webhook_configs",
+        "email_configs",
+        "opsgenie_configs",
+    ] {
+        assert!(kinds.contains(kind), "no receiver has {kind}");
     }
     let (tested, timed) = routing_tests_agree_with_amtool(amtool, Path::new(TEAMS));
     assert!(timed > 0, "the fixture's tests at an instant ran");
@@ -365,8 +406,20 @@ fn moving_a_team_file_changes_only_the_order_of_its_routes() {
             common::yaml_value(std::str::from_utf8(&a.bytes).unwrap()),
         );
         let (old, new) = (child_routes(&b), child_routes(&a));
-        let platform = 1;
-        let payments = 1;
+        let written = |file: &str, path: &[&str]| {
+            let text = std::fs::read_to_string(Path::new(TEAMS).join(file)).unwrap();
+            let mut value = common::yaml_value(&text);
+            for key in path {
+                value = value[*key].clone();
+            }
+            value.as_array().map_or(0, Vec::len)
+        };
+        // Every route of the fixture is in both clusters but the ones with
+        // `clusters` (none at the top level of a team's routes).
+        let platform = old.len()
+            - written("teams/payments.yaml", &["routing", "routes"])
+            - written("teams/search.yaml", &["routing", "routes"]);
+        let payments = written("teams/payments.yaml", &["routing", "routes"]);
         let search = old.len() - platform - payments;
         // platform's own, then payments, then search → platform's, search, payments.
         let mut expected = old[..platform].to_vec();
@@ -747,7 +800,9 @@ fn router_agrees_with_amtool_on_generated_trees() {
         let config = dir.path().join(format!("alertmanager-{n}.yaml"));
         std::fs::write(
             &config,
-            &artifact(&compiled.artifacts, "c/alertmanager/alertmanager.yaml").bytes,
+            common::for_amtool_025(
+                &artifact(&compiled.artifacts, "c/alertmanager/alertmanager.yaml").bytes,
+            ),
         )
         .unwrap();
         let route = model.clusters[0].routing.route.clone().unwrap();
@@ -863,7 +918,9 @@ fn regex_matchers_agree_with_amtool() {
     let config = dir.path().join("alertmanager.yaml");
     std::fs::write(
         &config,
-        &artifact(&compiled.artifacts, "c/alertmanager/alertmanager.yaml").bytes,
+        common::for_amtool_025(
+            &artifact(&compiled.artifacts, "c/alertmanager/alertmanager.yaml").bytes,
+        ),
     )
     .unwrap();
     let route = model.clusters[0].routing.route.as_ref().unwrap();
