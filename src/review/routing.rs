@@ -10,7 +10,12 @@ use crate::model::routing::{
     EmailModel, OpsgenieModel, PagerDutyModel, ReceiverModel, ResponderModel, RouteModel,
     SecretSource, SlackModel, WebhookModel,
 };
-use crate::routing::{receivers, test_alert_labels};
+use crate::routing::test_alert_labels;
+
+/// `2026-12-01T10:00:00Z`, for a probe's name.
+fn instant(at: i64) -> String {
+    crate::routing::time::format_instant(at)
+}
 
 fn secret(source: &SecretSource) -> String {
     source.path()
@@ -157,9 +162,14 @@ fn routes(route: &RouteModel, name: &str, out: &mut Vec<Item>) {
     }
 }
 
+/// A label set to route, and the instant a routing test evaluates time
+/// intervals at.
+type Probe = (BTreeMap<String, String>, Option<i64>);
+
 /// Label sets whose routing a reviewer wants to see: each routing test's
-/// alert and each alert rule's static labels, keyed by a readable name.
-fn probes(cluster: &ClusterModel) -> BTreeMap<String, BTreeMap<String, String>> {
+/// alert (at its instant, when it has one) and each alert rule's static
+/// labels, keyed by a readable name.
+fn probes(cluster: &ClusterModel) -> BTreeMap<String, Probe> {
     let mut out = BTreeMap::new();
     for test in &cluster.routing.tests {
         // Name it by the labels the spec wrote, so the same test folds
@@ -171,15 +181,18 @@ fn probes(cluster: &ClusterModel) -> BTreeMap<String, BTreeMap<String, String>> 
         if written.get("region") == cluster.region.as_ref() {
             written.remove("region");
         }
-        let name = format!("routing test {}", crate::routing::format_labels(&written));
-        out.insert(name, test.labels.clone());
+        let mut name = format!("routing test {}", crate::routing::format_labels(&written));
+        if let Some(at) = test.at {
+            name.push_str(&format!(" at {}", instant(at)));
+        }
+        out.insert(name, (test.labels.clone(), test.at));
     }
     for file in cluster.rule_files.iter() {
         for alert in file.alerts() {
             let mut labels = alert.labels.clone();
             labels.insert("alertname".into(), alert.name.clone());
             let labels = test_alert_labels(&labels, &cluster.name, cluster.region.as_deref());
-            out.insert(format!("alert `{}`", alert.name), labels);
+            out.insert(format!("alert `{}`", alert.name), (labels, None));
         }
     }
     out
@@ -187,17 +200,15 @@ fn probes(cluster: &ClusterModel) -> BTreeMap<String, BTreeMap<String, String>> 
 
 /// `(probe, before, after)` for every probe whose receivers changed.
 pub fn consequences(old: &ClusterModel, new: &ClusterModel) -> Vec<(String, String, String)> {
-    let reach = |cluster: &ClusterModel, labels: &BTreeMap<String, String>| -> String {
-        match &cluster.routing.route {
-            Some(root) => {
-                let list = receivers(root, labels);
-                if list.is_empty() {
-                    "nobody".to_owned()
-                } else {
-                    list.join(", ")
-                }
-            }
-            None => "nobody (no routing)".to_owned(),
+    let reach = |cluster: &ClusterModel, (labels, at): &Probe| -> String {
+        if cluster.routing.route.is_none() {
+            return "nobody (no routing)".to_owned();
+        }
+        match cluster.routing.notified(labels, *at) {
+            Some(list) if list.is_empty() => "nobody".to_owned(),
+            Some(list) => list.join(", "),
+            // A zone monocle cannot evaluate (check refuses such a test).
+            None => "unknown".to_owned(),
         }
     };
     // Each side routes its own labels: an alert whose severity changed is

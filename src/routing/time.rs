@@ -296,6 +296,20 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
+/// An instant as RFC 3339 in UTC (`2026-12-01T10:00:00Z`).
+pub fn format_instant(instant: i64) -> String {
+    let t = local(instant, 0);
+    let second = instant.rem_euclid(60);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{second:02}Z",
+        t.year,
+        t.month,
+        t.day,
+        t.minute / 60,
+        t.minute % 60
+    )
+}
+
 /// A local date and time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Local {
@@ -519,6 +533,10 @@ mod tests {
         assert_eq!(at("2026-12-01T10:00:00Z"), 1_796_119_200);
         assert_eq!(at("2026-12-01T11:00:00+01:00"), at("2026-12-01T10:00:00Z"));
         assert_eq!(at("2026-12-01T10:00:00.5Z"), at("2026-12-01T10:00:00Z"));
+        assert_eq!(
+            format_instant(at("2026-12-01T11:00:07+01:00")),
+            "2026-12-01T10:00:07Z"
+        );
         for bad in [
             "2026-12-01",
             "2026-13-01T00:00:00Z",

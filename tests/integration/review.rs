@@ -176,6 +176,63 @@ fn a_new_receiver_and_route_show_their_routing_consequence() {
     );
 }
 
+/// A repository whose first commit holds the three-file teams fixture
+/// under `specs/`; `edit` changes the work tree's copy before review.
+fn teams_review(edit: impl Fn(&Path)) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/teams");
+    for file in ["platform.yaml", "teams/payments.yaml", "teams/search.yaml"] {
+        let to = d.join("specs").join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(fixture.join(file), to).unwrap();
+    }
+    git(d, &["init", "-q"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "base"]);
+    edit(&d.join("specs"));
+    let out = monocle(&["diff", "--base", "HEAD", "--stat"], d);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.split("\n\n").next().unwrap_or_default().to_owned()
+}
+
+/// A team changes a route in its own file: the review names the route and
+/// shows which routing tests (of any file, at their instants) now reach
+/// which receivers, before → after.
+#[test]
+fn a_team_s_route_change_shows_who_its_tests_reach_now() {
+    let summary = teams_review(|specs| {
+        let path = specs.join("teams/search.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let from = "    - matchers: ['team=\"search\"', 'severity=~\"critical|warning\"']\n      receiver: search-slack\n";
+        assert!(text.contains(from), "search.yaml lacks its route");
+        let to = "    - matchers: ['team=\"search\"', 'severity=~\"critical|warning\"']\n      receiver: search-email\n";
+        // The team updates its tests with the route, as check requires.
+        let text = text
+            .replacen(from, to, 1)
+            .replace("expect: [search-slack]", "expect: [search-email]");
+        std::fs::write(&path, text).unwrap();
+    });
+    assert!(
+        summary.contains("`root > team=\"search\", severity=~\"critical|warning\"`"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "routing test {alertname=\"IndexLag\", severity=\"warning\", team=\"search\"}: search-slack → search-email  [all 2 clusters]"
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "routing test {alertname=\"IndexLag\", severity=\"warning\", team=\"search\"} at 2026-12-07T03:00:00Z: search-slack → search-email"
+        ),
+        "{summary}"
+    );
+    // At the instant the route is muted nobody is notified either way: no line.
+    assert!(!summary.contains("at 2026-12-06T03:00:00Z"), "{summary}");
+}
+
 #[test]
 fn a_removed_dashboard_is_reported() {
     let text = fleet();

@@ -734,6 +734,17 @@ fn random_route(rng: &mut Rng, depth: usize) -> Value {
     if rng.chance(40) {
         route.insert("continue".into(), json!(true));
     }
+    // Time intervals change who is notified, never the routing amtool
+    // shows: they must not change the agreement.
+    if rng.chance(20) {
+        route.insert("mute_time_intervals".into(), json!([rng.pick(&INTERVALS)]));
+    }
+    if rng.chance(20) {
+        route.insert(
+            "active_time_intervals".into(),
+            json!([rng.pick(&INTERVALS)]),
+        );
+    }
     if depth < 2 && rng.chance(40) {
         let children: Vec<Value> = (0..=rng.below(3))
             .map(|_| random_route(rng, depth + 1))
@@ -743,20 +754,64 @@ fn random_route(rng: &mut Rng, depth: usize) -> Value {
     Value::Object(route)
 }
 
-fn random_spec(rng: &mut Rng) -> Value {
+const INTERVALS: [&str; 2] = ["nights", "weekends"];
+
+/// A receiver of a random kind (a null receiver included).
+fn random_receiver(rng: &mut Rng, name: &str) -> Value {
+    let secret = json!({"name": "receivers", "key": name});
+    match rng.below(6) {
+        0 => {
+            json!({"name": name, "slack": {"channel": "#c", "webhook_url_file": format!("/etc/alertmanager/secrets/slack/{name}")}})
+        }
+        1 => json!({"name": name, "pagerduty": {"routing_key_secret": secret}}),
+        2 => json!({"name": name, "webhook": {"url_secret": secret, "max_alerts": rng.below(10)}}),
+        3 => {
+            json!({"name": name, "email": {"to": "x@example.com", "from": "am@example.com", "smarthost": "smtp.example.com:587", "auth_password_secret": secret}})
+        }
+        4 => {
+            json!({"name": name, "opsgenie": {"api_key_secret": secret, "priority": "P2", "responders": [{"type": "team", "name": "sre"}]}})
+        }
+        _ => json!({"name": name}),
+    }
+}
+
+/// A spec folder: the platform file (receivers, time intervals, the root
+/// and its own routes) and up to two team files, each with its own
+/// receiver and `routing.routes`; (file name, content) pairs.
+fn random_spec(rng: &mut Rng) -> Vec<(String, Value)> {
     let receivers: Vec<Value> = RECEIVER_NAMES
         .iter()
-        .map(|name| json!({"name": name, "slack": {"channel": "#c", "webhook_url_file": format!("/etc/alertmanager/secrets/slack/{name}")}}))
+        .map(|name| random_receiver(rng, name))
         .collect();
-    let children: Vec<Value> = (0..=rng.below(4)).map(|_| random_route(rng, 1)).collect();
-    json!({
+    let children: Vec<Value> = (0..=rng.below(3)).map(|_| random_route(rng, 1)).collect();
+    let platform = json!({
         "version": 1,
         "clusters": [{"name": "c"}],
         "routing": {
             "receivers": receivers,
+            "time_intervals": [
+                {"name": "nights", "intervals": [{"times": [{"start": "00:00", "end": "07:00"}, {"start": "20:00", "end": "24:00"}], "location": "Europe/Berlin"}]},
+                {"name": "weekends", "intervals": [{"weekdays": ["saturday", "sunday"]}]},
+            ],
             "route": {"receiver": "r0", "routes": children},
         },
-    })
+    });
+    let mut files = vec![("platform.yaml".to_owned(), platform)];
+    for team in 0..rng.below(3) {
+        let routes: Vec<Value> = (0..=rng.below(2)).map(|_| random_route(rng, 1)).collect();
+        let own = format!("team{team}");
+        files.push((
+            format!("teams/{own}.yaml"),
+            json!({
+                "version": 1,
+                "routing": {
+                    "receivers": [random_receiver(rng, &own)],
+                    "routes": routes,
+                },
+            }),
+        ));
+    }
+    files
 }
 
 fn random_labels(rng: &mut Rng) -> BTreeMap<String, String> {
@@ -779,19 +834,48 @@ struct Case {
     spec: String,
 }
 
+/// 200 generated spec folders (a platform file with the root, up to two
+/// team files with `routing.routes`, routes muted or activated by time
+/// intervals, receivers of every kind and null ones): amtool loads each
+/// generated config and routes random label sets as monocle's router does.
 #[test]
 fn router_agrees_with_amtool_on_generated_trees() {
     let Some(amtool) = amtool() else { return };
-    const TREES: usize = 44;
-    const LABEL_SETS: usize = 5;
+    const TREES: usize = 200;
+    const LABEL_SETS: usize = 2;
     let dir = tempfile::tempdir().unwrap();
     let mut rng = Rng::new(0x6d6f_6e6f_636c_6521);
     let started = std::time::Instant::now();
     let mut cases: Vec<Case> = Vec::new();
+    let (mut team_routes, mut timed, mut kinds) = (0, 0, std::collections::BTreeSet::new());
     for n in 0..TREES {
-        let spec = serde_json::to_string_pretty(&random_spec(&mut rng)).unwrap();
-        let spec_path = dir.path().join(format!("spec-{n}.yaml"));
-        std::fs::write(&spec_path, &spec).unwrap();
+        let files = random_spec(&mut rng);
+        let spec_path = dir.path().join(format!("spec-{n}"));
+        let mut spec = String::new();
+        for (name, value) in &files {
+            let text = serde_json::to_string_pretty(value).unwrap();
+            let path = spec_path.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &text).unwrap();
+            spec.push_str(&format!("# {name}\n{text}\n"));
+            team_routes += value["routing"]["routes"].as_array().map_or(0, Vec::len);
+            for receiver in value["routing"]["receivers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                kinds.insert(
+                    receiver
+                        .as_object()
+                        .unwrap()
+                        .keys()
+                        .filter(|k| *k != "name")
+                        .map(String::as_str)
+                        .collect::<String>(),
+                );
+            }
+        }
+        timed += usize::from(spec.contains("_time_intervals"));
         let sources = monocle::load::load(&spec_path).expect("the spec loads");
         let Ok((compiled, model)) = monocle::compile_sources(sources, &monocle::Inputs::default())
         else {
@@ -818,6 +902,14 @@ fn router_agrees_with_amtool_on_generated_trees() {
         }
     }
     assert!(cases.len() >= 200);
+    // The trees exercise what they should: team files, intervals, every kind.
+    assert!(team_routes > TREES / 2, "team routes: {team_routes}");
+    assert!(timed > TREES / 4, "trees with time intervals: {timed}");
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["", "email", "opsgenie", "pagerduty", "slack", "webhook"],
+        "every receiver kind, and a null receiver"
+    );
     eprintln!("generated {} cases in {:?}", cases.len(), started.elapsed());
 
     let threads = std::thread::available_parallelism()
