@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod fmt;
+pub mod import;
 pub mod load;
 pub mod lower;
 pub mod lsp;

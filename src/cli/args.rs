@@ -191,6 +191,37 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Turn existing files into spec files: Prometheus rule files and
+    /// PrometheusRules, Sloth specs, an Alertmanager config (or its Secret).
+    ///
+    /// What the spec cannot express is listed item by item (file, path in
+    /// the document, dropped or approximated); secrets written inline
+    /// become file references, with where to put them. Exit 0 when
+    /// everything was expressed, 1 when something was reported (the files
+    /// are still written), 2 on a file that cannot be read or already
+    /// exists. Imported files hold no clusters: they compile with the spec
+    /// that defines them.
+    #[command(after_help = help!("monocle import rules manifests/*-prometheusRule.yaml --out specs/imported"))]
+    Import {
+        /// What the files are.
+        #[arg(value_enum)]
+        kind: ImportKind,
+        /// The files to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write one spec file per input file into this folder (never
+        /// overwriting one); without it, print them.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The SLO period of Sloth specs, which do not state it (Sloth's
+        /// `--default-slo-period`).
+        #[arg(long, default_value = "30d")]
+        window: String,
+        /// Alerts a built-in pack defines (same name and severity) become
+        /// tunings of that pack (`for` and labels kept) instead of copies.
+        #[arg(long)]
+        packs: bool,
+    },
     /// List the built-in packs, or show one: its params, alerts and why
     /// each default is what it is.
     #[command(after_help = help!("monocle packs\nmonocle packs show etcd"))]
@@ -227,4 +258,15 @@ pub enum PacksAction {
         /// The pack's name (`monocle packs` lists them).
         name: String,
     },
+}
+
+/// What `monocle import` reads.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportKind {
+    /// Prometheus rule files, PrometheusRule objects (also Lists).
+    Rules,
+    /// Sloth `prometheus/v1` specs and `PrometheusServiceLevel` objects.
+    Sloth,
+    /// An Alertmanager config, or the Secret holding it.
+    Alertmanager,
 }

@@ -8,6 +8,7 @@ mod check;
 mod compile;
 mod diff;
 mod fmt;
+mod import;
 mod init;
 mod manual;
 mod output;
@@ -84,6 +85,21 @@ pub fn run(cli: Cli) -> u8 {
         } => routes::routes(&spec.spec, cluster.as_deref(), report.into()),
         Command::Fmt { spec, check, quiet } => fmt::fmt(&spec.spec, check, quiet),
         Command::Init { dir, quiet } => init::init(&dir, quiet),
+        Command::Import {
+            kind,
+            files,
+            out,
+            window,
+            packs,
+        } => import::import(
+            kind,
+            &files,
+            out.as_deref(),
+            &crate::import::Options {
+                window,
+                use_packs: packs,
+            },
+        ),
         Command::Packs { action } => packs::packs(action),
         Command::Schema => {
             print!("{}", crate::schema::schema_text());

@@ -19,6 +19,7 @@ mod differential;
 mod e2e;
 mod errors;
 mod hostile;
+mod import;
 mod kdl;
 mod kustomize;
 mod layout;

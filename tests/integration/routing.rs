@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 /// The amtool binary, or `None` (after a notice) when it is missing
 /// outside CI.
-fn amtool() -> Option<&'static str> {
+pub fn amtool() -> Option<&'static str> {
     let found = Command::new("amtool")
         .arg("--version")
         .output()
@@ -68,7 +68,7 @@ fn label_arg(name: &str, value: &str) -> String {
 }
 
 /// Receivers amtool routes `labels` to.
-fn amtool_route(amtool: &str, config: &Path, labels: &BTreeMap<String, String>) -> Vec<String> {
+pub fn amtool_route(amtool: &str, config: &Path, labels: &BTreeMap<String, String>) -> Vec<String> {
     let mut cmd = Command::new(amtool);
     cmd.args(["config", "routes", "test", "--config.file"])
         .arg(config)

@@ -31,9 +31,17 @@ fn sloth_groups(example: &str) -> Vec<Value> {
 /// The rule groups monocle writes for the spec of `example`, in the order
 /// of its SLOs.
 fn monocle_groups(example: &str) -> Vec<Value> {
-    let artifacts = common::compile_ok(format!("{DIR}/{example}.yaml"));
-    let spec =
-        common::yaml_value(&std::fs::read_to_string(format!("{DIR}/{example}.yaml")).unwrap());
+    spec_groups(
+        std::path::Path::new(&format!("{DIR}/{example}.yaml")),
+        std::path::Path::new(&format!("{DIR}/{example}.yaml")),
+    )
+}
+
+/// The rule groups monocle writes for a spec (file or folder), in the
+/// order of the SLOs of its file `slos_file`.
+pub fn spec_groups(spec_path: &std::path::Path, slos_file: &std::path::Path) -> Vec<Value> {
+    let artifacts = common::compile_ok(spec_path);
+    let spec = common::yaml_value(&std::fs::read_to_string(slos_file).unwrap());
     let mut groups = Vec::new();
     for slo in spec["slos"].as_array().unwrap() {
         let id = format!(
@@ -153,7 +161,14 @@ fn spec_annotations(example: &str) -> BTreeMap<String, BTreeMap<String, String>>
 
 /// Every rule of `ours` against the same rule of `theirs`; the problems.
 fn compare(example: &str) -> Vec<String> {
-    let (theirs, ours) = (sloth_groups(example), monocle_groups(example));
+    compare_groups(example, &monocle_groups(example), &[])
+}
+
+/// Every rule of `ours` against the same rule of Sloth's generated file for
+/// `example`, leaving out labels in `ignored` (added by Sloth's example
+/// script, not its spec); the problems.
+pub fn compare_groups(example: &str, ours: &[Value], ignored: &[&str]) -> Vec<String> {
+    let (theirs, ours) = (sloth_groups(example), ours.to_vec());
     let annotations = spec_annotations(example);
     let mut problems = Vec::new();
     let names = |groups: &[Value]| -> Vec<String> {
@@ -214,7 +229,7 @@ fn compare(example: &str) -> Vec<String> {
             let (tl, ol) = (labels(their), labels(our));
             for (key, value) in &tl {
                 // `sloth_slo_info` names its generator.
-                if key == "sloth_version" {
+                if key == "sloth_version" || ignored.contains(&key.as_str()) {
                     continue;
                 }
                 if ol.get(key) != Some(value) {

@@ -10,7 +10,7 @@ const DIR: &str = "tests/upstream/kube-prometheus";
 
 /// Every rule of some PrometheusRule objects, as comparable JSON without
 /// the group it is in, sorted.
-fn rules(objects: &[Value]) -> Vec<String> {
+pub fn rules(objects: &[Value]) -> Vec<String> {
     let mut out: Vec<String> = objects
         .iter()
         .flat_map(|o| o["spec"]["groups"].as_array().cloned().unwrap_or_default())
