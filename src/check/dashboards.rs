@@ -186,6 +186,7 @@ impl<'a> DashboardCheck<'a> {
             );
         }
         self.thresholds(ctx, panel, path);
+        self.options(ctx, panel, path);
 
         if let Some(expr) = &panel.expr {
             self.promql(ctx, expr, self.span(path, &["expr"]));
@@ -204,6 +205,63 @@ impl<'a> DashboardCheck<'a> {
         }
         if let Some(logql) = &panel.logql {
             self.logql(ctx, panel, logql, self.span(path, &["logql"]));
+        }
+    }
+
+    /// Options set on a panel whose type does not have them.
+    fn options(&self, ctx: &mut Ctx, panel: &Panel, path: &[String]) {
+        let legend = panel.legend.as_ref();
+        let set = [
+            (&[][..], "unit", panel.unit.is_some()),
+            (&[], "thresholds", !panel.thresholds.is_empty()),
+            (&[], "decimals", panel.decimals.is_some()),
+            (&[], "min", panel.min.is_some()),
+            (&[], "max", panel.max.is_some()),
+            (&[], "stack", panel.stack.is_some()),
+            (&[], "fill_opacity", panel.fill_opacity.is_some()),
+            (&[], "draw", panel.draw.is_some()),
+            (&[], "span_nulls", panel.span_nulls.is_some()),
+            (&[], "interval", panel.interval.is_some()),
+            (&[], "legend", legend.is_some()),
+            (
+                &["legend"],
+                "placement",
+                legend.is_some_and(|l| l.placement.is_some()),
+            ),
+            (
+                &["legend"],
+                "calcs",
+                legend.is_some_and(|l| !l.calcs.is_empty()),
+            ),
+        ];
+        for (parent, key, present) in set {
+            let types = option_types(parent.first().copied(), key);
+            if !present || types.contains(&panel.type_) {
+                continue;
+            }
+            let name = if parent.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{}.{key}", parent.join("."))
+            };
+            let mut at: Vec<&str> = path.iter().map(String::as_str).collect();
+            at.extend_from_slice(parent);
+            let kinds: Vec<String> = types
+                .iter()
+                .map(|t| format!("`{}`", type_name(*t)))
+                .collect();
+            ctx.push(
+                Diagnostic::error(
+                    codes::DASHBOARDS_PANEL_OPTION,
+                    format!("a {} panel has no `{name}`", type_name(panel.type_)),
+                )
+                .at(self.item.key_span(&at, key))
+                .label("not an option of this panel type")
+                .help(format!(
+                    "`{name}` is an option of {} panels; remove it or change the panel's `type`",
+                    kinds.join(", ")
+                )),
+            );
         }
     }
 
@@ -400,6 +458,44 @@ impl<'a> DashboardCheck<'a> {
                 .help("count the lines, e.g. `sum by (level) (count_over_time({namespace=\"velero\"} | logfmt [$__auto]))`, or use a logs panel"),
             );
         }
+    }
+}
+
+/// The panel types that have an option (`parent` is `legend` for the
+/// legend's own keys), as Grafana's panel plugins define them.
+fn option_types(parent: Option<&str>, key: &str) -> &'static [PanelType] {
+    use PanelType::{Bargauge, Gauge, Heatmap, Logs, Piechart, Stat, Table, Text, Timeseries};
+    match (parent, key) {
+        (None, "unit" | "decimals") => {
+            &[Stat, Gauge, Bargauge, Timeseries, Table, Piechart, Heatmap]
+        }
+        (None, "thresholds") => &[Stat, Gauge, Bargauge, Timeseries, Table, Piechart],
+        (None, "min" | "max") => &[Stat, Gauge, Bargauge, Timeseries, Table, Heatmap],
+        (None, "stack" | "fill_opacity" | "draw" | "span_nulls") => &[Timeseries],
+        (None, "interval") => &[
+            Stat, Gauge, Bargauge, Timeseries, Table, Piechart, Heatmap, Logs,
+        ],
+        (None, "legend") => &[Timeseries, Piechart, Bargauge, Heatmap],
+        // A heatmap's legend is its colour scale: shown or hidden.
+        (Some("legend"), _) => &[Timeseries, Piechart, Bargauge],
+        _ => &[
+            Stat, Gauge, Bargauge, Timeseries, Table, Piechart, Heatmap, Logs, Text,
+        ],
+    }
+}
+
+/// A panel type as the spec writes it.
+fn type_name(t: PanelType) -> &'static str {
+    match t {
+        PanelType::Stat => "stat",
+        PanelType::Gauge => "gauge",
+        PanelType::Timeseries => "timeseries",
+        PanelType::Table => "table",
+        PanelType::Piechart => "piechart",
+        PanelType::Bargauge => "bargauge",
+        PanelType::Heatmap => "heatmap",
+        PanelType::Logs => "logs",
+        PanelType::Text => "text",
     }
 }
 

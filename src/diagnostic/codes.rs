@@ -66,6 +66,8 @@ registry! {
         "A text panel has no `content`.";
     DASHBOARDS_PANEL_DATASOURCE = "monocle::dashboards::panel_datasource",
         "A panel's query language does not fit its type (PromQL in a logs panel).";
+    DASHBOARDS_PANEL_OPTION = "monocle::dashboards::panel_option",
+        "A panel sets an option its type does not have (`stack` on a stat).";
     DASHBOARDS_PANEL_QUERY = "monocle::dashboards::panel_query",
         "A panel needs a query and has none, or has both `expr` and `queries`.";
     DASHBOARDS_RESERVED_UID = "monocle::dashboards::reserved_uid",

@@ -11,7 +11,7 @@ use crate::model::dashboards::{
     PanelModel, QueryModel, ThresholdModel,
 };
 use crate::model::{ClusterModel, MANAGED_BY, MANAGED_BY_LABEL};
-use crate::spec::DurationText;
+use crate::spec::{Draw, DurationText, Legend, LegendMode, LegendPlacement, QueryFormat, Stack};
 
 /// Grafana 12's dashboard model. The migrations to it (40: `refresh` is a
 /// string, 41: no legacy time picker options) have nothing to change here.
@@ -324,6 +324,9 @@ fn panel_json(p: &PanelModel, id: u32, grid: Grid) -> Value {
             .collect();
         panel.insert("targets".into(), json!(targets));
     }
+    if let Some(interval) = &p.interval {
+        panel.insert("interval".into(), json!(grafana_interval(interval)));
+    }
     panel.insert("fieldConfig".into(), field_config(p));
     panel.insert("options".into(), options(p));
     if p.kind == PanelKind::Table {
@@ -403,11 +406,23 @@ fn target(p: &PanelModel, index: usize, q: &QueryModel) -> Value {
             json!(q.legend.as_deref().unwrap_or("__auto")),
         );
         // Tables and pie charts show one value per series: no range needed.
-        let instant = matches!(p.kind, PanelKind::Table | PanelKind::Piechart);
+        let instant = q
+            .instant
+            .unwrap_or(matches!(p.kind, PanelKind::Table | PanelKind::Piechart));
         t.insert("range".into(), json!(!instant));
         t.insert("instant".into(), json!(instant));
-        if p.kind == PanelKind::Table {
-            t.insert("format".into(), json!("table"));
+        let format = q.format.or(match p.kind {
+            PanelKind::Table => Some(QueryFormat::Table),
+            PanelKind::Heatmap => Some(QueryFormat::Heatmap),
+            _ => None,
+        });
+        if let Some(format) = format {
+            let format = match format {
+                QueryFormat::TimeSeries => "time_series",
+                QueryFormat::Table => "table",
+                QueryFormat::Heatmap => "heatmap",
+            };
+            t.insert("format".into(), json!(format));
         }
     }
     Value::Object(t)
@@ -443,6 +458,18 @@ fn field_config(p: &PanelModel) -> Value {
     if matches!(p.kind, PanelKind::Logs | PanelKind::Text) {
         return json!({ "defaults": defaults, "overrides": [] });
     }
+    if p.kind == PanelKind::Heatmap {
+        // A heatmap's unit, decimals and bounds are those of its y axis
+        // (`options.yAxis`); its cells take colours from a scheme.
+        defaults.insert(
+            "custom".into(),
+            json!({
+                "hideFrom": { "legend": false, "tooltip": false, "viz": false },
+                "scaleDistribution": { "type": "linear" },
+            }),
+        );
+        return json!({ "defaults": defaults, "overrides": [] });
+    }
     if let Some(unit) = &p.unit {
         defaults.insert("unit".into(), json!(unit));
     }
@@ -475,15 +502,27 @@ fn field_config(p: &PanelModel) -> Value {
             defaults.insert(
                 "custom".into(),
                 json!({
-                    "drawStyle": "line",
+                    "drawStyle": match p.draw.unwrap_or(Draw::Lines) {
+                        Draw::Lines => "line",
+                        Draw::Bars => "bars",
+                        Draw::Points => "points",
+                    },
                     "lineWidth": 1,
                     "lineInterpolation": "linear",
-                    "fillOpacity": 10,
+                    "fillOpacity": p.fill_opacity.unwrap_or(DEFAULT_FILL_OPACITY),
                     "gradientMode": "none",
-                    "showPoints": "never",
-                    "spanNulls": false,
+                    // Points drawn alone need to be shown.
+                    "showPoints": if p.draw == Some(Draw::Points) { "always" } else { "never" },
+                    "spanNulls": p.span_nulls.unwrap_or(false),
                     "axisPlacement": "auto",
-                    "stacking": { "mode": "none", "group": "A" },
+                    "stacking": {
+                        "mode": match p.stack.unwrap_or(Stack::None) {
+                            Stack::None => "none",
+                            Stack::Normal => "normal",
+                            Stack::Percent => "percent",
+                        },
+                        "group": "A",
+                    },
                     "thresholdsStyle": { "mode": style },
                 }),
             );
@@ -520,6 +559,47 @@ fn field_config(p: &PanelModel) -> Value {
     json!({ "defaults": defaults, "overrides": overrides })
 }
 
+/// Area opacity of a timeseries when the spec gives none.
+pub const DEFAULT_FILL_OPACITY: u32 = 10;
+
+/// A panel's `options.legend`: the spec's legend over the kind's default.
+fn legend(p: &PanelModel, mode: LegendMode, placement: LegendPlacement) -> Map<String, Value> {
+    let spec = p.legend.clone().unwrap_or_default();
+    let mode = spec.mode.unwrap_or(mode);
+    let placement = spec.placement.unwrap_or(placement);
+    let mut legend = Map::new();
+    let calcs: Vec<&str> = spec.calcs.iter().map(|c| c.id()).collect();
+    legend.insert("calcs".into(), json!(calcs));
+    // Grafana hides a legend by `showLegend`, keeping a list display mode.
+    let display = match mode {
+        LegendMode::Table => "table",
+        LegendMode::List | LegendMode::Hidden => "list",
+    };
+    legend.insert("displayMode".into(), json!(display));
+    legend.insert(
+        "placement".into(),
+        json!(match placement {
+            LegendPlacement::Bottom => "bottom",
+            LegendPlacement::Right => "right",
+        }),
+    );
+    legend.insert("showLegend".into(), json!(mode != LegendMode::Hidden));
+    legend
+}
+
+/// A pie chart's legend: a table on the right with each part's value and
+/// share, unless the spec says otherwise.
+fn piechart_legend(p: &PanelModel) -> Map<String, Value> {
+    let mut legend = legend(p, LegendMode::Table, LegendPlacement::Right);
+    legend.insert("values".into(), json!(["value", "percent"]));
+    legend
+}
+
+/// Whether the spec hides the legend.
+fn legend_hidden(legend: Option<&Legend>) -> bool {
+    legend.and_then(|l| l.mode) == Some(LegendMode::Hidden)
+}
+
 fn reduce_options() -> Value {
     json!({ "calcs": ["lastNotNull"], "fields": "", "values": false })
 }
@@ -547,9 +627,60 @@ fn options(p: &PanelModel) -> Value {
             "minVizHeight": 75,
         }),
         PanelKind::Timeseries => json!({
-            "legend": { "calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": true },
+            "legend": legend(p, LegendMode::List, LegendPlacement::Bottom),
             "tooltip": { "mode": "multi", "sort": "desc" },
         }),
+        PanelKind::Bargauge => json!({
+            "reduceOptions": reduce_options(),
+            "orientation": "horizontal",
+            "displayMode": "gradient",
+            "valueMode": "color",
+            "namePlacement": "auto",
+            "showUnfilled": true,
+            "sizing": "auto",
+            "minVizWidth": 8,
+            "minVizHeight": 16,
+            "maxVizHeight": 300,
+            "legend": legend(p, LegendMode::Hidden, LegendPlacement::Bottom),
+        }),
+        PanelKind::Heatmap => {
+            let mut y_axis = Map::new();
+            y_axis.insert("axisPlacement".into(), json!("left"));
+            y_axis.insert("reverse".into(), json!(false));
+            if let Some(unit) = &p.unit {
+                y_axis.insert("unit".into(), json!(unit));
+            }
+            if let Some(decimals) = p.decimals {
+                y_axis.insert("decimals".into(), json!(decimals));
+            }
+            if let Some(min) = p.min {
+                y_axis.insert("min".into(), number(min));
+            }
+            if let Some(max) = p.max {
+                y_axis.insert("max".into(), number(max));
+            }
+            json!({
+                "calculate": false,
+                "cellGap": 1,
+                "color": {
+                    "mode": "scheme",
+                    "scheme": "Oranges",
+                    "fill": "dark-orange",
+                    "scale": "exponential",
+                    "exponent": 0.5,
+                    "steps": 64,
+                    "reverse": false,
+                },
+                "filterValues": { "le": 1e-9 },
+                "rowsFrame": { "layout": "auto" },
+                "showValue": "auto",
+                "yAxis": y_axis,
+                "legend": { "show": !legend_hidden(p.legend.as_ref()) },
+                "tooltip": { "mode": "single", "yHistogram": false, "showColorScale": false },
+                "exemplars": { "color": "rgba(255,0,255,0.7)" },
+                "selectionMode": "x",
+            })
+        }
         PanelKind::Table => json!({
             "showHeader": true,
             "cellHeight": "sm",
@@ -560,13 +691,7 @@ fn options(p: &PanelModel) -> Value {
             "reduceOptions": reduce_options(),
             "pieType": "pie",
             "displayLabels": ["percent"],
-            "legend": {
-                "displayMode": "table",
-                "placement": "right",
-                "showLegend": true,
-                "values": ["value", "percent"],
-                "calcs": [],
-            },
+            "legend": piechart_legend(p),
             "tooltip": { "mode": "single", "sort": "none" },
             "orientation": "auto",
         }),

@@ -70,12 +70,19 @@ fn panel(p: &spec::Panel, grouping: &Grouping) -> PanelModel {
         PanelType::Timeseries => PanelKind::Timeseries,
         PanelType::Table => PanelKind::Table,
         PanelType::Piechart => PanelKind::Piechart,
+        PanelType::Bargauge => PanelKind::Bargauge,
+        PanelType::Heatmap => PanelKind::Heatmap,
         PanelType::Logs => PanelKind::Logs,
         PanelType::Text => PanelKind::Text,
     };
-    let prometheus = |expr: &str, legend: &Option<String>| QueryModel {
-        expr: expr.to_owned(),
-        legend: legend.clone().or_else(|| default_legend(grouping, expr)),
+    let prometheus = |q: &spec::PanelQuery| QueryModel {
+        expr: q.expr.clone(),
+        legend: q
+            .legend
+            .clone()
+            .or_else(|| default_legend(grouping, &q.expr)),
+        instant: q.instant,
+        format: q.format,
     };
     let (datasource, queries) = if let Some(logql) = &p.logql {
         (
@@ -83,16 +90,20 @@ fn panel(p: &spec::Panel, grouping: &Grouping) -> PanelModel {
             vec![QueryModel {
                 expr: logql.clone(),
                 legend: default_legend(grouping, logql),
+                instant: None,
+                format: None,
             }],
         )
     } else if let Some(expr) = &p.expr {
-        (Datasource::Prometheus, vec![prometheus(expr, &None)])
+        (
+            Datasource::Prometheus,
+            vec![prometheus(&spec::PanelQuery {
+                expr: expr.clone(),
+                ..spec::PanelQuery::default()
+            })],
+        )
     } else if !p.queries.is_empty() {
-        let queries = p
-            .queries
-            .iter()
-            .map(|q| prometheus(&q.expr, &q.legend))
-            .collect();
+        let queries = p.queries.iter().map(prometheus).collect();
         (Datasource::Prometheus, queries)
     } else {
         (Datasource::None, Vec::new())
@@ -100,14 +111,14 @@ fn panel(p: &spec::Panel, grouping: &Grouping) -> PanelModel {
     PanelModel {
         kind,
         title: p.title.clone(),
-        description: None,
+        description: p.description.clone(),
         datasource,
         queries,
         content: p.content.clone(),
         unit: p.unit.clone(),
-        decimals: None,
-        min: None,
-        max: None,
+        decimals: p.decimals,
+        min: p.min,
+        max: p.max,
         no_value: None,
         thresholds: p
             .thresholds
@@ -124,6 +135,12 @@ fn panel(p: &spec::Panel, grouping: &Grouping) -> PanelModel {
         } else {
             Vec::new()
         },
+        stack: p.stack,
+        fill_opacity: p.fill_opacity,
+        draw: p.draw,
+        span_nulls: p.span_nulls,
+        interval: p.interval.clone(),
+        legend: p.legend.clone(),
         width: p.width,
         height: p.height.unwrap_or_else(|| default_height(kind)),
     }
@@ -134,7 +151,11 @@ pub fn default_height(kind: PanelKind) -> u32 {
     match kind {
         PanelKind::Stat | PanelKind::Text => 4,
         PanelKind::Gauge => 6,
-        PanelKind::Timeseries | PanelKind::Table | PanelKind::Piechart => 8,
+        PanelKind::Timeseries
+        | PanelKind::Table
+        | PanelKind::Piechart
+        | PanelKind::Bargauge
+        | PanelKind::Heatmap => 8,
         PanelKind::Logs => 10,
     }
 }

@@ -150,6 +150,8 @@ fn prometheus(expr: String, legend: Option<&str>) -> QueryModel {
     QueryModel {
         expr,
         legend: legend.map(str::to_owned),
+        instant: None,
+        format: None,
     }
 }
 

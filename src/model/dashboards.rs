@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::spec::DurationText;
+use crate::spec::{Draw, DurationText, Legend, QueryFormat, Stack};
 
 /// One dashboard selected for a cluster (or generated for its SLOs).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -55,6 +55,8 @@ pub enum PanelKind {
     Timeseries,
     Table,
     Piechart,
+    Bargauge,
+    Heatmap,
     Logs,
     Text,
 }
@@ -68,6 +70,8 @@ impl PanelKind {
             PanelKind::Timeseries => "timeseries",
             PanelKind::Table => "table",
             PanelKind::Piechart => "piechart",
+            PanelKind::Bargauge => "bargauge",
+            PanelKind::Heatmap => "heatmap",
             PanelKind::Logs => "logs",
             PanelKind::Text => "text",
         }
@@ -106,6 +110,18 @@ pub struct PanelModel {
     pub thresholds: Vec<ThresholdModel>,
     /// Table columns to hide (Grafana's organize transformation).
     pub hidden_columns: Vec<String>,
+    /// Timeseries stacking; `None` is Grafana's default (not stacked).
+    pub stack: Option<Stack>,
+    /// Timeseries area opacity, 0 to 100; `None` is monocle's 10.
+    pub fill_opacity: Option<u32>,
+    /// Timeseries draw style; `None` is lines.
+    pub draw: Option<Draw>,
+    /// Timeseries: connect lines across missing points.
+    pub span_nulls: Option<bool>,
+    /// Minimum query interval.
+    pub interval: Option<DurationText>,
+    /// Legend; `None` is the panel kind's default legend.
+    pub legend: Option<Legend>,
     /// Grid columns (of 24); `None` shares the rest of the line evenly.
     pub width: Option<u32>,
     /// Grid rows; a line of panels is as tall as its tallest panel.
@@ -117,6 +133,10 @@ pub struct QueryModel {
     pub expr: String,
     /// Grafana `legendFormat`, e.g. `{{cluster}}`.
     pub legend: Option<String>,
+    /// Instant query; `None` is the panel kind's default.
+    pub instant: Option<bool>,
+    /// Result format; `None` is the panel kind's default.
+    pub format: Option<QueryFormat>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

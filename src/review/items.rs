@@ -15,6 +15,7 @@ use crate::model::{
     AlertmanagerModel, ClusterModel, EndpointModel, MonitorModel, PrometheusModel, RelabelModel,
     ShardModel, StorageModel, TlsModel,
 };
+use crate::spec::Legend;
 
 /// One reviewable thing in one cluster (an alert, an SLO, a receiver, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -488,15 +489,42 @@ fn panel(uid: &str, row: &str, p: &PanelModel) -> Item {
         no_value,
         thresholds,
         hidden_columns,
+        stack,
+        fill_opacity,
+        draw,
+        span_nulls,
+        interval,
+        legend,
         width,
         height,
     } = p;
     let queries = queries.iter().map(|q| {
-        let QueryModel { expr, legend } = q;
-        match legend {
-            Some(legend) => format!("{expr} as {legend}"),
-            None => expr.clone(),
+        let QueryModel {
+            expr,
+            legend,
+            instant,
+            format,
+        } = q;
+        let mut text = expr.clone();
+        if let Some(legend) = legend {
+            text.push_str(&format!(" as {legend}"));
         }
+        if let Some(instant) = instant {
+            text.push_str(if *instant { " (instant)" } else { " (range)" });
+        }
+        if let Some(format) = format {
+            text.push_str(&format!(" ({format:?})"));
+        }
+        text
+    });
+    let legend = legend.as_ref().map(|l| {
+        let Legend {
+            mode,
+            placement,
+            calcs,
+        } = l;
+        let calcs: Vec<&str> = calcs.iter().map(|c| c.id()).collect();
+        format!("{mode:?} {placement:?} [{}]", calcs.join(", "))
     });
     let thresholds = thresholds.iter().map(|t| {
         let ThresholdModel { value, color } = t;
@@ -514,6 +542,12 @@ fn panel(uid: &str, row: &str, p: &PanelModel) -> Item {
         .opt("no_value", no_value.as_ref())
         .list("thresholds", thresholds)
         .list("hidden_columns", hidden_columns)
+        .opt("stack", stack.map(|s| format!("{s:?}")))
+        .opt("fill_opacity", *fill_opacity)
+        .opt("draw", draw.map(|d| format!("{d:?}")))
+        .opt("span_nulls", *span_nulls)
+        .opt("interval", interval.as_ref())
+        .opt("legend", legend)
         .opt("width", *width)
         .field("height", height)
 }

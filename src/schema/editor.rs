@@ -137,6 +137,8 @@ impl Pass<'_> {
             json!({"minimum": 1, "maximum": 24, "examples": [12, 24]}),
         );
         self.prop("Panel", "height", json!({"minimum": 1, "examples": [8]}));
+        self.prop("Panel", "fill_opacity", json!({"examples": [10, 100]}));
+        self.prop("Panel", "decimals", json!({"examples": [1, 2]}));
         self.prop(
             "Monitor",
             "buckets",
@@ -508,8 +510,77 @@ const ENUM_DESCRIPTIONS: &[(&str, &[(&str, &str)])] = &[
             ),
             ("piechart", "Parts of a whole."),
             ("bargauge", "One bar per series, against min and max."),
+            (
+                "heatmap",
+                "Buckets over time, coloured by count (histograms).",
+            ),
             ("logs", "Log lines from Loki."),
             ("text", "Markdown text."),
+        ],
+    ),
+    (
+        "Stack",
+        &[
+            ("none", "Each series on its own (default)."),
+            ("normal", "Series stacked on top of each other."),
+            (
+                "percent",
+                "Series stacked as shares of their total, to 100%.",
+            ),
+        ],
+    ),
+    (
+        "Draw",
+        &[
+            ("lines", "A line through the points (default)."),
+            ("bars", "A bar per point."),
+            ("points", "The points alone."),
+        ],
+    ),
+    (
+        "LegendMode",
+        &[
+            ("list", "Series names in a list (default)."),
+            (
+                "table",
+                "A table: a line per series, a column per `calcs` value.",
+            ),
+            ("hidden", "No legend."),
+        ],
+    ),
+    (
+        "LegendPlacement",
+        &[
+            ("bottom", "Below the panel (default)."),
+            ("right", "To the right of the panel."),
+        ],
+    ),
+    (
+        "LegendCalc",
+        &[
+            ("lastNotNull", "The last value that is not null."),
+            ("last", "The last value, null or not."),
+            ("firstNotNull", "The first value that is not null."),
+            ("first", "The first value, null or not."),
+            ("mean", "The mean."),
+            ("median", "The median."),
+            ("min", "The smallest value."),
+            ("max", "The largest value."),
+            ("sum", "The sum of all values."),
+            ("count", "The number of values."),
+            ("range", "Largest minus smallest value."),
+            ("delta", "The total increase, counter resets allowed for."),
+            ("diff", "Last value minus first value."),
+            ("stdDev", "The standard deviation."),
+            ("variance", "The variance."),
+        ],
+    ),
+    (
+        "QueryFormat",
+        &[
+            ("time_series", "Series over time (Grafana's default)."),
+            ("table", "A table: a column per label, one for the value."),
+            ("heatmap", "Histogram buckets sorted by `le`, for heatmaps."),
         ],
     ),
 ];

@@ -126,6 +126,8 @@ fn every_panel_validates_against_its_plugin_schema() {
         "timeseries",
         "table",
         "piechart",
+        "bargauge",
+        "heatmap",
         "logs",
         "text",
     ]
@@ -634,4 +636,79 @@ dashboards:
         (job["multi"].as_bool(), job["includeAll"].as_bool()),
         (Some(true), Some(true))
     );
+}
+
+#[test]
+fn panel_options_land_where_grafana_reads_them() {
+    let spec = r#"version: 1
+clusters:
+  - name: prod
+dashboards:
+  - uid: options
+    title: Options
+    rows:
+      - title: All
+        panels:
+          - type: stat
+            title: s
+            description: hover text
+            expr: up
+            decimals: 2
+            min: 0
+            max: 1
+          - type: timeseries
+            title: t
+            queries:
+              - {expr: up, legend: "{{job}}", instant: true, format: table}
+            stack: percent
+            fill_opacity: 100
+            draw: bars
+            span_nulls: true
+            interval: 1h30m
+            legend: {mode: table, placement: right, calcs: [lastNotNull, max]}
+          - type: bargauge
+            title: b
+            expr: up
+            legend: {mode: list}
+          - type: heatmap
+            title: h
+            expr: sum by (le) (rate(x_bucket[$__rate_interval]))
+            unit: s
+            decimals: 1
+            legend: {mode: hidden}
+"#;
+    let found = dashboards(&common::compile_text(spec));
+    let dashboard = &found[0].1;
+    let p = panels(dashboard);
+    let (stat, series, bars, heat) = (&p[1], &p[2], &p[3], &p[4]);
+    assert_eq!(stat["description"], "hover text");
+    assert_eq!(
+        (
+            &stat["fieldConfig"]["defaults"]["decimals"],
+            &stat["fieldConfig"]["defaults"]["min"],
+            &stat["fieldConfig"]["defaults"]["max"]
+        ),
+        (&json!(2), &json!(0), &json!(1))
+    );
+    let custom = &series["fieldConfig"]["defaults"]["custom"];
+    assert_eq!(custom["stacking"]["mode"], "percent");
+    assert_eq!(custom["fillOpacity"], 100);
+    assert_eq!(custom["drawStyle"], "bars");
+    assert_eq!(custom["spanNulls"], true);
+    assert_eq!(series["interval"], "90m");
+    assert_eq!(
+        series["options"]["legend"],
+        json!({"calcs": ["lastNotNull", "max"], "displayMode": "table", "placement": "right", "showLegend": true})
+    );
+    let target = &series["targets"][0];
+    assert_eq!(
+        (&target["instant"], &target["range"], &target["format"]),
+        (&json!(true), &json!(false), &json!("table"))
+    );
+    assert_eq!(bars["options"]["legend"]["showLegend"], true);
+    assert_eq!(heat["options"]["yAxis"]["unit"], "s");
+    assert_eq!(heat["options"]["yAxis"]["decimals"], 1);
+    assert_eq!(heat["options"]["legend"], json!({"show": false}));
+    assert_eq!(heat["targets"][0]["format"], "heatmap");
+    assert!(heat["fieldConfig"]["defaults"].get("unit").is_none());
 }
