@@ -241,6 +241,8 @@ const REFERENCES: &[(&str, &str)] = &[
     ("service", "services"),
     ("receiver", "receivers"),
     ("shard", "shards"),
+    ("mute_time_intervals", "time_intervals"),
+    ("active_time_intervals", "time_intervals"),
 ];
 
 /// Every name defined in the folder's files, by section (`services`,
@@ -280,7 +282,11 @@ fn definitions(sources: &Sources) -> BTreeMap<&'static str, Vec<(String, PathBuf
             }
         };
         add("services", tree.get("services"));
-        add("receivers", tree.get("receivers"));
+        add("receivers", tree.at_path(["routing", "receivers"]));
+        add(
+            "time_intervals",
+            tree.at_path(["routing", "time_intervals"]),
+        );
         add("shards", tree.at_path(["prometheus", "shards"]));
     }
     found
@@ -294,7 +300,9 @@ pub fn definition(sources: &Sources, path: &Path, at: Position) -> Option<(PathB
     let offset = offset(&file.text, at);
     let mut keys = Vec::new();
     let on_key = path_at(&tree, offset, &mut keys)?;
-    let key = keys.last()?;
+    // An item of a list of names (`mute_time_intervals: [a]`) is named by
+    // the list's key.
+    let key = keys.iter().rev().find(|k| k.parse::<usize>().is_err())?;
     let section = REFERENCES.iter().find(|(k, _)| k == key).map(|(_, s)| *s)?;
     if on_key {
         return None;
@@ -323,17 +331,21 @@ pub fn completion(sources: &Sources, text: &str, at: Position) -> Vec<Value> {
     if let Some(items) = super::packs::completion(&keys, value_of, text, at.line) {
         return items;
     }
+    // An item of a list of names: `- ` under `mute_time_intervals:`.
+    let list_key = keys.iter().rev().find(|k| k.parse::<usize>().is_err());
+    if before.trim_start().starts_with('-')
+        && value_of.is_none()
+        && let Some((_, section)) = REFERENCES
+            .iter()
+            .find(|(k, _)| Some(&(*k).to_owned()) == list_key)
+    {
+        return names_of(sources, section);
+    }
     if let Some((key, _)) = trimmed.split_once(':') {
         // A value: enum values or defined names.
         let key = key.trim().to_owned();
         if let Some((_, section)) = REFERENCES.iter().find(|(k, _)| *k == key) {
-            let definitions = definitions(sources);
-            return definitions
-                .get(section)
-                .into_iter()
-                .flatten()
-                .map(|(name, _, _)| json!({"label": name, "kind": 18, "detail": format!("defined in {section}")}))
-                .collect();
+            return names_of(sources, section);
         }
         keys.push(key);
         let Some(schema) = crate::schema::at_path(keys.iter().map(String::as_str)) else {
@@ -371,6 +383,16 @@ pub fn completion(sources: &Sources, text: &str, at: Position) -> Vec<Value> {
                 .unwrap_or_default();
             json!({"label": name, "kind": 10, "insertText": format!("{name}: "), "documentation": documentation})
         })
+        .collect()
+}
+
+/// Completion items: the names a section of the folder defines.
+fn names_of(sources: &Sources, section: &str) -> Vec<Value> {
+    definitions(sources)
+        .get(section)
+        .into_iter()
+        .flatten()
+        .map(|(name, _, _)| json!({"label": name, "kind": 18, "detail": format!("defined in {section}")}))
         .collect()
 }
 

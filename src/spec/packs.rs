@@ -20,6 +20,10 @@ pub struct PackEntry {
     /// with other, disjoint `clusters` to tune it per cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<SelectorText>,
+    /// The Prometheus shard that scrapes the pack's services and evaluates
+    /// its rules, when the spec has several shards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
     /// Values for the pack's params (`monocle packs show NAME` lists them).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, ParamValue>,

@@ -316,3 +316,49 @@ fn completion_offers_packs_their_params_and_their_alerts() {
         "{alerts:?}"
     );
 }
+
+#[test]
+fn completion_and_definition_know_receivers_and_time_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spec.yaml");
+    let text = "version: 1
+clusters:
+  - name: prod
+routing:
+  receivers:
+    - name: oncall
+  time_intervals:
+    - name: weekends
+      intervals:
+        - weekdays: [saturday, sunday]
+  route:
+    receiver: oncall
+    routes:
+      - matchers: ['team=\"web\"']
+        receiver: oncall
+        mute_time_intervals:
+          - weekends
+";
+    std::fs::write(&file, text).unwrap();
+    let mut client = server(dir.path());
+    client.open(&file, text);
+    let labels = |items: Value| -> Vec<String> {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|i| i["label"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let receivers = labels(client.request("textDocument/completion", at(&file, (11, 14))));
+    assert!(receivers.iter().any(|n| n == "oncall"), "{receivers:?}");
+    let target = client.request("textDocument/definition", at(&file, (16, 13)));
+    assert_eq!(target["range"]["start"]["line"], 7, "{target}");
+    let completing = format!("{text}          - \n");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&file), "version": 2}, "contentChanges": [{"text": completing}]}),
+    );
+    let intervals = labels(client.request("textDocument/completion", at(&file, (17, 12))));
+    assert!(intervals.iter().any(|n| n == "weekends"), "{intervals:?}");
+}

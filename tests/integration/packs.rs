@@ -458,3 +458,27 @@ fn packs_lists_and_shows_every_built_in_pack() {
     let unknown = common::monocle(&["packs", "show", "no-such-pack"], dir.path());
     assert_eq!(unknown.status.code(), Some(1));
 }
+
+#[test]
+fn packs_run_on_the_shard_their_entry_names() {
+    // The reference spec has two shards: a pack names the one that runs it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir("specs").expect("specs") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+    }
+    std::fs::write(
+        dir.path().join("packs.yaml"),
+        "version: 1\npacks:\n  - name: node\n    shard: infra\n  - name: kubernetes\n    shard: infra\n",
+    )
+    .expect("write");
+    let artifacts = common::compile_ok(dir.path());
+    let rules = artifacts
+        .iter()
+        .find(|a| {
+            a.path.contains("/rules/")
+                && String::from_utf8_lossy(&a.bytes).contains("alert: NodeFilesystemSpaceFillingUp")
+        })
+        .expect("the node pack's rules");
+    assert!(String::from_utf8_lossy(&rules.bytes).contains("monocle.dev/shard: infra"));
+}

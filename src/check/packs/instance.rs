@@ -41,6 +41,15 @@ pub fn instantiate(pack: &Loaded, entry: &Node, diags: &mut Vec<Diagnostic>) -> 
             if let Some(clusters) = clusters {
                 set_clusters(item, clusters);
             }
+            // Items that go where their service goes take its shard.
+            let own_shard = matches!(*section, "services" | "alerts" | "records")
+                && item.get("service").is_none()
+                && item.get("shard").is_none();
+            if let Some(shard) = entry.get("shard")
+                && own_shard
+            {
+                set(item, "shard", entry.key_span("shard"), shard.clone());
+            }
         }
     }
     root

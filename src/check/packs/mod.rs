@@ -58,6 +58,12 @@ pub fn expand(
         .flat_map(|f| &f.spec.clusters)
         .map(|c| (c.name.clone(), cluster_labels(c)))
         .collect();
+    let shards: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.spec.prometheus.as_ref()?.shards.as_ref())
+        .flatten()
+        .map(|s| s.name.clone())
+        .collect();
     let mut loaded: Vec<Option<Loaded>> = Vec::new();
     let mut by_path: HashMap<PathBuf, usize> = HashMap::new();
     let mut entries: BTreeMap<usize, Vec<Entry<'_>>> = BTreeMap::new();
@@ -76,6 +82,10 @@ pub fn expand(
             });
             let Some(pack) = &loaded[index] else { continue };
             if !params::check_entry(node, &pack.header, &pack.alerts, diags) {
+                continue;
+            }
+            if shards.len() > 1 && node.get("shard").is_none() {
+                diags.push(missing_shard(node, &pack.header.name, &shards));
                 continue;
             }
             let selected = selected(node, &clusters);
@@ -343,6 +353,22 @@ fn overlap(
     .label("overlaps an earlier listing")
     .related(at(first), "listed here first")
     .help("give each listing of a pack disjoint `clusters` (e.g. `environment=production` and `environment!=production`)")
+}
+
+/// A pack on a spec with several shards must say which one runs it, or
+/// each of its items would say so, in the pack's file.
+fn missing_shard(entry: &Node, pack: &str, shards: &[String]) -> Diagnostic {
+    let names: Vec<String> = shards.iter().map(|s| format!("`{s}`")).collect();
+    Diagnostic::error(
+        codes::PACKS_MISSING_SHARD,
+        format!("pack `{pack}` names no shard, and the spec has several"),
+    )
+    .at(entry.get("name").map_or(entry.span, Node::blame_span))
+    .label("which Prometheus shard runs it?")
+    .help(format!(
+        "add `shard:` with one of {} to this entry",
+        names.join(", ")
+    ))
 }
 
 fn listed(names: &[&str]) -> String {
