@@ -192,7 +192,8 @@ pub enum Command {
         quiet: bool,
     },
     /// Turn existing files into spec files: Prometheus rule files and
-    /// PrometheusRules, Sloth specs, an Alertmanager config (or its Secret).
+    /// PrometheusRules, Sloth specs, an Alertmanager config (or its Secret),
+    /// Grafana dashboards (JSON, or ConfigMaps holding it).
     ///
     /// What the spec cannot express is listed item by item (file, path in
     /// the document, dropped or approximated); secrets written inline
@@ -269,4 +270,6 @@ pub enum ImportKind {
     Sloth,
     /// An Alertmanager config, or the Secret holding it.
     Alertmanager,
+    /// Grafana dashboard JSON, or ConfigMaps holding it.
+    Grafana,
 }

@@ -17,6 +17,7 @@ pub fn import(
         ImportKind::Rules => Kind::Rules,
         ImportKind::Sloth => Kind::Sloth,
         ImportKind::Alertmanager => Kind::Alertmanager,
+        ImportKind::Grafana => Kind::Grafana,
     };
     if let Err(e) = crate::units::Duration::parse(window) {
         eprintln!("error: --window `{window}`: {}", e.message);

@@ -1,10 +1,12 @@
 //! `monocle import`: existing files (Prometheus rule files and
-//! PrometheusRules, Sloth specs, Alertmanager configs) turned into spec
+//! PrometheusRules, Sloth specs, Alertmanager configs, Grafana dashboards)
+//! turned into spec
 //! files. What the language cannot express is reported item by item (file,
 //! path in the document, what was dropped or approximated), never dropped
 //! silently; secrets found inline become file references with a note.
 
 mod alertmanager;
+mod grafana;
 mod packs;
 mod rules;
 mod sloth;
@@ -17,6 +19,7 @@ pub enum Kind {
     Rules,
     Sloth,
     Alertmanager,
+    Grafana,
 }
 
 /// Something of the input the spec does not hold exactly as it was.
@@ -114,6 +117,7 @@ pub fn import(kind: Kind, file: &str, text: &str, options: &Options) -> Result<I
         Kind::Rules => rules::import(&docs, &mut notes),
         Kind::Sloth => sloth::import(&docs, &options.window, &mut notes),
         Kind::Alertmanager => alertmanager::import(&docs, &mut notes),
+        Kind::Grafana => grafana::import(&docs, &mut notes),
     };
     if sections.is_empty() {
         return Err(format!(
@@ -135,6 +139,7 @@ pub fn kind_name(kind: Kind) -> &'static str {
         Kind::Rules => "rules",
         Kind::Sloth => "sloth",
         Kind::Alertmanager => "alertmanager",
+        Kind::Grafana => "grafana",
     }
 }
 

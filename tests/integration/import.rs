@@ -256,3 +256,115 @@ fn with_packs_alerts_a_built_in_pack_defines_become_its_tunings() {
         }
     }
 }
+
+/// What the language can say about a Grafana panel, from dashboard JSON
+/// (the original or monocle's), in panel order.
+fn panel_fields(dashboard: &Value) -> Vec<Value> {
+    let mut panels: Vec<&Value> = Vec::new();
+    for p in dashboard["panels"].as_array().into_iter().flatten() {
+        if p["type"] == "row" {
+            panels.extend(p["panels"].as_array().into_iter().flatten());
+        } else {
+            panels.push(p);
+        }
+    }
+    panels
+        .iter()
+        .map(|p| {
+            let d = &p["fieldConfig"]["defaults"];
+            let legend = &p["options"]["legend"];
+            let targets: Vec<Value> = p["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| {
+                    serde_json::json!({
+                        "expr": t["expr"],
+                        "legendFormat": t["legendFormat"].as_str().filter(|l| !l.is_empty()),
+                        "instant": t["instant"] == true,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "type": p["type"],
+                "title": p["title"],
+                "unit": d["unit"],
+                "decimals": d["decimals"],
+                "min": d["min"],
+                "max": d["max"],
+                "stacking": d["custom"]["stacking"]["mode"],
+                "fillOpacity": d["custom"]["fillOpacity"],
+                "legend": [legend["displayMode"].clone(), legend["placement"].clone(), legend["calcs"].clone()],
+                "targets": targets,
+                "size": [p["gridPos"]["w"].clone(), p["gridPos"]["h"].clone()],
+            })
+        })
+        .collect()
+}
+
+/// Where the original leaves a field to Grafana's default and monocle
+/// writes a value (docs/spec.md, "Importing existing files"): no stacking
+/// is `none`, no legend is a list at the bottom, and a query without a
+/// legend gets one from its grouping.
+fn default_of_monocle(key: &str, original: &Value, ours: &Value) -> bool {
+    match key {
+        "stacking" => original.is_null() && ours == "none",
+        "legend" => {
+            original == &serde_json::json!([null, null, null])
+                && ours == &serde_json::json!(["list", "bottom", []])
+        }
+        "targets" => {
+            let (Some(o), Some(u)) = (original.as_array(), ours.as_array()) else {
+                return false;
+            };
+            o.len() == u.len()
+                && o.iter().zip(u).all(|(o, u)| {
+                    o["expr"] == u["expr"]
+                        && o["instant"] == u["instant"]
+                        && (o["legendFormat"] == u["legendFormat"] || o["legendFormat"].is_null())
+                })
+        }
+        _ => false,
+    }
+}
+
+#[test]
+fn kube_prometheus_dashboards_import_to_the_same_panels() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let names = ["k8s-resources-namespace", "node-rsrc-use", "nodes"];
+    let inputs: Vec<String> = names
+        .iter()
+        .map(|n| format!("{KUBE_PROMETHEUS}/dashboards/{n}.json"))
+        .collect();
+    let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    let (spec, code, report) = import("grafana", &inputs, dir.path());
+    // Overrides, transformations and some variable options are reported.
+    assert_eq!(code, Some(1), "{report}");
+    assert!(report.contains("field overrides"), "{report}");
+    checks_clean(&spec);
+    let artifacts = common::compile_ok(&spec);
+    let mut differ = Vec::new();
+    for input in &inputs {
+        let original: Value =
+            serde_json::from_str(&std::fs::read_to_string(input).unwrap()).unwrap();
+        let uid = original["uid"].as_str().unwrap();
+        let ours = artifacts
+            .iter()
+            .find(|a| a.path == format!("prod/dashboards/{uid}.json"))
+            .unwrap_or_else(|| panic!("no dashboard {uid}"));
+        let ours: Value = serde_json::from_slice(&ours.bytes).unwrap();
+        let (want, got) = (panel_fields(&original), panel_fields(&ours));
+        assert_eq!(want.len(), got.len(), "{uid}: panel count");
+        for (w, g) in want.iter().zip(&got) {
+            for (key, value) in w.as_object().unwrap() {
+                if value != &g[key] && !default_of_monocle(key, value, &g[key]) {
+                    differ.push(format!(
+                        "{uid} `{}` {key}: original {value}, ours {}",
+                        w["title"], g[key]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
