@@ -15,12 +15,12 @@ use regex::Regex;
 use super::{Ctx, Item, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::model::dashboards::{
-    BUILTIN_VARIABLES, LOKI_VARIABLE, PROMETHEUS_VARIABLE, Stand, slo_dashboard_uid, substitute,
-    variable_refs,
+    BUILTIN_VARIABLES, LOKI_VARIABLE, PROMETHEUS_VARIABLE, Stand, ref_id, slo_dashboard_uid,
+    substitute, variable_refs,
 };
 use crate::names::{ValueError, check_label_name, did_you_mean, quoted};
 use crate::source::Span;
-use crate::spec::{Dashboard, Panel, PanelType};
+use crate::spec::{Dashboard, Panel, PanelType, Variable, VariableType};
 
 /// Checks every dashboard; returns what the queries group by (see
 /// [`Spec::query_grouping`]).
@@ -95,12 +95,53 @@ impl<'a> DashboardCheck<'a> {
                     .help("`$datasource` and `$loki` are the datasource variables every dashboard has; names starting with `__` are Grafana's"),
                 );
             }
+            self.variable_kind(ctx, var, &i);
+            let Some(query) = &var.query else { continue };
             let span = self.item.span(&["variables", &i, "query"]);
-            if self.undefined(ctx, &var.query, span, Some(&var.name)) {
+            if self.undefined(ctx, query, span, Some(&var.name)) {
                 continue;
             }
-            if let Err(err) = variable_query(&var.query) {
+            if var.type_.unwrap_or_default() == VariableType::Query
+                && let Err(err) = variable_query(query)
+            {
                 value_error(ctx, codes::DASHBOARDS_INVALID_VARIABLE_QUERY, span, err);
+            }
+        }
+        for (a, annotation) in d.annotations.iter().enumerate() {
+            let a = a.to_string();
+            if let Some(color) = &annotation.color
+                && let Err(err) = check_color(color)
+            {
+                let span = self.item.span(&["annotations", &a, "color"]);
+                value_error(ctx, codes::DASHBOARDS_INVALID_COLOR, span, err);
+            }
+            match (&annotation.expr, &annotation.logql) {
+                (Some(expr), None) => {
+                    self.promql(ctx, expr, self.item.span(&["annotations", &a, "expr"]));
+                }
+                (None, Some(logql)) => {
+                    self.logql(
+                        ctx,
+                        None,
+                        logql,
+                        self.item.span(&["annotations", &a, "logql"]),
+                    );
+                }
+                (both, _) => {
+                    let message = if both.is_some() {
+                        format!(
+                            "annotation `{}` has both `expr` and `logql`",
+                            annotation.name
+                        )
+                    } else {
+                        format!("annotation `{}` has no query", annotation.name)
+                    };
+                    ctx.push(
+                        Diagnostic::error(codes::DASHBOARDS_ANNOTATION_QUERY, message)
+                            .at(self.item.span(&["annotations", &a, "name"]))
+                            .help("give an annotation exactly one of `expr` (PromQL) or `logql` (Loki): each result is an event"),
+                    );
+                }
             }
         }
         for (r, row) in d.rows.iter().enumerate() {
@@ -187,6 +228,7 @@ impl<'a> DashboardCheck<'a> {
         }
         self.thresholds(ctx, panel, path);
         self.options(ctx, panel, path);
+        self.extras(ctx, panel, path);
 
         if let Some(expr) = &panel.expr {
             self.promql(ctx, expr, self.span(path, &["expr"]));
@@ -204,7 +246,136 @@ impl<'a> DashboardCheck<'a> {
             }
         }
         if let Some(logql) = &panel.logql {
-            self.logql(ctx, panel, logql, self.span(path, &["logql"]));
+            self.logql(ctx, Some(panel), logql, self.span(path, &["logql"]));
+        }
+    }
+
+    /// What a variable's type needs and uses.
+    fn variable_kind(&self, ctx: &mut Ctx, var: &Variable, i: &str) {
+        let kind = var.type_.unwrap_or_default();
+        let (needs, uses_values, uses_query) = match kind {
+            VariableType::Query => (Some("query"), false, true),
+            VariableType::Custom | VariableType::Interval => (Some("values"), true, false),
+            VariableType::Constant => (Some("query"), false, true),
+            VariableType::Datasource => (Some("query"), false, true),
+            VariableType::Textbox => (None, false, true),
+        };
+        let has = |field: &str| match field {
+            "query" => var.query.is_some(),
+            _ => !var.values.is_empty(),
+        };
+        let what = match kind {
+            VariableType::Query => "its Prometheus query, e.g. `query: label_values(up, cluster)`",
+            VariableType::Custom => "its values, e.g. `values: [prod, staging]`",
+            VariableType::Interval => "its intervals, e.g. `values: [1m, 5m, 1h]`",
+            VariableType::Constant => "its value in `query`",
+            VariableType::Datasource => {
+                "the datasource plugin in `query`, e.g. `query: prometheus`"
+            }
+            VariableType::Textbox => "",
+        };
+        if let Some(field) = needs.filter(|f| !has(f)) {
+            ctx.push(
+                Diagnostic::error(
+                    codes::DASHBOARDS_VARIABLE_KIND,
+                    format!(
+                        "{} variable `{}` has no `{field}`",
+                        type_label(kind),
+                        var.name
+                    ),
+                )
+                .at(self.item.span(&["variables", i, "name"]))
+                .help(format!("give it {what}")),
+            );
+        }
+        for (field, used) in [("values", uses_values), ("query", uses_query)] {
+            if has(field) && !used {
+                ctx.push(
+                    Diagnostic::error(
+                        codes::DASHBOARDS_VARIABLE_KIND,
+                        format!("a {} variable does not use `{field}`", type_label(kind)),
+                    )
+                    .at(self.item.key_span(&["variables", i], field))
+                    .help(format!("give it {what}, or change its `type`")),
+                );
+            }
+        }
+    }
+
+    /// A panel's links, overrides and repeat.
+    fn extras(&self, ctx: &mut Ctx, panel: &Panel, path: &[String]) {
+        let queries = if panel.queries.is_empty() {
+            usize::from(panel.expr.is_some() || panel.logql.is_some())
+        } else {
+            panel.queries.len()
+        };
+        for (o, item) in panel.overrides.iter().enumerate() {
+            let o = o.to_string();
+            let m = &item.match_;
+            let ways = [m.name.is_some(), m.regex.is_some(), m.query.is_some()]
+                .iter()
+                .filter(|b| **b)
+                .count();
+            if ways != 1 {
+                ctx.push(
+                    Diagnostic::error(
+                        codes::DASHBOARDS_OVERRIDE_MATCH,
+                        format!("an override matches by {ways} of `name`, `regex` and `query`"),
+                    )
+                    .at(self.span(path, &["overrides", &o, "match"]))
+                    .help("match fields exactly one way: `{name: Pod}`, `{regex: \"/%/\"}` or `{query: B}`"),
+                );
+            }
+            if let Some(query) = &m.query {
+                let known: Vec<String> = (0..queries).map(ref_id).collect();
+                if !known.contains(query) {
+                    ctx.push(
+                        Diagnostic::error(
+                            codes::DASHBOARDS_OVERRIDE_MATCH,
+                            format!("panel `{}` has no query `{query}`", panel.title),
+                        )
+                        .at(self.span(path, &["overrides", &o, "match", "query"]))
+                        .label("not a query of this panel")
+                        .help(if known.is_empty() {
+                            "the panel has no queries".to_owned()
+                        } else {
+                            format!(
+                                "queries are named by their Grafana refId, in order: {}",
+                                known
+                                    .iter()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        }),
+                    );
+                }
+            }
+            if let Some(color) = &item.color
+                && let Err(err) = check_color(color)
+            {
+                let span = self.span(path, &["overrides", &o, "color"]);
+                value_error(ctx, codes::DASHBOARDS_INVALID_COLOR, span, err);
+            }
+        }
+        if let Some(repeat) = &panel.repeat
+            && !self.defined.contains(&repeat.as_str())
+        {
+            let help = match did_you_mean(repeat, self.defined.iter().copied()) {
+                Some(similar) => format!("did you mean `{similar}`?"),
+                None => "repeat a variable defined under the dashboard's `variables:`".to_owned(),
+            };
+            ctx.push(
+                Diagnostic::error(
+                    codes::DASHBOARDS_UNDEFINED_VARIABLE,
+                    format!(
+                        "dashboard `{}` defines no variable `{repeat}` to repeat panel `{}` for",
+                        self.item.value.uid, panel.title
+                    ),
+                )
+                .at(self.span(path, &["repeat"]))
+                .help(help),
+            );
         }
     }
 
@@ -223,6 +394,8 @@ impl<'a> DashboardCheck<'a> {
             (&[], "span_nulls", panel.span_nulls.is_some()),
             (&[], "interval", panel.interval.is_some()),
             (&[], "legend", legend.is_some()),
+            (&[], "overrides", !panel.overrides.is_empty()),
+            (&[], "transformations", !panel.transformations.is_empty()),
             (
                 &["legend"],
                 "placement",
@@ -378,7 +551,8 @@ impl<'a> DashboardCheck<'a> {
         super::promql::expr(ctx, &names, span);
     }
 
-    fn logql(&self, ctx: &mut Ctx, panel: &Panel, text: &str, span: Span) {
+    /// A LogQL query of a panel, or of an annotation (`panel` is `None`).
+    fn logql(&self, ctx: &mut Ctx, panel: Option<&Panel>, text: &str, span: Span) {
         if self.undefined(ctx, text, span, None) {
             return;
         }
@@ -431,6 +605,7 @@ impl<'a> DashboardCheck<'a> {
                 .with_help("write matchers like `{namespace=\"velero\", app=~\"velero|restic\"}`; at least one must match a non-empty value"),
             );
         }
+        let Some(panel) = panel else { return };
         let is_log_query = text.trim_start().starts_with('{');
         let wants_metric = matches!(
             panel.type_,
@@ -481,6 +656,18 @@ fn option_types(parent: Option<&str>, key: &str) -> &'static [PanelType] {
         _ => &[
             Stat, Gauge, Bargauge, Timeseries, Table, Piechart, Heatmap, Logs, Text,
         ],
+    }
+}
+
+/// A variable type as the spec writes it, with its article's noun.
+fn type_label(t: VariableType) -> &'static str {
+    match t {
+        VariableType::Query => "query",
+        VariableType::Custom => "custom",
+        VariableType::Interval => "interval",
+        VariableType::Constant => "constant",
+        VariableType::Textbox => "textbox",
+        VariableType::Datasource => "datasource",
     }
 }
 

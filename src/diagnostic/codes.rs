@@ -48,6 +48,8 @@ registry! {
         "(warning) A service has no `sample_limit`; one bad deploy can flood Prometheus.";
     CARDINALITY_SAMPLE_LIMIT_ZERO = "monocle::cardinality::sample_limit_zero",
         "(warning) `sample_limit: 0` means no limit at all.";
+    DASHBOARDS_ANNOTATION_QUERY = "monocle::dashboards::annotation_query",
+        "An annotation has not exactly one of `expr` (PromQL) and `logql`.";
     DASHBOARDS_INVALID_COLOR = "monocle::dashboards::invalid_color",
         "A colour is neither a Grafana colour name nor a hex colour.";
     DASHBOARDS_INVALID_FOLDER = "monocle::dashboards::invalid_folder",
@@ -62,6 +64,8 @@ registry! {
         "A panel width is outside Grafana's 24-column grid.";
     DASHBOARDS_LOGQL_KIND = "monocle::dashboards::logql_kind",
         "A logs panel has a metric LogQL query (or the reverse).";
+    DASHBOARDS_OVERRIDE_MATCH = "monocle::dashboards::override_match",
+        "An override matches by not exactly one of `name`, `regex` and `query`, or by a query the panel does not have.";
     DASHBOARDS_PANEL_CONTENT = "monocle::dashboards::panel_content",
         "A text panel has no `content`.";
     DASHBOARDS_PANEL_DATASOURCE = "monocle::dashboards::panel_datasource",
@@ -78,6 +82,8 @@ registry! {
         "Thresholds are not in ascending order.";
     DASHBOARDS_UNDEFINED_VARIABLE = "monocle::dashboards::undefined_variable",
         "A query uses `$var` that the dashboard does not define.";
+    DASHBOARDS_VARIABLE_KIND = "monocle::dashboards::variable_kind",
+        "A variable lacks what its `type` needs (a custom variable's `values`) or sets what it does not use.";
     KDL_DUPLICATE_KEY = "monocle::kdl::duplicate_key",
         "A KDL property or child is written twice.";
     KDL_NUMBER_TOO_LARGE = "monocle::kdl::number_too_large",

@@ -8,10 +8,13 @@ use serde_json::{Map, Value, json};
 use super::{Emitted, yaml};
 use crate::model::dashboards::{
     AnnotationModel, DashboardModel, Datasource, LOKI_VARIABLE, PROMETHEUS_VARIABLE, PanelKind,
-    PanelModel, QueryModel, ThresholdModel,
+    PanelModel, QueryModel, ThresholdModel, VariableModel, ref_id,
 };
 use crate::model::{ClusterModel, MANAGED_BY, MANAGED_BY_LABEL};
-use crate::spec::{Draw, DurationText, Legend, LegendMode, LegendPlacement, QueryFormat, Stack};
+use crate::spec::{
+    Draw, DurationText, Legend, LegendMode, LegendPlacement, Link, Override, QueryFormat,
+    RepeatDirection, Stack, Transformation, VariableHide, VariableSort, VariableType,
+};
 
 /// Grafana 12's dashboard model. The migrations to it (40: `refresh` is a
 /// string, 41: no legacy time picker options) have nothing to change here.
@@ -108,36 +111,69 @@ pub fn dashboard_json(d: &DashboardModel) -> Value {
     let mut y = 0;
     for row in &d.rows {
         id += 1;
-        panels.push(json!({
-            "id": id,
-            "type": "row",
-            "title": row.title,
-            "collapsed": false,
-            "gridPos": { "h": 1, "w": GRID_COLUMNS, "x": 0, "y": y },
-            "panels": [],
-        }));
+        let row_id = id;
+        let row_y = y;
         y += 1;
         let (grids, next_y) = layout(&row.panels, y);
+        let mut inside = Vec::new();
         for (panel, grid) in row.panels.iter().zip(grids) {
             id += 1;
-            panels.push(panel_json(panel, id, grid));
+            inside.push(panel_json(panel, id, grid));
         }
-        y = next_y;
+        // A collapsed row carries its panels, placed as they will be when
+        // it opens; the next row follows it directly.
+        let (carried, shown) = if row.collapsed {
+            (inside, Vec::new())
+        } else {
+            y = next_y;
+            (Vec::new(), inside)
+        };
+        panels.push(json!({
+            "id": row_id,
+            "type": "row",
+            "title": row.title,
+            "collapsed": row.collapsed,
+            "gridPos": { "h": 1, "w": GRID_COLUMNS, "x": 0, "y": row_y },
+            "panels": carried,
+        }));
+        panels.extend(shown);
     }
+    let note = generated_note(&d.origin);
+    let description = match &d.description {
+        Some(description) => format!("{description}\n\n{note}"),
+        None => note,
+    };
     json!({
         "uid": d.uid,
         "title": d.title,
-        "description": generated_note(&d.origin),
+        "description": description,
         "tags": d.tags,
-        "timezone": "browser",
+        "timezone": d.timezone,
         "editable": false,
         "graphTooltip": 1,
         "time": { "from": format!("now-{}", grafana_interval(&d.time)), "to": "now" },
         "refresh": d.refresh.as_ref().map(grafana_interval).unwrap_or_default(),
         "schemaVersion": SCHEMA_VERSION,
+        "links": d.links.iter().map(link).collect::<Vec<_>>(),
         "annotations": { "list": annotations(&d.annotations) },
         "templating": { "list": variables(d) },
         "panels": panels,
+    })
+}
+
+/// A link as Grafana's `DashboardLink` (panels use the same model).
+fn link(l: &Link) -> Value {
+    json!({
+        "title": l.title,
+        "type": "link",
+        "url": l.url,
+        "icon": "external link",
+        "tooltip": "",
+        "tags": [],
+        "asDropdown": false,
+        "targetBlank": false,
+        "includeVars": false,
+        "keepTime": false,
     })
 }
 
@@ -169,17 +205,26 @@ fn annotations(extra: &[AnnotationModel]) -> Vec<Value> {
         "type": "dashboard",
     })];
     list.extend(extra.iter().map(|a| {
-        json!({
-            "name": a.name,
-            "datasource": prometheus_ref(),
-            "enable": true,
-            "hide": false,
-            "iconColor": a.color,
-            "expr": a.expr,
-            "step": "60s",
-            "titleFormat": a.title,
-            "textFormat": a.text,
-        })
+        let mut annotation = Map::new();
+        annotation.insert("name".into(), json!(a.name));
+        annotation.insert(
+            "datasource".into(),
+            datasource_ref(a.datasource).unwrap_or_else(prometheus_ref),
+        );
+        annotation.insert("enable".into(), json!(true));
+        annotation.insert("hide".into(), json!(false));
+        annotation.insert("iconColor".into(), json!(a.color));
+        annotation.insert("expr".into(), json!(a.expr));
+        if a.datasource == Datasource::Prometheus {
+            annotation.insert("step".into(), json!("60s"));
+        }
+        if !a.title.is_empty() {
+            annotation.insert("titleFormat".into(), json!(a.title));
+        }
+        if !a.text.is_empty() {
+            annotation.insert("textFormat".into(), json!(a.text));
+        }
+        Value::Object(annotation)
     }));
     list
 }
@@ -204,30 +249,97 @@ fn variables(d: &DashboardModel) -> Vec<Value> {
         datasource(PROMETHEUS_VARIABLE, "Prometheus", "prometheus"),
         datasource(LOKI_VARIABLE, "Loki", "loki"),
     ];
-    for v in &d.variables {
-        let mut var = Map::new();
-        var.insert("name".into(), json!(v.name));
-        var.insert("label".into(), json!(v.name));
-        var.insert("type".into(), json!("query"));
-        var.insert("datasource".into(), prometheus_ref());
-        var.insert("query".into(), json!(v.query));
-        var.insert("definition".into(), json!(v.query));
-        var.insert("hide".into(), json!(0));
-        var.insert("includeAll".into(), json!(v.multi));
-        var.insert("multi".into(), json!(v.multi));
-        if v.multi {
-            // "All" as a regex, not a list of every value: queries use `=~`.
-            var.insert("allValue".into(), json!(".*"));
-        }
-        var.insert("options".into(), json!([]));
-        // On time-range change: label values come and go with the range.
-        var.insert("refresh".into(), json!(2));
-        var.insert("regex".into(), json!(""));
-        var.insert("skipUrlSync".into(), json!(false));
-        var.insert("sort".into(), json!(1));
-        list.push(Value::Object(var));
-    }
+    list.extend(d.variables.iter().map(variable));
     list
+}
+
+fn variable(v: &VariableModel) -> Value {
+    let mut var = Map::new();
+    var.insert("name".into(), json!(v.name));
+    var.insert("label".into(), json!(v.label.as_deref().unwrap_or(&v.name)));
+    let kind = match v.kind {
+        VariableType::Query => "query",
+        VariableType::Custom => "custom",
+        VariableType::Interval => "interval",
+        VariableType::Constant => "constant",
+        VariableType::Textbox => "textbox",
+        VariableType::Datasource => "datasource",
+    };
+    var.insert("type".into(), json!(kind));
+    match v.kind {
+        VariableType::Query => {
+            var.insert("datasource".into(), prometheus_ref());
+            var.insert("query".into(), json!(v.query));
+            var.insert("definition".into(), json!(v.query));
+        }
+        // Grafana keeps a custom or interval variable's values as one
+        // comma-separated query, and lists them as options.
+        VariableType::Custom | VariableType::Interval => {
+            var.insert("query".into(), json!(v.values.join(",")));
+            let options: Vec<Value> = v
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, value)| json!({ "selected": i == 0, "text": value, "value": value }))
+                .collect();
+            if let Some(first) = v.values.first() {
+                var.insert("current".into(), json!({ "text": first, "value": first }));
+            }
+            var.insert("options".into(), json!(options));
+        }
+        VariableType::Constant | VariableType::Textbox => {
+            var.insert("query".into(), json!(v.query));
+            var.insert(
+                "current".into(),
+                json!({ "text": v.query, "value": v.query }),
+            );
+        }
+        VariableType::Datasource => {
+            var.insert("query".into(), json!(v.query));
+        }
+    }
+    let hide = match v.hide {
+        VariableHide::Nothing => 0,
+        VariableHide::Label => 1,
+        VariableHide::Variable => 2,
+    };
+    var.insert("hide".into(), json!(hide));
+    var.insert("includeAll".into(), json!(v.include_all));
+    var.insert("multi".into(), json!(v.multi));
+    if let Some(all) = v.all_value.as_ref().filter(|_| v.include_all) {
+        var.insert("allValue".into(), json!(all));
+    }
+    if !var.contains_key("options") {
+        var.insert("options".into(), json!([]));
+    }
+    if matches!(v.kind, VariableType::Query | VariableType::Datasource) {
+        // Query variables refresh on time-range change: label values come
+        // and go with the range.
+        let refresh = if v.kind == VariableType::Query { 2 } else { 1 };
+        var.insert("refresh".into(), json!(refresh));
+        var.insert("regex".into(), json!(v.regex.as_deref().unwrap_or("")));
+    }
+    var.insert("skipUrlSync".into(), json!(false));
+    if v.kind == VariableType::Query {
+        let sort = match v.sort {
+            VariableSort::None => 0,
+            VariableSort::Alphabetical => 1,
+            VariableSort::AlphabeticalDesc => 2,
+            VariableSort::Numerical => 3,
+            VariableSort::NumericalDesc => 4,
+            VariableSort::CaseInsensitive => 5,
+            VariableSort::CaseInsensitiveDesc => 6,
+            VariableSort::Natural => 7,
+            VariableSort::NaturalDesc => 8,
+        };
+        var.insert("sort".into(), json!(sort));
+    }
+    Value::Object(var)
+}
+
+/// Whether a panel is repeated left to right.
+fn repeats_across(p: &PanelModel) -> bool {
+    p.repeat.is_some() && p.repeat_direction == RepeatDirection::Horizontal
 }
 
 /// A panel's place on Grafana's grid.
@@ -246,6 +358,24 @@ pub struct Grid {
 /// pulls the next line up into a hole. Returns the grids and the next free
 /// line.
 pub fn layout(panels: &[PanelModel], y: u32) -> (Vec<Grid>, u32) {
+    // Grafana lays a horizontally repeated panel's copies over whole lines
+    // from the left edge, whatever its width: it gets lines of its own.
+    let owned: Vec<PanelModel>;
+    let panels = if panels.iter().any(repeats_across) {
+        owned = panels
+            .iter()
+            .map(|p| {
+                let mut p = p.clone();
+                if repeats_across(&p) {
+                    p.width = Some(GRID_COLUMNS);
+                }
+                p
+            })
+            .collect();
+        &owned[..]
+    } else {
+        panels
+    };
     let want = |p: &PanelModel| p.width.unwrap_or(MIN_AUTO_WIDTH).clamp(1, GRID_COLUMNS);
     let mut lines: Vec<Vec<&PanelModel>> = Vec::new();
     let mut used = 0;
@@ -289,19 +419,6 @@ pub fn layout(panels: &[PanelModel], y: u32) -> (Vec<Grid>, u32) {
     (grids, y)
 }
 
-/// `A`, `B`, ... `Z`, `AA`, `AB`, ...
-fn ref_id(index: usize) -> String {
-    let mut n = index + 1;
-    let mut id = Vec::new();
-    while n > 0 {
-        n -= 1;
-        id.push(b'A' + (n % 26) as u8);
-        n /= 26;
-    }
-    id.reverse();
-    String::from_utf8(id).unwrap_or_default()
-}
-
 fn panel_json(p: &PanelModel, id: u32, grid: Grid) -> Value {
     let mut panel = Map::new();
     panel.insert("id".into(), json!(id));
@@ -314,6 +431,20 @@ fn panel_json(p: &PanelModel, id: u32, grid: Grid) -> Value {
         "gridPos".into(),
         json!({ "h": grid.h, "w": grid.w, "x": grid.x, "y": grid.y }),
     );
+    if !p.links.is_empty() {
+        panel.insert(
+            "links".into(),
+            json!(p.links.iter().map(link).collect::<Vec<_>>()),
+        );
+    }
+    if let Some(repeat) = &p.repeat {
+        panel.insert("repeat".into(), json!(repeat));
+        let direction = match p.repeat_direction {
+            RepeatDirection::Horizontal => "h",
+            RepeatDirection::Vertical => "v",
+        };
+        panel.insert("repeatDirection".into(), json!(direction));
+    }
     if let Some(datasource) = datasource_ref(p.datasource) {
         panel.insert("datasource".into(), datasource);
         let targets: Vec<Value> = p
@@ -329,13 +460,73 @@ fn panel_json(p: &PanelModel, id: u32, grid: Grid) -> Value {
     }
     panel.insert("fieldConfig".into(), field_config(p));
     panel.insert("options".into(), options(p));
-    if p.kind == PanelKind::Table {
-        let transformations = table_transformations(p);
-        if !transformations.is_empty() {
-            panel.insert("transformations".into(), json!(transformations));
-        }
+    let transformations = if !p.transformations.is_empty() {
+        p.transformations.iter().map(transformation).collect()
+    } else if p.kind == PanelKind::Table {
+        table_transformations(p)
+    } else {
+        Vec::new()
+    };
+    if !transformations.is_empty() {
+        panel.insert("transformations".into(), json!(transformations));
     }
     Value::Object(panel)
+}
+
+fn transformation(t: &Transformation) -> Value {
+    match t {
+        Transformation::Merge => json!({ "id": "merge", "options": {} }),
+        Transformation::Organize(o) => {
+            let exclude: Map<String, Value> =
+                o.exclude.iter().map(|c| (c.clone(), json!(true))).collect();
+            json!({
+                "id": "organize",
+                "options": { "excludeByName": exclude, "indexByName": {}, "renameByName": o.rename },
+            })
+        }
+        Transformation::JoinByField(j) => json!({
+            "id": "joinByField",
+            "options": { "byField": j.field, "mode": "outer" },
+        }),
+    }
+}
+
+/// A spec override as Grafana's matcher and properties.
+fn field_override(kind: PanelKind, o: &Override) -> Value {
+    let m = &o.match_;
+    let matcher = if let Some(name) = &m.name {
+        json!({ "id": "byName", "options": name })
+    } else if let Some(regex) = &m.regex {
+        json!({ "id": "byRegexp", "options": regex })
+    } else {
+        json!({ "id": "byFrameRefID", "options": m.query.clone().unwrap_or_default() })
+    };
+    let mut properties = Vec::new();
+    if let Some(unit) = &o.unit {
+        properties.push(json!({ "id": "unit", "value": unit }));
+    }
+    if let Some(decimals) = o.decimals {
+        properties.push(json!({ "id": "decimals", "value": decimals }));
+    }
+    if let Some(color) = &o.color {
+        properties
+            .push(json!({ "id": "color", "value": { "mode": "fixed", "fixedColor": color } }));
+    }
+    if let Some(name) = &o.display_name {
+        properties.push(json!({ "id": "displayName", "value": name }));
+    }
+    if let Some(hidden) = o.hidden {
+        // A table hides a column; charts hide a series everywhere.
+        properties.push(if kind == PanelKind::Table {
+            json!({ "id": "custom.hidden", "value": hidden })
+        } else {
+            json!({
+                "id": "custom.hideFrom",
+                "value": { "legend": hidden, "tooltip": hidden, "viz": hidden },
+            })
+        });
+    }
+    json!({ "matcher": matcher, "properties": properties })
 }
 
 /// The value columns of a table: `Value` (one query) or `Value #A`, ...
@@ -468,7 +659,12 @@ fn field_config(p: &PanelModel) -> Value {
                 "scaleDistribution": { "type": "linear" },
             }),
         );
-        return json!({ "defaults": defaults, "overrides": [] });
+        let overrides: Vec<Value> = p
+            .overrides
+            .iter()
+            .map(|o| field_override(p.kind, o))
+            .collect();
+        return json!({ "defaults": defaults, "overrides": overrides });
     }
     if let Some(unit) = &p.unit {
         defaults.insert("unit".into(), json!(unit));
@@ -556,6 +752,7 @@ fn field_config(p: &PanelModel) -> Value {
         }
         _ => {}
     }
+    overrides.extend(p.overrides.iter().map(|o| field_override(p.kind, o)));
     json!({ "defaults": defaults, "overrides": overrides })
 }
 

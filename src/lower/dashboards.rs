@@ -5,12 +5,15 @@ use std::collections::BTreeMap;
 
 use crate::check::Spec;
 use crate::model::dashboards::{
-    DashboardModel, Datasource, PanelKind, PanelModel, QueryModel, RowModel, ThresholdModel,
-    VariableModel,
+    AnnotationModel, DashboardModel, Datasource, PanelKind, PanelModel, QueryModel, RowModel,
+    ThresholdModel, VariableModel,
 };
 use crate::source::Span;
-use crate::spec::{self, PanelType};
+use crate::spec::{self, PanelType, VariableHide, VariableType};
 use crate::units::Duration;
+
+/// Time zone of a dashboard that names none: the viewer's.
+pub const DEFAULT_TIMEZONE: &str = "browser";
 
 /// Grafana's own default time range.
 pub const DEFAULT_TIME: Duration = Duration::hours(6);
@@ -34,29 +37,79 @@ fn dashboard(d: &spec::Dashboard, grouping: &Grouping, origin: String) -> Dashbo
     DashboardModel {
         uid: d.uid.clone(),
         title: d.title.clone(),
+        description: d.description.clone(),
+        timezone: d
+            .timezone
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TIMEZONE.to_owned()),
+        links: d.links.clone(),
         folder: d.folder.clone(),
         tags: d.tags.clone(),
         time: d.time.clone().unwrap_or_else(|| DEFAULT_TIME.into()),
         refresh: d.refresh.clone(),
-        variables: d
-            .variables
-            .iter()
-            .map(|v| VariableModel {
-                name: v.name.clone(),
-                query: v.query.clone(),
-                multi: v.multi.unwrap_or(false),
-            })
-            .collect(),
+        variables: d.variables.iter().map(variable).collect(),
         rows: d
             .rows
             .iter()
             .map(|r| RowModel {
                 title: r.title.clone(),
+                collapsed: r.collapsed.unwrap_or(false),
                 panels: r.panels.iter().map(|p| panel(p, grouping)).collect(),
             })
             .collect(),
-        annotations: Vec::new(),
+        annotations: d
+            .annotations
+            .iter()
+            .map(|a| {
+                let (datasource, expr) = match (&a.expr, &a.logql) {
+                    (_, Some(logql)) => (Datasource::Loki, logql.clone()),
+                    (expr, None) => (Datasource::Prometheus, expr.clone().unwrap_or_default()),
+                };
+                AnnotationModel {
+                    name: a.name.clone(),
+                    datasource,
+                    expr,
+                    title: String::new(),
+                    text: String::new(),
+                    color: a
+                        .color
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_ANNOTATION_COLOR.to_owned()),
+                }
+            })
+            .collect(),
         origin,
+    }
+}
+
+/// Colour of a spec annotation's events when it names none.
+pub const DEFAULT_ANNOTATION_COLOR: &str = "red";
+
+fn variable(v: &spec::Variable) -> VariableModel {
+    let kind = v.type_.unwrap_or_default();
+    let multi = v.multi.unwrap_or(false);
+    let include_all = v.include_all.unwrap_or(multi);
+    VariableModel {
+        name: v.name.clone(),
+        kind,
+        label: v.label.clone(),
+        query: v.query.clone().unwrap_or_default(),
+        values: v.values.clone(),
+        multi,
+        include_all,
+        // "All" as a regex, not a list of every value: queries use `=~`.
+        all_value: v
+            .all_value
+            .clone()
+            .or_else(|| include_all.then(|| ".*".to_owned())),
+        // A constant is not for the viewer to see.
+        hide: v.hide.unwrap_or(if kind == VariableType::Constant {
+            VariableHide::Variable
+        } else {
+            VariableHide::Nothing
+        }),
+        regex: v.regex.clone(),
+        sort: v.sort.unwrap_or_default(),
     }
 }
 
@@ -141,6 +194,11 @@ fn panel(p: &spec::Panel, grouping: &Grouping) -> PanelModel {
         span_nulls: p.span_nulls,
         interval: p.interval.clone(),
         legend: p.legend.clone(),
+        links: p.links.clone(),
+        overrides: p.overrides.clone(),
+        transformations: p.transformations.clone(),
+        repeat: p.repeat.clone(),
+        repeat_direction: p.repeat_direction.unwrap_or_default(),
         width: p.width,
         height: p.height.unwrap_or_else(|| default_height(kind)),
     }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::dashboards::DEFAULT_TIMEZONE;
 use crate::model::dashboards::{
     AnnotationModel, DashboardModel, Datasource, PanelKind, PanelModel, QueryModel, RowModel,
     SLO_FOLDER, ThresholdModel, slo_dashboard_uid,
@@ -73,12 +74,16 @@ fn slo_dashboard(service: &str, slos: &[&SloModel]) -> DashboardModel {
         .map_or_else(|| DEFAULT_WINDOW.into(), |s| s.window.clone());
     let mut rows = vec![RowModel {
         title: "Overview".to_owned(),
+        collapsed: false,
         panels: vec![overview(service, slos, &origin)],
     }];
     rows.extend(slos.iter().map(|slo| slo_row(slo)));
     DashboardModel {
         uid: slo_dashboard_uid(service),
         title: format!("SLOs / {service}"),
+        description: None,
+        timezone: DEFAULT_TIMEZONE.to_owned(),
+        links: Vec::new(),
         folder: Some(SLO_FOLDER.to_owned()),
         tags: vec!["slo".to_owned(), service.to_owned()],
         time: longest,
@@ -87,6 +92,7 @@ fn slo_dashboard(service: &str, slos: &[&SloModel]) -> DashboardModel {
         rows,
         annotations: vec![AnnotationModel {
             name: "Burn-rate alerts".to_owned(),
+            datasource: Datasource::Prometheus,
             expr: format!(
                 "ALERTS{{alertstate=\"firing\", sloth_service=\"{}\"}}",
                 escape(service)
@@ -330,6 +336,7 @@ fn slo_row(slo: &SloModel) -> RowModel {
         },
     ];
     RowModel {
+        collapsed: false,
         title: format!("{}: {}% over {window}", slo.name, num(slo.objective)),
         panels,
     }

@@ -6,7 +6,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::spec::{Draw, DurationText, Legend, QueryFormat, Stack};
+use crate::spec::{
+    Draw, DurationText, Legend, Link, Override, QueryFormat, RepeatDirection, Stack,
+    Transformation, VariableHide, VariableSort, VariableType,
+};
 
 /// One dashboard selected for a cluster (or generated for its SLOs).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14,6 +17,11 @@ pub struct DashboardModel {
     /// Stable Grafana uid; also names the files and the ConfigMap.
     pub uid: String,
     pub title: String,
+    /// The spec's description, before the "generated" note.
+    pub description: Option<String>,
+    /// `browser`, `utc` or a time zone name.
+    pub timezone: String,
+    pub links: Vec<Link>,
     /// Grafana folder (the sidecar's `grafana_folder` annotation).
     pub folder: Option<String>,
     pub tags: Vec<String>,
@@ -21,28 +29,43 @@ pub struct DashboardModel {
     pub time: DurationText,
     /// Auto-refresh interval; `None` is off.
     pub refresh: Option<DurationText>,
-    /// Query variables of the Prometheus datasource, in spec order.
+    /// Variables, in spec order.
     pub variables: Vec<VariableModel>,
     pub rows: Vec<RowModel>,
-    /// Prometheus annotation queries shown on time series (firing alerts).
+    /// Annotation queries shown on time series (firing alerts, events).
     pub annotations: Vec<AnnotationModel>,
     /// The spec files it came from, for the "generated from" note.
     pub origin: String,
 }
 
-/// A query variable (`label_values(...)` and friends).
+/// A dashboard variable.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VariableModel {
     pub name: String,
+    pub kind: VariableType,
+    pub label: Option<String>,
+    /// The Prometheus query of a query variable, a constant's value, a
+    /// text box's default, a datasource variable's plugin; else empty.
     pub query: String,
-    /// Several values may be selected (and "All" is offered).
+    /// A custom or interval variable's values.
+    pub values: Vec<String>,
+    /// Several values may be selected.
     pub multi: bool,
+    /// "All" is offered.
+    pub include_all: bool,
+    /// What "All" stands for.
+    pub all_value: Option<String>,
+    pub hide: VariableHide,
+    pub regex: Option<String>,
+    pub sort: VariableSort,
 }
 
 /// A titled row; its panels are laid out left to right on the grid.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RowModel {
     pub title: String,
+    /// Collapsed rows carry their panels inside.
+    pub collapsed: bool,
     pub panels: Vec<PanelModel>,
 }
 
@@ -122,6 +145,15 @@ pub struct PanelModel {
     pub interval: Option<DurationText>,
     /// Legend; `None` is the panel kind's default legend.
     pub legend: Option<Legend>,
+    /// Links in the panel's corner.
+    pub links: Vec<Link>,
+    /// Field overrides (besides those monocle adds for tables).
+    pub overrides: Vec<Override>,
+    /// The spec's transformations; empty keeps the kind's defaults.
+    pub transformations: Vec<Transformation>,
+    /// Variable the panel is repeated for.
+    pub repeat: Option<String>,
+    pub repeat_direction: RepeatDirection,
     /// Grid columns (of 24); `None` shares the rest of the line evenly.
     pub width: Option<u32>,
     /// Grid rows; a line of panels is as tall as its tallest panel.
@@ -149,10 +181,25 @@ pub struct ThresholdModel {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnnotationModel {
     pub name: String,
+    /// Prometheus (PromQL) or Loki (LogQL).
+    pub datasource: Datasource,
     pub expr: String,
     pub title: String,
     pub text: String,
     pub color: String,
+}
+
+/// `A`, `B`, ... `Z`, `AA`, `AB`, ...
+pub fn ref_id(index: usize) -> String {
+    let mut n = index + 1;
+    let mut id = Vec::new();
+    while n > 0 {
+        n -= 1;
+        id.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    id.reverse();
+    String::from_utf8(id).unwrap_or_default()
 }
 
 /// The Prometheus datasource variable every dashboard defines.

@@ -15,7 +15,7 @@ use crate::model::{
     AlertmanagerModel, ClusterModel, EndpointModel, MonitorModel, PrometheusModel, RelabelModel,
     ShardModel, StorageModel, TlsModel,
 };
-use crate::spec::Legend;
+use crate::spec::{Legend, Link};
 
 /// One reviewable thing in one cluster (an alert, an SLO, a receiver, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -429,6 +429,9 @@ fn dashboard(d: &DashboardModel, out: &mut Vec<Item>) {
     let DashboardModel {
         uid,
         title,
+        description,
+        timezone,
+        links,
         folder,
         tags,
         time,
@@ -439,39 +442,88 @@ fn dashboard(d: &DashboardModel, out: &mut Vec<Item>) {
         origin: _,
     } = d;
     let variables = variables.iter().map(|v| {
-        let VariableModel { name, query, multi } = v;
-        format!("{name}={query}{}", if *multi { " (multi)" } else { "" })
+        let VariableModel {
+            name,
+            kind,
+            label,
+            query,
+            values,
+            multi,
+            include_all,
+            all_value,
+            hide,
+            regex,
+            sort,
+        } = v;
+        let mut text = format!("{name} ({kind:?})={query}");
+        if !values.is_empty() {
+            text.push_str(&format!(" [{}]", values.join(", ")));
+        }
+        if let Some(label) = label {
+            text.push_str(&format!(" label {label}"));
+        }
+        if *multi {
+            text.push_str(" (multi)");
+        }
+        if *include_all {
+            text.push_str(&format!(" (all: {})", all_value.as_deref().unwrap_or("")));
+        }
+        if let Some(regex) = regex {
+            text.push_str(&format!(" regex {regex}"));
+        }
+        text.push_str(&format!(" hide {hide:?} sort {sort:?}"));
+        text
     });
     let annotations = annotations.iter().map(|a| {
         let AnnotationModel {
             name,
+            datasource,
             expr,
             title,
             text,
             color,
         } = a;
-        format!("{name}: {expr} [{title}] {text} {color}")
+        format!("{name}: {datasource:?} {expr} [{title}] {text} {color}")
     });
+    let links = links.iter().map(link);
     out.push(
         Item::new("dashboard", uid)
             .field("title", title)
+            .opt("description", description.as_ref())
+            .field("timezone", timezone)
+            .list("links", links)
             .opt("folder", folder.as_ref())
             .list("tags", tags)
             .field("time", time)
             .opt("refresh", refresh.as_ref())
             .list("variables", variables)
-            .list("rows", rows.iter().map(|r| &r.title))
+            .list(
+                "rows",
+                rows.iter().map(|r| {
+                    if r.collapsed {
+                        format!("{} (collapsed)", r.title)
+                    } else {
+                        r.title.clone()
+                    }
+                }),
+            )
             .list("annotations", annotations),
     );
     for row in rows {
         let RowModel {
             title: row_title,
+            collapsed: _, // shown with the dashboard's rows
             panels,
         } = row;
         for p in panels {
             out.push(panel(uid, row_title, p));
         }
     }
+}
+
+fn link(l: &Link) -> String {
+    let Link { title, url } = l;
+    format!("{title}: {url}")
 }
 
 fn panel(uid: &str, row: &str, p: &PanelModel) -> Item {
@@ -495,6 +547,11 @@ fn panel(uid: &str, row: &str, p: &PanelModel) -> Item {
         span_nulls,
         interval,
         legend,
+        links,
+        overrides,
+        transformations,
+        repeat,
+        repeat_direction,
         width,
         height,
     } = p;
@@ -548,6 +605,18 @@ fn panel(uid: &str, row: &str, p: &PanelModel) -> Item {
         .opt("span_nulls", *span_nulls)
         .opt("interval", interval.as_ref())
         .opt("legend", legend)
+        .list("links", links.iter().map(link))
+        .list("overrides", overrides.iter().map(|o| format!("{o:?}")))
+        .list(
+            "transformations",
+            transformations.iter().map(|t| format!("{t:?}")),
+        )
+        .opt(
+            "repeat",
+            repeat
+                .as_ref()
+                .map(|r| format!("{r} ({repeat_direction:?})")),
+        )
         .opt("width", *width)
         .field("height", height)
 }

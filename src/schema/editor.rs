@@ -576,6 +576,61 @@ const ENUM_DESCRIPTIONS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "VariableType",
+        &[
+            ("query", "Values from a Prometheus query (default)."),
+            ("custom", "Values listed in `values`."),
+            (
+                "interval",
+                "Durations listed in `values`, for `[$var]` ranges.",
+            ),
+            ("constant", "A hidden fixed value, in `query`."),
+            (
+                "textbox",
+                "Free text typed by the viewer; `query` is the default.",
+            ),
+            (
+                "datasource",
+                "A choice of datasource of the plugin in `query`.",
+            ),
+        ],
+    ),
+    (
+        "VariableHide",
+        &[
+            ("nothing", "Show the label and the value (default)."),
+            ("label", "Show the value only."),
+            ("variable", "Show nothing (default for constants)."),
+        ],
+    ),
+    (
+        "VariableSort",
+        &[
+            ("none", "In the order the query returns them."),
+            ("alphabetical", "Alphabetical (default)."),
+            ("alphabetical_desc", "Alphabetical, descending."),
+            ("numerical", "Numerical."),
+            ("numerical_desc", "Numerical, descending."),
+            ("case_insensitive", "Alphabetical, ignoring case."),
+            (
+                "case_insensitive_desc",
+                "Alphabetical, ignoring case, descending.",
+            ),
+            ("natural", "Natural order (`a2` before `a10`)."),
+            ("natural_desc", "Natural order, descending."),
+        ],
+    ),
+    (
+        "RepeatDirection",
+        &[
+            (
+                "horizontal",
+                "Copies side by side over whole lines (default).",
+            ),
+            ("vertical", "Copies one below the other."),
+        ],
+    ),
+    (
         "QueryFormat",
         &[
             ("time_series", "Series over time (Grafana's default)."),
