@@ -218,6 +218,9 @@ pub enum Command {
         /// `--default-slo-period`).
         #[arg(long, default_value = "30d")]
         window: String,
+        /// The syntax of the files written.
+        #[arg(long, value_enum, default_value = "yaml")]
+        syntax: ImportSyntax,
         /// Alerts a built-in pack defines (same name and severity) become
         /// tunings of that pack (`for` and labels kept) instead of copies.
         #[arg(long)]
@@ -272,4 +275,11 @@ pub enum ImportKind {
     Alertmanager,
     /// Grafana dashboard JSON, or ConfigMaps holding it.
     Grafana,
+}
+
+/// The syntax `monocle import` writes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportSyntax {
+    Yaml,
+    Kdl,
 }

@@ -23,8 +23,7 @@ pub fn import(
         eprintln!("error: --window `{window}`: {}", e.message);
         return USAGE;
     }
-    let mut written = Vec::new();
-    let mut notes = Vec::new();
+    let mut imports = Vec::new();
     for file in files {
         let shown = file.display().to_string();
         let text = match std::fs::read_to_string(file) {
@@ -34,20 +33,28 @@ pub fn import(
                 return USAGE;
             }
         };
-        let imported = match import::import(kind, &shown, &text, options) {
-            Ok(imported) => imported,
+        match import::import(kind, &shown, &text, options) {
+            Ok(imported) => imports.push((file, shown, imported)),
             Err(why) => {
                 eprintln!("error: {why}");
                 return USAGE;
             }
+        }
+    }
+    import::share_severities(imports.iter_mut().map(|(_, _, i)| i));
+    let mut written = Vec::new();
+    let mut notes = Vec::new();
+    for (file, shown, imported) in imports {
+        let (spec, extension) = match options.syntax {
+            import::Syntax::Yaml => (import::spec_text(&imported, &shown), "yaml"),
+            import::Syntax::Kdl => (import::kdl_text(&imported, &shown), "kdl"),
         };
-        let spec = import::spec_text(&imported, &shown);
         notes.extend(imported.notes);
         if let Some(dir) = out {
             let stem = file
                 .file_stem()
                 .map_or("imported".into(), |s| s.to_string_lossy().into_owned());
-            written.push((dir.join(format!("{stem}.yaml")), spec));
+            written.push((dir.join(format!("{stem}.{extension}")), spec));
         } else {
             if files.len() > 1 {
                 println!("---\n# {shown}");

@@ -91,6 +91,7 @@ pub fn run(cli: Cli) -> u8 {
             out,
             window,
             packs,
+            syntax,
         } => import::import(
             kind,
             &files,
@@ -98,6 +99,10 @@ pub fn run(cli: Cli) -> u8 {
             &crate::import::Options {
                 window,
                 use_packs: packs,
+                syntax: match syntax {
+                    args::ImportSyntax::Yaml => crate::import::Syntax::Yaml,
+                    args::ImportSyntax::Kdl => crate::import::Syntax::Kdl,
+                },
             },
         ),
         Command::Packs { action } => packs::packs(action),

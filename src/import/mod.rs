@@ -7,6 +7,7 @@
 
 mod alertmanager;
 mod grafana;
+mod kdl;
 mod packs;
 mod rules;
 mod sloth;
@@ -102,6 +103,8 @@ pub struct Options {
     pub window: String,
     /// Alerts a built-in pack defines become tunings of the pack.
     pub use_packs: bool,
+    /// The syntax of the files written.
+    pub syntax: Syntax,
 }
 
 /// Imports one input file. `Err` when it is not readable as the kind at all.
@@ -141,6 +144,54 @@ pub fn kind_name(kind: Kind) -> &'static str {
         Kind::Alertmanager => "alertmanager",
         Kind::Grafana => "grafana",
     }
+}
+
+/// `severities` is a section one file holds: the severities all imported
+/// files need go to the first of them.
+pub fn share_severities<'a>(imports: impl Iterator<Item = &'a mut Imported>) {
+    let mut all: Vec<Value> = Vec::new();
+    let mut first: Option<&'a mut Imported> = None;
+    for imported in imports {
+        if let Some(Value::Array(list)) = imported.sections.get("severities") {
+            for s in list {
+                if !all.contains(s) {
+                    all.push(s.clone());
+                }
+            }
+            if first.is_some() {
+                imported.sections.shift_remove("severities");
+            }
+        }
+        if first.is_none() && imported.sections.contains_key("severities") {
+            first = Some(imported);
+        }
+    }
+    if let Some(first) = first {
+        first
+            .sections
+            .insert("severities".into(), Value::Array(all));
+    }
+}
+
+/// The syntax imported files are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Yaml,
+    Kdl,
+}
+
+/// The spec file text of an import in KDL: a comment naming the source,
+/// then `version 1` and the sections.
+pub fn kdl_text(imported: &Imported, source: &str) -> String {
+    let mut spec = Map::new();
+    spec.insert("version".into(), Value::from(1));
+    spec.extend(imported.sections.clone());
+    let text = format!(
+        "// Imported by `monocle import` from `{}`.\n// It holds no clusters: it compiles with the spec that defines them.\n{}",
+        source.replace(['\n', '\r'], " "),
+        kdl::to_kdl(&spec)
+    );
+    crate::fmt::format(&text, true).unwrap_or(text)
 }
 
 /// The spec file text of an import: a comment naming the source, then

@@ -426,7 +426,7 @@ fn list_for_singular<'a>(object: &'a Value, name: &str) -> Option<(&'a str, &'a 
 
 /// `clusters` → `cluster`, `queries` → `query`; names without a plural
 /// (`remote_write`, `inhibit`) stand for their items too.
-fn singular(list: &str) -> String {
+pub(crate) fn singular(list: &str) -> String {
     list.strip_suffix("ies")
         .map(|stem| format!("{stem}y"))
         .or_else(|| list.strip_suffix('s').map(str::to_owned))

@@ -368,3 +368,82 @@ fn kube_prometheus_dashboards_import_to_the_same_panels() {
     }
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
+
+#[test]
+fn kdl_imports_read_as_the_same_tree_as_yaml_imports() {
+    use monocle::source::SourceId;
+    let cases: [(&str, Vec<String>); 4] = [
+        (
+            "rules",
+            vec![format!(
+                "{KUBE_PROMETHEUS}/nodeExporter-prometheusRule.yaml"
+            )],
+        ),
+        (
+            "sloth",
+            vec![
+                format!("{SLOTH}/getting-started.in.yml"),
+                format!("{SLOTH}/kubernetes-apiserver.in.yml"),
+            ],
+        ),
+        (
+            "alertmanager",
+            vec![format!("{KUBE_PROMETHEUS}/alertmanager-secret.yaml")],
+        ),
+        (
+            "grafana",
+            vec![format!("{KUBE_PROMETHEUS}/dashboards/nodes.json")],
+        ),
+    ];
+    let cwd = std::env::current_dir().unwrap();
+    for (kind, files) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let mut trees = Vec::new();
+        for syntax in ["yaml", "kdl"] {
+            let out = dir.path().join(syntax);
+            let mut args = vec![
+                "import".to_owned(),
+                kind.to_owned(),
+                "--syntax".into(),
+                syntax.into(),
+                "--out".into(),
+            ];
+            args.push(out.display().to_string());
+            args.extend(files.iter().map(|f| cwd.join(f).display().to_string()));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            common::monocle(&args, dir.path());
+            let mut written: Vec<_> = std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            written.sort();
+            let parsed: Vec<Value> = written
+                .iter()
+                .map(|path| {
+                    let text = std::fs::read_to_string(path).unwrap();
+                    let node = if syntax == "kdl" {
+                        monocle::syntax::kdl::parse(SourceId(0), &text)
+                    } else {
+                        monocle::syntax::yaml::parse(SourceId(0), &text)
+                    };
+                    node.unwrap_or_else(|_| panic!("{} does not parse", path.display()))
+                        .to_json()
+                })
+                .collect();
+            trees.push(parsed);
+        }
+        assert!(!trees[0].is_empty(), "{kind}: nothing imported");
+        assert_eq!(
+            trees[0], trees[1],
+            "{kind}: the KDL import differs from the YAML one"
+        );
+        // Both compile with a clusters file.
+        let kdl = dir.path().join("kdl");
+        std::fs::write(
+            kdl.join("clusters.yaml"),
+            "version: 1\nclusters:\n  - name: prod\n",
+        )
+        .unwrap();
+        checks_clean(&kdl);
+    }
+}
