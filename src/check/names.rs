@@ -58,9 +58,9 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         .iter()
         .map(|s| (s.value.name.clone(), s.span(&["name"])));
     duplicates(ctx, "service", services);
+    service_objects(spec, ctx);
     for service in &spec.services {
         let s = &service.value;
-        dns_label(ctx, "service name", &s.name, service.span(&["name"]));
         dns_label(ctx, "namespace", &s.namespace, service.span(&["namespace"]));
         // `team` becomes a label of every rule and alert, and text in the
         // SLO dashboard: a label value's characters only.
@@ -384,6 +384,59 @@ fn duplicates(ctx: &mut Ctx, what: &str, entries: impl Iterator<Item = (String, 
     }
 }
 
+/// A service name may use Sloth's characters; what is named after it
+/// (its monitor, rule file, SLO dashboard) takes its object name, so two
+/// services must not meet there, and that name must not be one Windows
+/// reserves for files.
+fn service_objects(spec: &Spec, ctx: &mut Ctx) {
+    let mut seen: BTreeMap<String, &Item<crate::spec::Service>> = BTreeMap::new();
+    for service in &spec.services {
+        let name = &service.value.name;
+        let span = service.span(&["name"]);
+        if let Err(e) = super::slos::sloth_name(name) {
+            let e = ValueError {
+                message: format!("invalid service name `{name}`: {}", e.message),
+                ..e
+            };
+            ctx.value_error(codes::NAMES_INVALID_SERVICE_NAME, span, e);
+            continue;
+        }
+        let object = crate::names::object_name(name);
+        if is_windows_reserved(&object) {
+            ctx.push(
+                Diagnostic::error(
+                    codes::NAMES_RESERVED_FILE_NAME,
+                    format!("service `{name}` would name generated files `{object}.yaml`, and Windows reserves `{object}`"),
+                )
+                .at(span)
+                .label("reserved on Windows")
+                .help("a checkout of the generated files on Windows cannot hold them; choose another name"),
+            );
+        }
+        let Some(first) = seen.get(&object).copied() else {
+            seen.insert(object, service);
+            continue;
+        };
+        // The same name twice is reported as a duplicate already.
+        if first.value.name == *name {
+            continue;
+        }
+        ctx.push(
+            Diagnostic::error(
+                codes::NAMES_DERIVED_NAME_COLLISION,
+                format!(
+                    "services `{name}` and `{}` would both name their monitor, rule file and SLO dashboard `{object}`",
+                    first.value.name
+                ),
+            )
+            .at(span)
+            .label("same object name")
+            .related(first.span(&["name"]), "this service is named so too")
+            .help("file and object names are lowercased, with every character but letters, digits and `-` as `-`: rename one of the services"),
+        );
+    }
+}
+
 /// Two SLOs whose burn-rate alerts get one name page, route and silence as
 /// one alert; a rule file of each would still load, so nothing else says so.
 ///
@@ -394,7 +447,7 @@ fn slo_paths(spec: &Spec, ctx: &mut Ctx) {
     let mut seen: BTreeMap<String, &Item<crate::spec::Slo>> = BTreeMap::new();
     for slo in &spec.slos {
         let id = crate::lower::slo::id(&slo.value.service, &slo.value.name);
-        let file = crate::lower::slo::file_name(&id);
+        let file = crate::names::object_name(&id);
         let Some(first) = seen.get(&file).copied() else {
             seen.insert(file, slo);
             continue;

@@ -129,7 +129,7 @@ registry! {
     MONITOR_ZERO_TIMEOUT = "monocle::monitor::zero_timeout",
         "The monitor's check timeout is zero.";
     NAMES_DERIVED_NAME_COLLISION = "monocle::names::derived_name_collision",
-        "Two SLOs whose names differ would be written to the same file and object (names are lowercased, `_` and `.` become `-`).";
+        "Two SLOs, or two services, whose names differ would be written to the same file and object (names are lowercased, `_` and `.` become `-`).";
     NAMES_DUPLICATE = "monocle::names::duplicate",
         "Two items of one kind share a name (across all spec files).";
     NAMES_DUPLICATE_SLO_ALERT = "monocle::names::duplicate_slo_alert",
@@ -148,6 +148,8 @@ registry! {
         "A Prometheus label name is invalid.";
     NAMES_INVALID_LABEL_VALUE = "monocle::names::invalid_label_value",
         "A Kubernetes label value is invalid.";
+    NAMES_INVALID_SERVICE_NAME = "monocle::names::invalid_service_name",
+        "A service name uses characters Sloth does not allow (letters, digits, `-`, `_`, `.`; a letter or digit at both ends).";
     NAMES_INVALID_SLO_NAME = "monocle::names::invalid_slo_name",
         "An SLO name uses characters Sloth does not allow (letters, digits, `-`, `_`, `.`; a letter or digit at both ends).";
     NAMES_RESERVED_FILE_NAME = "monocle::names::reserved_file_name",

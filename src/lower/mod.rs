@@ -399,7 +399,8 @@ fn relabels(steps: &[spec::Relabel]) -> Vec<RelabelModel> {
 
 fn monitor(s: &spec::Service, prometheus: &PrometheusModel, origin: String) -> MonitorModel {
     MonitorModel {
-        name: s.name.clone(),
+        // The object and its file; series keep the service's name as written.
+        name: crate::names::object_name(&s.name),
         kind: match s.kind.unwrap_or_default() {
             ServiceKind::Service => MonitorKind::Service,
             ServiceKind::Pod => MonitorKind::Pod,

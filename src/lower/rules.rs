@@ -29,22 +29,13 @@ pub fn alert_group(alert: &Alert) -> String {
     })
 }
 
-/// The PrometheusRule object of a group: its name lowercased, every
-/// character other than `a-z`, `0-9` and `-` replaced by `-`, and no `-`
-/// at either end (`velero.alerts` → `velero-alerts`).
+/// The PrometheusRule object of a group: its name as an object name
+/// (`names::object_name`) with no `-` at either end (`velero.alerts` →
+/// `velero-alerts`).
 pub fn group_object(group: &str) -> String {
-    let name: String = group
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_lowercase() || c.is_ascii_digit() {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    name.trim_matches('-').to_owned()
+    crate::names::object_name(group)
+        .trim_matches('-')
+        .to_owned()
 }
 
 /// The file of a group: `rules/<object>.yaml`, where a trailing `.alerts`

@@ -89,7 +89,7 @@ pub fn lower(
                 object_labels: prometheus.rule_labels.clone(),
                 name: s.name.clone(),
                 id: id(&s.service, &s.name),
-                file_id: file_name(&id(&s.service, &s.name)),
+                file_id: crate::names::object_name(&id(&s.service, &s.name)),
                 objective: s.objective,
                 window,
                 error_budget: round((100.0 - s.objective) / 100.0),
@@ -116,21 +116,6 @@ pub fn lower(
 /// Sloth's `sloth_id` of an SLO.
 pub fn id(service: &str, slo: &str) -> String {
     format!("{service}-{slo}")
-}
-
-/// A name as file and Kubernetes object names use it: lowercased, and
-/// every character but a letter, a digit or `-` replaced by `-` (Sloth's
-/// names may hold `_` and `.`). Check refuses two SLOs whose names meet.
-pub fn file_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
 }
 
 /// The SLI as templates over `{{window}}`; `{{.window}}` (Sloth's

@@ -238,11 +238,12 @@ pub const SLO_FOLDER: &str = "SLOs";
 /// Grafana's longest dashboard uid.
 pub const UID_MAX_LEN: usize = 40;
 
-/// Uid of the generated SLO dashboard of a service: `slo-<service>`, cut
+/// Uid of the generated SLO dashboard of a service: `slo-<service>` (its
+/// object name, `names::object_name`), cut
 /// to Grafana's 40 characters with a stable hash of the full name when
 /// longer (service names may have 63).
 pub fn slo_dashboard_uid(service: &str) -> String {
-    let uid = format!("slo-{service}");
+    let uid = format!("slo-{}", crate::names::object_name(service));
     if uid.len() <= UID_MAX_LEN {
         return uid;
     }

@@ -11,6 +11,23 @@ pub const DNS1123_SUBDOMAIN_MAX_LEN: usize = 253;
 /// Longest name part of a Kubernetes label key, and longest label value.
 pub const K8S_LABEL_MAX_LEN: usize = 63;
 
+/// The form of a name that file names and Kubernetes object names take:
+/// ASCII-lowercased, every character but a letter, a digit or `-`
+/// replaced by `-` (Sloth's service and SLO names may hold `_` and `.`).
+/// Lower applies it wherever a spec name becomes a file or object name;
+/// check refuses two names that meet in it. Labels keep the name as written.
+pub fn object_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 pub(super) fn is_dns_char(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
 }

@@ -11,7 +11,7 @@ mod suggest;
 
 pub use kubernetes::{
     DNS1123_LABEL_MAX_LEN, DNS1123_SUBDOMAIN_MAX_LEN, K8S_LABEL_MAX_LEN, check_dns1123_label,
-    check_dns1123_subdomain, check_k8s_label_key, check_k8s_label_value,
+    check_dns1123_subdomain, check_k8s_label_key, check_k8s_label_value, object_name,
 };
 pub use prometheus::{check_alert_name, check_label_name, check_record_name};
 pub use suggest::{did_you_mean, upper_camel};
@@ -208,6 +208,23 @@ mod tests {
     fn dns_label_no_suggestion_when_fix_invalid() {
         let e = err(check_dns1123_label("___"));
         assert!(!e.help.unwrap().starts_with("try"));
+    }
+
+    #[test]
+    fn object_names_are_lowercase_dns_labels() {
+        assert_eq!(object_name("My_Service.v2"), "my-service-v2");
+        assert_eq!(object_name("api-gateway"), "api-gateway");
+        assert_eq!(object_name("café"), "caf-");
+        // Every name Sloth accepts becomes a valid DNS-1123 label.
+        for name in [
+            "A",
+            "a_b",
+            "x.Y-z",
+            "0_0",
+            &format!("A{}Z", "_.".repeat(30)),
+        ] {
+            assert_eq!(check_dns1123_label(&object_name(name)), Ok(()), "{name}");
+        }
     }
 
     #[test]

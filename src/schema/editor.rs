@@ -20,7 +20,7 @@ use crate::spec::{
 
 /// DNS-1123 label, as `names::check_dns1123_label` accepts it.
 const DNS_LABEL: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-/// An SLO name, as `check::slos::sloth_name` accepts it.
+/// An SLO or service name, as `check::slos::sloth_name` accepts it.
 const SLOTH_NAME: &str = "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
 const DNS_LABEL_MESSAGE: &str = "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
 /// Prometheus metric name (alerts and records), as `names::check_alert_name` accepts it.
@@ -96,7 +96,6 @@ impl Pass<'_> {
         let dns = || json!({"pattern": DNS_LABEL, "maxLength": 63, "patternErrorMessage": DNS_LABEL_MESSAGE});
         for (def, property) in [
             ("Cluster", "name"),
-            ("Service", "name"),
             ("Service", "namespace"),
             ("Shard", "name"),
             ("RemoteWrite", "name"),
@@ -109,8 +108,12 @@ impl Pass<'_> {
         }
         self.at("/$defs/LogPipeline/properties/namespaces/items", dns());
         self.at("/$defs/Monitor/properties/monitors/items", dns());
-        self.prop("Slo", "name", json!({"pattern": SLOTH_NAME, "maxLength": 63,
-            "patternErrorMessage": "must be a Sloth name: letters, digits, '-', '_' and '.', starting and ending with a letter or digit, at most 63 characters"}));
+        let sloth = || {
+            json!({"pattern": SLOTH_NAME, "maxLength": 63,
+            "patternErrorMessage": "must be a Sloth name: letters, digits, '-', '_' and '.', starting and ending with a letter or digit, at most 63 characters"})
+        };
+        self.prop("Slo", "name", sloth());
+        self.prop("Service", "name", sloth());
         self.prop("Alert", "name", json!({"pattern": METRIC_NAME,
             "patternErrorMessage": "must be a Prometheus metric name: letters, digits, '_' and ':', not starting with a digit (alert names look like HighErrorRate)"}));
         self.prop("Record", "record", json!({"pattern": METRIC_NAME,
