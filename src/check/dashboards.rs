@@ -26,6 +26,7 @@ use crate::spec::{Dashboard, Panel, PanelType, Variable, VariableType};
 /// [`Spec::query_grouping`]).
 pub fn check(spec: &Spec, ctx: &mut Ctx) -> BTreeMap<String, Vec<String>> {
     let mut grouping = BTreeMap::new();
+    let records = super::promql::Records::of(spec);
     // Uids of the generated SLO dashboards, by service.
     let slo_uids: BTreeMap<String, &str> = spec
         .slos
@@ -52,7 +53,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) -> BTreeMap<String, Vec<String>> {
                 .help("choose another uid: monocle generates `slo-<service>` for every service with SLOs"),
             );
         }
-        let check = DashboardCheck::new(dashboard);
+        let check = DashboardCheck::new(dashboard, &records);
         check.run(ctx);
         grouping.extend(check.grouping.into_inner());
     }
@@ -62,16 +63,18 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) -> BTreeMap<String, Vec<String>> {
 /// One dashboard: its item and the variables its queries may use.
 struct DashboardCheck<'a> {
     item: &'a Item<Dashboard>,
+    records: &'a super::promql::Records<'a>,
     defined: Vec<&'a str>,
     grouping: RefCell<BTreeMap<String, Vec<String>>>,
 }
 
 impl<'a> DashboardCheck<'a> {
-    fn new(item: &'a Item<Dashboard>) -> Self {
+    fn new(item: &'a Item<Dashboard>, records: &'a super::promql::Records<'a>) -> Self {
         let mut defined = vec![PROMETHEUS_VARIABLE, LOKI_VARIABLE];
         defined.extend(item.value.variables.iter().map(|v| v.name.as_str()));
         DashboardCheck {
             item,
+            records,
             defined,
             grouping: RefCell::default(),
         }
@@ -539,6 +542,9 @@ impl<'a> DashboardCheck<'a> {
             }
             // Grafana sends the query to Prometheus: its regexes are RE2.
             super::promql::re2_matchers(ctx, &parsed, span);
+            // A name a variable stands in for is not written in the query.
+            let written = |name: &str| text.contains(name);
+            super::promql::undefined_records(ctx, self.records, &parsed, span, written);
             return;
         }
         let numbers = substitute(text, Stand::Number);

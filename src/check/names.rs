@@ -120,53 +120,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         }
     }
 
-    // The same name is fine with other labels (a warning/critical pair):
-    // Prometheus and Alertmanager tell alerts apart by their label set. On
-    // disjoint clusters it is fine too (a pack tuned per cluster).
-    let cluster_labels: Vec<_> = spec
-        .clusters
-        .iter()
-        .map(|c| super::selectors::cluster_labels(&c.value))
-        .collect();
-    let mut seen: BTreeMap<String, Vec<(Span, Vec<bool>)>> = BTreeMap::new();
-    for a in &spec.alerts {
-        let mut labels = a.value.labels.clone();
-        labels.insert("severity".into(), a.value.severity.clone());
-        let labels = labels
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let owner = match &a.value.service {
-            Some(service) => format!(" of service `{service}`"),
-            None => String::new(),
-        };
-        let name = format!("{}`{owner} with labels `{labels}", a.value.name);
-        let on: Vec<bool> = cluster_labels
-            .iter()
-            .map(|c| {
-                a.value
-                    .clusters
-                    .as_ref()
-                    .is_none_or(|s| s.value().matches(c))
-            })
-            .collect();
-        let span = a.span(&["name"]);
-        let earlier = seen.entry(name.clone()).or_default();
-        let clash = earlier.iter().find(|(_, other)| {
-            other.iter().zip(&on).any(|(x, y)| *x && *y) || cluster_labels.is_empty()
-        });
-        if let Some((first, _)) = clash {
-            ctx.push(
-                Diagnostic::error(codes::NAMES_DUPLICATE, format!("duplicate alert `{name}`"))
-                    .at(span)
-                    .label("defined again here")
-                    .related(*first, "first defined here")
-                    .help("give one of them other labels or disjoint `clusters`, or remove it"),
-            );
-        }
-        earlier.push((span, on));
-    }
+    rule_duplicates(spec, ctx);
     for alert in &spec.alerts {
         if let Err(e) = check_alert_name(&alert.value.name) {
             ctx.value_error(codes::NAMES_INVALID_ALERT_NAME, alert.span(&["name"]), e);
@@ -276,6 +230,104 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 monitor.span(&["monitors", &i.to_string()]),
             );
         }
+    }
+}
+
+/// The same rule twice on one cluster. An alert's name is fine with other
+/// labels (a warning/critical pair): Prometheus and Alertmanager tell
+/// alerts apart by their label set. A record's name is fine with other
+/// labels or another expression (kube-prometheus splits one record by verb
+/// over several rules); the same one twice writes every series twice. On
+/// disjoint clusters either is fine (a pack tuned per cluster).
+fn rule_duplicates(spec: &Spec, ctx: &mut Ctx) {
+    let cluster_labels: Vec<_> = spec
+        .clusters
+        .iter()
+        .map(|c| super::selectors::cluster_labels(&c.value))
+        .collect();
+    // The clusters a rule is emitted on: its own selector's, within its
+    // service's.
+    let on = |clusters: Option<&crate::spec::SelectorText>, service: Option<&String>| {
+        let service = service
+            .and_then(|name| spec.services.iter().find(|s| &s.value.name == name))
+            .and_then(|s| s.value.clusters.as_ref());
+        cluster_labels
+            .iter()
+            .map(|c| {
+                [clusters, service]
+                    .iter()
+                    .flatten()
+                    .all(|s| s.value().matches(c))
+            })
+            .collect::<Vec<bool>>()
+    };
+    let labelled = |labels: &BTreeMap<String, String>| {
+        labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut rules: Vec<(String, String, Span, Vec<bool>, &str)> = Vec::new();
+    for a in &spec.alerts {
+        let mut labels = a.value.labels.clone();
+        labels.insert("severity".into(), a.value.severity.clone());
+        let owner = match &a.value.service {
+            Some(service) => format!(" of service `{service}`"),
+            None => String::new(),
+        };
+        let name = format!(
+            "alert `{}`{owner} with labels `{}`",
+            a.value.name,
+            labelled(&labels)
+        );
+        rules.push((
+            name.clone(),
+            name,
+            a.span(&["name"]),
+            on(a.value.clusters.as_ref(), a.value.service.as_ref()),
+            "give one of them other labels or disjoint `clusters`, or remove it",
+        ));
+    }
+    for r in &spec.records {
+        let v = &r.value;
+        let labels = if v.labels.is_empty() {
+            "no labels".to_owned()
+        } else {
+            format!("labels `{}`", labelled(&v.labels))
+        };
+        rules.push((
+            format!(
+                "record {}\n{}\n{}",
+                v.record,
+                labelled(&v.labels),
+                v.expr.trim()
+            ),
+            format!(
+                "recording rule `{}` with {labels} and the same expression",
+                v.record
+            ),
+            r.span(&["record"]),
+            on(v.clusters.as_ref(), v.service.as_ref()),
+            "remove one of them, or give them disjoint `clusters`",
+        ));
+    }
+    let mut seen: BTreeMap<String, Vec<(Span, Vec<bool>)>> = BTreeMap::new();
+    for (key, name, span, on, help) in rules {
+        let earlier = seen.entry(key).or_default();
+        let clash = earlier.iter().find(|(_, other)| {
+            other.iter().zip(&on).any(|(x, y)| *x && *y) || cluster_labels.is_empty()
+        });
+        if let Some((first, _)) = clash {
+            ctx.push(
+                Diagnostic::error(codes::NAMES_DUPLICATE, format!("duplicate {name}"))
+                    .at(span)
+                    .label("defined again here")
+                    .related(*first, "first defined here")
+                    .help(help),
+            );
+        }
+        earlier.push((span, on));
     }
 }
 

@@ -13,11 +13,7 @@ use promql_parser::parser::value::ValueType;
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
     latency(ctx, spec);
-    let records: BTreeSet<&str> = spec
-        .records
-        .iter()
-        .map(|r| r.value.record.as_str())
-        .collect();
+    let records = Records::of(spec);
     for alert in &spec.alerts {
         let span = alert.span(&["expr"]);
         if let Some(parsed) = expr(ctx, &alert.value.expr, span) {
@@ -38,7 +34,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                         .help("an alert fires for each series of an instant vector: compare series, e.g. `rate(x[5m]) > 0`, or wrap a scalar in `vector(...)`"),
                 );
             }
-            undefined_records(ctx, &records, &parsed, span);
+            undefined_records(ctx, &records, &parsed, span, |_| true);
             let service = alert.value.service.as_deref().unwrap_or_default();
             super::cardinality::dropped_grouping(ctx, spec, service, &parsed, span);
             super::templates::labels(ctx, spec, alert, &parsed);
@@ -49,7 +45,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         let span = record.span(&["expr"]);
         if let Some(parsed) = expr(ctx, &record.value.expr, span) {
             re2_matchers(ctx, &parsed, span);
-            undefined_records(ctx, &records, &parsed, span);
+            undefined_records(ctx, &records, &parsed, span, |_| true);
             let service = record.value.service.as_deref().unwrap_or_default();
             super::cardinality::dropped_grouping(ctx, spec, service, &parsed, span);
             super::operator_labels::check(ctx, spec, service, &parsed, span);
@@ -166,10 +162,41 @@ pub(super) fn re2_matchers(ctx: &mut Ctx, parsed: &Expr, span: Span) {
     }
 }
 
+/// The recording rules of a spec: its `records`, and those its SLOs write.
+pub(super) struct Records<'a> {
+    defined: BTreeSet<&'a str>,
+    slos: bool,
+}
+
+impl<'a> Records<'a> {
+    pub(super) fn of(spec: &'a Spec) -> Self {
+        Records {
+            defined: spec
+                .records
+                .iter()
+                .map(|r| r.value.record.as_str())
+                .collect(),
+            slos: !spec.slos.is_empty(),
+        }
+    }
+
+    fn defines(&self, name: &str) -> bool {
+        self.defined.contains(name) || (self.slos && crate::lower::slo::writes_record(name))
+    }
+}
+
 /// Series named like recording rules (`job:up:sum`, with a colon) that no
 /// `records` entry defines: the rule would read nothing. Metrics without a
-/// colon come from exporters, which the spec cannot know.
-fn undefined_records(ctx: &mut Ctx, records: &BTreeSet<&str>, parsed: &Expr, span: Span) {
+/// colon come from exporters, which the spec cannot know. Only names for
+/// which `written` holds are reported (a dashboard's query has its
+/// variables replaced, so a name made of one is not the spec's).
+pub(super) fn undefined_records(
+    ctx: &mut Ctx,
+    records: &Records,
+    parsed: &Expr,
+    span: Span,
+    written: impl Fn(&str) -> bool,
+) {
     let mut missing = BTreeSet::new();
     walk(parsed, &mut |e| {
         let selector = match e {
@@ -179,7 +206,8 @@ fn undefined_records(ctx: &mut Ctx, records: &BTreeSet<&str>, parsed: &Expr, spa
         };
         if let Some(name) = &selector.name
             && name.contains(':')
-            && !records.contains(name.as_str())
+            && !records.defines(name)
+            && written(name)
         {
             missing.insert(name.clone());
         }

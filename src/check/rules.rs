@@ -355,31 +355,6 @@ fn records(spec: &Spec, ctx: &mut Ctx) {
         .iter()
         .map(|s| s.value.name.as_str())
         .collect();
-    // The same name with other labels or another expression is normal
-    // (kube-prometheus splits one record by verb over several rules); the
-    // same rule twice writes every series twice.
-    let mut seen: BTreeMap<(&str, &BTreeMap<String, String>, &str), Span> = BTreeMap::new();
-    for record in &spec.records {
-        let r = &record.value;
-        let key = (r.record.as_str(), &r.labels, r.expr.trim());
-        if let Some(first) = seen.get(&key) {
-            ctx.push(
-                Diagnostic::error(
-                    codes::NAMES_DUPLICATE,
-                    format!(
-                        "recording rule `{}` is defined twice with the same labels and expression",
-                        r.record
-                    ),
-                )
-                .at(record.span(&["record"]))
-                .label("defined again here")
-                .related(*first, "first defined here")
-                .help("remove one of them"),
-            );
-        } else {
-            seen.insert(key, record.span(&["record"]));
-        }
-    }
     for record in &spec.records {
         let r = &record.value;
         if let Err(e) = crate::names::check_record_name(&r.record) {

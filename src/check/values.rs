@@ -111,22 +111,32 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
         }
     }
     for alert in &spec.alerts {
-        if let Some(runbook) = &alert.value.runbook
-            && let Err(problem) = super::alloy::check_url(runbook)
-        {
-            ctx.push(
-                Diagnostic::error(
-                    codes::ALERTS_INVALID_RUNBOOK,
-                    format!("`runbook` is not an HTTP URL: {problem}"),
-                )
-                .at(alert.span(&["runbook"]))
-                .label("not a link")
-                .help("write the runbook's address, like `https://runbooks.example.com/service#alert`"),
-            );
+        if let Some(runbook) = &alert.value.runbook {
+            runbook_url(ctx, "`runbook`", runbook, alert.span(&["runbook"]));
+        }
+        if let Some(runbook) = alert.value.annotations.get(RUNBOOK_URL) {
+            let span = alert.span(&["annotations", RUNBOOK_URL]);
+            runbook_url(ctx, "annotation `runbook_url`", runbook, span);
         }
     }
     for slo in &spec.slos {
         slo_values(ctx, slo);
+        let Some(alerting) = &slo.value.alerting else {
+            continue;
+        };
+        let mut at = vec![(vec!["alerting"], &alerting.annotations)];
+        for (kind, alert) in [("page", &alerting.page), ("ticket", &alerting.ticket)] {
+            if let Some(crate::spec::BurnAlert::Settings(s)) = alert {
+                at.push((vec!["alerting", kind], &s.annotations));
+            }
+        }
+        for (mut path, annotations) in at {
+            if let Some(runbook) = annotations.get(RUNBOOK_URL) {
+                path.extend(["annotations", RUNBOOK_URL]);
+                let span = slo.span(&path);
+                runbook_url(ctx, "annotation `runbook_url`", runbook, span);
+            }
+        }
     }
     if let Some(item) = &spec.route {
         for (path, route) in super::merged::routes(&item.value) {
@@ -237,6 +247,26 @@ fn prometheus(ctx: &mut Ctx, p: &Prometheus, span: impl Fn(&[&str]) -> Span) {
                 e,
             );
         }
+    }
+}
+
+/// The annotation Alertmanager's and Grafana's alert views link as the
+/// runbook.
+const RUNBOOK_URL: &str = "runbook_url";
+
+/// A runbook link (`runbook`, or `runbook_url` under `annotations`) is an
+/// http(s) address: it is what a paged engineer clicks.
+fn runbook_url(ctx: &mut Ctx, what: &str, url: &str, span: Span) {
+    if let Err(problem) = super::alloy::check_url(url) {
+        ctx.push(
+            Diagnostic::error(
+                codes::ALERTS_INVALID_RUNBOOK,
+                format!("{what} is not an HTTP URL: {problem}"),
+            )
+            .at(span)
+            .label("not a link")
+            .help("write the runbook's address, like `https://runbooks.example.com/service#alert`"),
+        );
     }
 }
 

@@ -13,7 +13,7 @@ macro_rules! registry {
 
 registry! {
     ALERTS_INVALID_RUNBOOK = "monocle::alerts::invalid_runbook",
-        "An alert's `runbook` is not an http(s) URL.";
+        "An alert's `runbook` (or a `runbook_url` annotation, an SLO's too) is not an http(s) URL.";
     ALERTS_INVALID_TEMPLATE = "monocle::alerts::invalid_template",
         "An alert annotation or label is not a valid Go template (unbalanced `{{ }}`); Prometheus would reject the rule group.";
     ALERTS_TEMPLATE_EXTERNAL_LABEL = "monocle::alerts::template_external_label",

@@ -118,6 +118,28 @@ pub fn id(service: &str, slo: &str) -> String {
     format!("{service}-{slo}")
 }
 
+/// Whether an SLO writes a recording rule of this name (Sloth's names:
+/// `slo:sli_error:ratio_rate<window>` for each window its SLI and alerts
+/// read, and the per-SLO metadata); what `emit::slo` writes.
+pub fn writes_record(name: &str) -> bool {
+    const META: &[&str] = &[
+        "slo:objective:ratio",
+        "slo:error_budget:ratio",
+        "slo:time_period:days",
+        "slo:current_burn_rate:ratio",
+        "slo:period_burn_rate:ratio",
+        "slo:period_error_budget_remaining:ratio",
+        "sloth_slo_info",
+    ];
+    META.contains(&name)
+        || name
+            .strip_prefix("slo:sli_error:ratio_rate")
+            .is_some_and(|w| {
+                w.starts_with(|c: char| c.is_ascii_digit())
+                    && w.chars().all(|c| c.is_ascii_alphanumeric())
+            })
+}
+
 /// The SLI as templates over `{{window}}`; `{{.window}}` (Sloth's
 /// spelling) is the same placeholder.
 fn sli(sli: &Sli) -> SliModel {

@@ -203,6 +203,16 @@ impl Pass<'_> {
         ] {
             self.prop(def, property, url());
         }
+        // `runbook_url` under `annotations` is checked like `runbook`.
+        for def in ["Alert", "SloAlerting", "BurnAlertSettings"] {
+            let mut runbook = url();
+            runbook["type"] = json!("string");
+            self.prop(
+                def,
+                "annotations",
+                json!({"properties": {"runbook_url": runbook}}),
+            );
+        }
     }
 
     /// Shapes that are one of several: an SLI is an event SLI or a latency

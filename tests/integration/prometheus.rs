@@ -620,3 +620,89 @@ fn sloth_knobs_reach_the_rules_and_their_unit_test_passes() {
     let (ok, output) = common::run(&promtool, &args, dir.path());
     assert!(ok, "promtool test rules failed:\n{output}");
 }
+
+/// The records of every PrometheusRule under `prefix`, by name.
+fn recorded(artifacts: &[Artifact], prefix: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for artifact in artifacts.iter().filter(|a| a.path.starts_with(prefix)) {
+        let value = yaml(artifact);
+        if kind(&value) != "PrometheusRule" {
+            continue;
+        }
+        for group in value["spec"]["groups"].as_array().unwrap() {
+            for rule in group["rules"].as_array().unwrap() {
+                if let Some(name) = rule["record"].as_str() {
+                    names.push(name.to_owned());
+                }
+            }
+        }
+    }
+    names
+}
+
+/// One recording rule, the same on two clusters by two routes: its own
+/// `clusters`, and its service's.
+const RECORD_PER_CLUSTER: &str = r#"version: 1
+clusters:
+  - {name: prod, environment: production}
+  - {name: staging, environment: staging}
+services:
+  - {name: node, namespace: monitoring, team: infra, selector: app=node, sample_limit: 1000, endpoints: [{port: metrics}], clusters: environment=production}
+  - {name: node-staging, namespace: monitoring, team: infra, selector: app=node, sample_limit: 1000, endpoints: [{port: metrics}], clusters: environment=staging}
+records:
+  - {record: "instance:node_num_cpu:sum", expr: count without (cpu) (node_cpu_seconds_total), service: node}
+  - {record: "instance:node_num_cpu:sum", expr: count without (cpu) (node_cpu_seconds_total), service: node-staging}
+  - {record: "job:up:sum", expr: sum by (job) (up), clusters: environment=production}
+  - {record: "job:up:sum", expr: sum by (job) (up), clusters: environment=staging}
+"#;
+
+#[test]
+fn the_same_record_on_disjoint_clusters_is_one_rule_on_each() {
+    let artifacts = common::compile_text(RECORD_PER_CLUSTER);
+    for cluster in ["prod/", "staging/"] {
+        let mut names = recorded(&artifacts, cluster);
+        names.sort();
+        assert_eq!(
+            names,
+            ["instance:node_num_cpu:sum", "job:up:sum"],
+            "{cluster}"
+        );
+    }
+    promtool_accepts_rules(&artifacts);
+
+    // Without its `clusters`, the second `job:up:sum` is on prod too.
+    let shared = RECORD_PER_CLUSTER.replace("(up), clusters: environment=staging}", "(up)}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("spec.yaml"), shared).unwrap();
+    let Err(monocle::CompileError::Spec { diags, .. }) = monocle::compile(dir.path()) else {
+        panic!("the same record twice on prod must not compile");
+    };
+    let codes: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["monocle::names::duplicate"], "{diags:?}");
+}
+
+/// Every recording rule an SLO writes is one check knows of: a dashboard or
+/// alert reading it gets no `rules::undefined_record` warning.
+#[test]
+fn check_knows_every_record_an_slo_writes() {
+    let artifacts = common::compile_text(SLOTH_KNOBS);
+    let names = recorded(&artifacts, "test/slos/");
+    assert!(
+        names.iter().any(|n| n.starts_with("slo:sli_error:")),
+        "{names:?}"
+    );
+    for name in &names {
+        assert!(monocle::lower::slo::writes_record(name), "{name}");
+    }
+    for name in [
+        "slo:sli_error:ratio_rate",
+        "slo:objective:ratios",
+        "job:up:sum",
+    ] {
+        assert!(!monocle::lower::slo::writes_record(name), "{name}");
+    }
+}
