@@ -58,7 +58,7 @@ pub fn monitor(spec: &Path, out: &Path, settings: Settings) -> u8 {
         Some(buckets) if settings.format == Format::Json => {
             eprint!("{}", capacity::table(&buckets));
         }
-        Some(buckets) => print!("{}", capacity::table(&buckets)),
+        Some(buckets) => say!("{}", capacity::table(&buckets)),
         None => {
             eprintln!("the spec has no `monitor` section: there is no monitor daemon to report on");
         }

@@ -97,9 +97,14 @@ pub fn compile(spec: &Path, out: &Path, check: bool, shown: Shown, settings: Set
         // One write per line would cost a system call per generated file.
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         for (path, kind) in report.changes() {
-            let _ = writeln!(stdout, "{} {}", verb(kind, check), out.join(path).display());
+            super::output::stdout_written(writeln!(
+                stdout,
+                "{} {}",
+                verb(kind, check),
+                out.join(path).display()
+            ));
         }
-        let _ = stdout.flush();
+        super::output::stdout_written(stdout.flush());
     }
     let status = if check && !report.is_empty() {
         FAILED

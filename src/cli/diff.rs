@@ -47,7 +47,7 @@ pub fn review(spec: &Path, out: &Path, base: &str, stat: bool, settings: Setting
     } else {
         crate::review::report::text(&summary, &files, stat)
     };
-    print!("{text}");
+    say!("{text}");
     // Like `diff`: 1 when the change changes anything, so CI can tell.
     if summary.is_empty() && files.is_empty() {
         OK
@@ -87,7 +87,7 @@ pub fn diff(spec: &Path, out: &Path, stat: bool, settings: Settings) -> u8 {
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     for (path, kind) in done.changes() {
         if stat {
-            let _ = writeln!(stdout, "{} {path}", verb(kind, true));
+            super::output::stdout_written(writeln!(stdout, "{} {path}", verb(kind, true)));
             continue;
         }
         let text = match texts.remove(path) {
@@ -98,8 +98,8 @@ pub fn diff(spec: &Path, out: &Path, stat: bool, settings: Settings) -> u8 {
                 Err(err) => return io_failure(&err),
             },
         };
-        let _ = stdout.write_all(text.as_bytes());
+        super::output::stdout_written(stdout.write_all(text.as_bytes()));
     }
-    let _ = stdout.flush();
+    super::output::stdout_written(stdout.flush());
     if done.is_empty() { OK } else { FAILED }
 }

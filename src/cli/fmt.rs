@@ -26,7 +26,7 @@ pub fn fmt(spec: &Path, check: bool, quiet: bool) -> u8 {
             Ok(text) if text == file.text => {}
             Ok(_) if check => {
                 if !quiet {
-                    println!("would reformat {}", file.path.display());
+                    sayln!("would reformat {}", file.path.display());
                 }
                 status = FAILED;
             }
@@ -38,7 +38,7 @@ pub fn fmt(spec: &Path, check: bool, quiet: bool) -> u8 {
                     return io_failure(&err);
                 }
                 if !quiet {
-                    println!("reformatted {}", file.path.display());
+                    sayln!("reformatted {}", file.path.display());
                 }
             }
             Err(crate::fmt::FmtError::Invalid) => {

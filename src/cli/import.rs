@@ -57,9 +57,9 @@ pub fn import(
             written.push((dir.join(format!("{stem}.{extension}")), spec));
         } else {
             if files.len() > 1 {
-                println!("---\n# {shown}");
+                sayln!("---\n# {shown}");
             }
-            print!("{spec}");
+            say!("{spec}");
         }
     }
     if let Some(dir) = out {

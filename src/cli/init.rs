@@ -53,11 +53,11 @@ pub fn init(dir: &Path, quiet: bool) -> u8 {
             return USAGE;
         }
         if !quiet {
-            println!("created {}", path.display());
+            sayln!("created {}", path.display());
         }
     }
     if !quiet {
-        println!(
+        sayln!(
             "next: `monocle compile {}` writes generated/; `monocle check {0}` only checks",
             dir.display()
         );

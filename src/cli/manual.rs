@@ -7,7 +7,10 @@ use super::{Cli, OK, USAGE};
 
 pub fn completions(shell: clap_complete::Shell) -> u8 {
     let mut command = Cli::command();
-    clap_complete::generate(shell, &mut command, "monocle", &mut std::io::stdout());
+    // Rendered first: clap_complete panics when its writer fails.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "monocle", &mut script);
+    super::output::stdout_written(std::io::Write::write_all(&mut std::io::stdout(), &script));
     OK
 }
 
@@ -38,6 +41,6 @@ pub fn man(name: Option<&str>) -> u8 {
         eprintln!("error: cannot render the man page: {err}");
         return USAGE;
     }
-    let _ = std::io::Write::write_all(&mut std::io::stdout(), &text);
+    super::output::stdout_written(std::io::Write::write_all(&mut std::io::stdout(), &text));
     OK
 }

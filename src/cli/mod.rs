@@ -2,6 +2,16 @@
 //! `schema`, `completions` and `man`, one module per command.
 //! Exit codes: 0 ok; 1 spec errors or drift; 2 usage or I/O errors.
 
+/// `say!` that ends quietly when the reader of stdout went away.
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::cli::output::stdout(format_args!($($arg)*)) };
+}
+
+/// `sayln!` that ends quietly when the reader of stdout went away.
+macro_rules! sayln {
+    ($($arg:tt)*) => { $crate::cli::output::stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod args;
 mod capacity;
 mod check;
@@ -107,7 +117,7 @@ pub fn run(cli: Cli) -> u8 {
         ),
         Command::Packs { action } => packs::packs(action),
         Command::Schema => {
-            print!("{}", crate::schema::schema_text());
+            say!("{}", crate::schema::schema_text());
             OK
         }
         Command::Lsp => match crate::lsp::run() {

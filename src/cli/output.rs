@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 
 use super::args::{Color, Report};
-use super::{FAILED, USAGE};
+use super::{FAILED, OK, USAGE};
 use crate::CompileError;
 use crate::diagnostic::Diagnostic;
 use crate::render::{self, Format};
@@ -106,6 +106,32 @@ impl Settings {
             }
         }
     }
+}
+
+/// Writes command output to stdout. A reader that went away (`monocle
+/// packs | head`) ends the command quietly, as Unix tools do, where
+/// `print!` would panic; any other write failure is an I/O error (exit 2).
+pub fn stdout(args: std::fmt::Arguments) {
+    let mut out = std::io::stdout().lock();
+    if let Err(err) = out.write_fmt(args).and_then(|()| out.flush()) {
+        stdout_failed(&err);
+    }
+}
+
+/// Passes a buffered write to stdout, or ends the process as [`stdout`] does.
+pub fn stdout_written(result: std::io::Result<()>) {
+    if let Err(err) = result {
+        stdout_failed(&err);
+    }
+}
+
+/// Ends the process after stdout failed (see [`stdout`]).
+pub fn stdout_failed(err: &std::io::Error) -> ! {
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(OK.into());
+    }
+    eprintln!("error: cannot write to standard output: {err}");
+    std::process::exit(USAGE.into());
 }
 
 pub fn io_failure(err: &write::WriteError) -> u8 {

@@ -10,14 +10,14 @@ pub fn packs(action: Option<PacksAction>) -> u8 {
         None => {
             let width = all.iter().map(|p| p.header.name.len()).max().unwrap_or(0);
             for pack in &all {
-                println!("{:width$}  {}", pack.header.name, pack.header.description);
+                sayln!("{:width$}  {}", pack.header.name, pack.header.description);
             }
-            println!("\n`monocle packs show NAME` shows a pack's params, alerts and reasons.");
+            sayln!("\n`monocle packs show NAME` shows a pack's params, alerts and reasons.");
             OK
         }
         Some(PacksAction::Show { name }) => {
             if let Some(pack) = all.iter().find(|p| p.header.name == name) {
-                print!("{}", packs::show(pack));
+                say!("{}", packs::show(pack));
                 return OK;
             }
             let names = all.iter().map(|p| p.header.name.as_str());

@@ -54,7 +54,7 @@ pub fn routes(spec: &Path, cluster: Option<&str>, settings: Settings) -> u8 {
         }
         out.push_str(&show(root));
     }
-    print!("{out}");
+    say!("{out}");
     OK
 }
 

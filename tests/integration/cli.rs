@@ -576,3 +576,30 @@ fn lines_match(expected: &[&str], actual: &[&str]) -> bool {
         Some((line, rest)) => actual.first() == Some(line) && lines_match(rest, &actual[1..]),
     }
 }
+
+/// `monocle packs | head -1`: the reader goes away before monocle writes.
+/// Printing must end quietly (exit 0, as Unix tools do), not panic.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    for args in [
+        &["packs"][..],
+        &["packs", "show", "node"],
+        &["schema"],
+        &["completions", "bash"],
+        &["man"],
+        &["routes"],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        // Closed before monocle starts, so every write meets a broken pipe.
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_monocle"))
+            .args(args)
+            .current_dir(repo())
+            .stdout(writer)
+            .output()
+            .expect("monocle runs");
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
