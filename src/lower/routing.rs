@@ -11,8 +11,8 @@ use crate::model::routing::{
     RoutingTestModel, SLACK_TEXT, SLACK_TITLE, SecretSource, SlackModel, TimeIntervalModel,
     WebhookModel,
 };
-use crate::routing::test_alert_labels;
 use crate::routing::time::Period;
+use crate::routing::{MatchOp, Matcher, test_alert_labels};
 use crate::spec::{self, Credential, SelectorText};
 
 /// The routing of the cluster whose selector labels are `labels` (see
@@ -25,13 +25,24 @@ pub fn lower(
     let Some(root) = &spec.route else {
         return RoutingModel::default();
     };
-    let receivers = spec
+    let watchdog = routes_watchdog_to_null(spec, &spec.matchers.route);
+    let mut receivers: Vec<ReceiverModel> = spec
         .receivers
         .iter()
         .map(|r| &r.value)
         .filter(|r| selected(&r.clusters))
         .map(receiver)
         .collect();
+    if watchdog && !spec.receivers.iter().any(|r| r.value.name == NULL_RECEIVER) {
+        receivers.push(ReceiverModel {
+            name: NULL_RECEIVER.to_owned(),
+            slack: None,
+            pagerduty: None,
+            webhook: None,
+            email: None,
+            opsgenie: None,
+        });
+    }
     let inhibit = spec
         .inhibit
         .iter()
@@ -61,7 +72,12 @@ pub fn lower(
         .collect();
     RoutingModel {
         receivers,
-        route: Some(route_tree(&root.value, &spec.matchers.route, selected)),
+        route: Some(route_tree(
+            &root.value,
+            &spec.matchers.route,
+            selected,
+            watchdog,
+        )),
         inhibit,
         tests,
         time_intervals: time_intervals(spec),
@@ -184,15 +200,57 @@ fn source(c: Credential) -> SecretSource {
     }
 }
 
+/// The alert the `prometheus` pack (and kube-prometheus) fires forever, for
+/// a dead man's switch outside the cluster.
+pub const WATCHDOG: &str = "Watchdog";
+
+/// The receiver with no integration that takes the Watchdog by default; a
+/// spec that defines a receiver of this name gets its own.
+pub const NULL_RECEIVER: &str = "null";
+
+/// Whether the route tree starts with monocle's route sending `Watchdog` to
+/// the `null` receiver: the spec has an alert of that name and no route
+/// picks alerts by that name. Without it the always-firing alert reaches
+/// the root's receiver every repeat interval; a team that sends it to its
+/// dead man's switch writes that route, and the default steps aside.
+pub fn routes_watchdog_to_null(spec: &Spec, matchers: &RouteMatchers) -> bool {
+    fn names_watchdog(m: &RouteMatchers) -> bool {
+        m.matchers.iter().any(|m| {
+            m.name == "alertname"
+                && matches!(m.op, MatchOp::Equal | MatchOp::Regex)
+                && m.matches_value(WATCHDOG)
+        }) || m.routes.iter().any(names_watchdog)
+    }
+    spec.alerts.iter().any(|a| a.value.name == WATCHDOG) && !names_watchdog(matchers)
+}
+
 /// The route tree of one cluster: the routes whose `clusters` selector
-/// selects it, with the matchers check parsed. The one builder of the tree:
-/// check runs the routing tests and finds unreachable routes on it too.
+/// selects it, with the matchers check parsed, after the Watchdog's route
+/// when `watchdog` (see [`routes_watchdog_to_null`]). The one builder of
+/// the tree: check runs the routing tests and finds unreachable routes on
+/// it too.
 pub fn route_tree(
     root: &spec::Route,
     matchers: &RouteMatchers,
     selected: &dyn Fn(&Option<SelectorText>) -> bool,
+    watchdog: bool,
 ) -> RouteModel {
-    route(root, matchers, Vec::new(), selected)
+    let mut tree = route(root, matchers, Vec::new(), selected);
+    if watchdog {
+        let name = Matcher::new("alertname", MatchOp::Equal, WATCHDOG)
+            .expect("a literal equality matcher is valid");
+        tree.routes.insert(
+            0,
+            RouteModel {
+                receiver: Some(NULL_RECEIVER.to_owned()),
+                matchers: vec![name],
+                // Not in the spec: diagnostics about it point at the root.
+                at: Vec::new(),
+                ..RouteModel::default()
+            },
+        );
+    }
+    tree
 }
 
 fn route(

@@ -482,3 +482,75 @@ fn packs_run_on_the_shard_their_entry_names() {
         .expect("the node pack's rules");
     assert!(String::from_utf8_lossy(&rules.bytes).contains("monocle.dev/shard: infra"));
 }
+
+/// The prometheus pack's Watchdog fires forever. By default it goes to a
+/// null receiver, never to the root's Slack channel; a route that names it
+/// (the team's dead man's switch) takes over. amtool routes the generated
+/// config as monocle's router does in the spec's routing tests.
+#[test]
+fn the_watchdog_goes_to_a_null_receiver_unless_a_route_names_it() {
+    let Some(amtool) = common::tool("amtool") else {
+        return;
+    };
+    let routed = |extra_route: &str, extra_receiver: &str, watchdog_to: &str| {
+        let text = format!(
+            "version: 1
+clusters:
+  - name: prod-eu
+routing:
+  receivers:
+    - name: default
+      slack: {{channel: \"#alerts\", webhook_url_file: /etc/alertmanager/secrets/slack/url}}
+{extra_receiver}
+  route:
+    receiver: default
+    routes:
+{extra_route}
+      - matchers: ['severity=\"critical\"']
+        receiver: default
+  tests:
+    - alert: {{alertname: Watchdog, severity: none}}
+      expect: ['{watchdog_to}']
+    - alert: {{alertname: TargetDown, severity: warning}}
+      expect: [default]
+packs:
+  - name: prometheus
+"
+        );
+        let artifacts = common::compile_text(&text);
+        let config = artifacts
+            .iter()
+            .find(|a| a.path == "prod-eu/alertmanager/alertmanager.yaml")
+            .expect("alertmanager.yaml");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("alertmanager.yaml");
+        std::fs::write(&path, common::for_amtool_025(&config.bytes)).expect("write config");
+        let route = |name: &str, severity: &str| {
+            let labels = BTreeMap::from([
+                ("alertname".to_owned(), name.to_owned()),
+                ("severity".to_owned(), severity.to_owned()),
+            ]);
+            crate::routing::amtool_route(amtool.to_str().expect("utf-8 path"), &path, &labels)
+        };
+        assert_eq!(route("TargetDown", "warning"), ["default"]);
+        (
+            route("Watchdog", "none"),
+            common::yaml_value(std::str::from_utf8(&config.bytes).expect("utf-8"))["receivers"]
+                .as_array()
+                .expect("receivers")
+                .iter()
+                .map(|r| r["name"].as_str().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (to, receivers) = routed("", "", "null");
+    assert_eq!(to, ["null"]);
+    assert_eq!(receivers, ["default", "null"]);
+    let (to, receivers) = routed(
+        "      - matchers: ['alertname=\"Watchdog\"']\n        receiver: deadman",
+        "    - name: deadman\n      webhook: {url_file: /etc/alertmanager/secrets/deadman/url}",
+        "deadman",
+    );
+    assert_eq!(to, ["deadman"]);
+    assert_eq!(receivers, ["default", "deadman"]);
+}
