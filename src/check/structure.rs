@@ -94,7 +94,12 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
         Some(key) if node.span.start == node.span.end => key,
         _ => node.blame_span(),
     };
-    let field = path.last().map_or("the spec", String::as_str);
+    // A list item is named by its list: `expect[0]`, not `0`.
+    let field = match path.as_slice() {
+        [.., list, index] if index.parse::<usize>().is_ok() => format!("{list}[{index}]"),
+        [.., last] => last.clone(),
+        [] => "the spec".to_owned(),
+    };
     let place = describe(&path);
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -185,7 +190,7 @@ fn report(root: &Node, error: &ValidationError<'_>, diags: &mut Vec<Diagnostic>)
                 )
                 .at(blame)
                 .label(format!("expected {expected}"))
-                .help_opt(wrong_type_help(&path, &node.kind)),
+                .help_opt(wrong_type_help(&path, &node.kind, &expected)),
             );
         }
         ValidationErrorKind::Enum { options } => {
@@ -331,12 +336,16 @@ pub fn describe(path: &[String]) -> String {
 }
 
 /// Mistakes common enough to explain beyond the type.
-fn wrong_type_help(path: &[String], kind: &NodeKind) -> Option<String> {
+fn wrong_type_help(path: &[String], kind: &NodeKind, expected: &str) -> Option<String> {
     let in_endpoint = path.len() >= 3 && path[path.len() - 3] == "endpoints";
     match (path.last().map(String::as_str), kind) {
         (Some("port"), NodeKind::Int(n)) if in_endpoint => Some(format!(
             "`port` is the name of the Service's (or Pod's) port, not its number: write the port's `name`, e.g. `port: metrics` for `ports: [{{name: metrics, port: {n}}}]`"
         )),
+        // `expect: [null]` names the receiver `null` to a person, not to YAML.
+        (_, NodeKind::Null) if expected == "a string" => Some(
+            "YAML reads a bare `null`, `~` or an empty value as nothing: to mean the word, quote it (`'null'`)".to_owned(),
+        ),
         _ => None,
     }
 }
