@@ -415,20 +415,36 @@ fn label_name(ctx: &mut Ctx, name: &str, span: Span) {
     }
 }
 
+/// The pack file `span` is in (`pack:etcd/pack.yaml`, or a pack folder's
+/// `pack.yaml`), if it is in one.
+fn pack_file(ctx: &Ctx, span: Span) -> Option<String> {
+    let path = &ctx.sources.get(span.source).path;
+    (path.file_name()? == crate::load::PACK_FILE).then(|| path.display().to_string())
+}
+
 /// Every name that was already taken is an error pointing at both places.
 fn duplicates(ctx: &mut Ctx, what: &str, entries: impl Iterator<Item = (String, Span)>) {
     let mut seen: BTreeMap<String, Span> = BTreeMap::new();
     for (name, span) in entries {
         match seen.get(&name) {
-            Some(first) => ctx.push(
-                Diagnostic::error(codes::NAMES_DUPLICATE, format!("duplicate {what} `{name}`"))
-                    .at(span)
-                    .label("defined again here")
-                    .related(*first, "first defined here")
-                    .help(format!(
+            Some(first) => {
+                let help = match [*first, span].iter().find_map(|s| pack_file(ctx, *s)) {
+                    // The spec already does by hand what a pack now brings.
+                    Some(pack) => format!(
+                        "the pack in `{pack}` brings its own {what} `{name}`: remove the spec's and tune the pack's with its params and alert overrides, or leave the pack out"
+                    ),
+                    None => format!(
                         "rename one of them; each {what} name must be unique across all spec files"
-                    )),
-            ),
+                    ),
+                };
+                ctx.push(
+                    Diagnostic::error(codes::NAMES_DUPLICATE, format!("duplicate {what} `{name}`"))
+                        .at(span)
+                        .label("defined again here")
+                        .related(*first, "first defined here")
+                        .help(help),
+                );
+            }
             None => {
                 seen.insert(name, span);
             }
