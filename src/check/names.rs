@@ -428,12 +428,18 @@ fn duplicates(ctx: &mut Ctx, what: &str, entries: impl Iterator<Item = (String, 
     for (name, span) in entries {
         match seen.get(&name) {
             Some(first) => {
-                let help = match [*first, span].iter().find_map(|s| pack_file(ctx, *s)) {
+                let packs = (pack_file(ctx, *first), pack_file(ctx, span));
+                let help = match packs {
+                    // One pack listed twice (per-cluster tuning) whose params
+                    // shape the item differently in each listing.
+                    (Some(a), Some(b)) if a == b => format!(
+                        "the pack in `{a}` is listed more than once with params that change its {what} `{name}`, and a {what} is the same on every cluster: give the params it uses the same value in every listing (alert thresholds and overrides may differ)"
+                    ),
                     // The spec already does by hand what a pack now brings.
-                    Some(pack) => format!(
+                    (Some(pack), _) | (None, Some(pack)) => format!(
                         "the pack in `{pack}` brings its own {what} `{name}`: remove the spec's and tune the pack's with its params and alert overrides, or leave the pack out"
                     ),
-                    None => format!(
+                    (None, None) => format!(
                         "rename one of them; each {what} name must be unique across all spec files"
                     ),
                 };
