@@ -24,10 +24,17 @@ fn node(out: &mut String, depth: usize, name: &str, value: &Value) {
         // Items written directly, each named by the list's singular (a
         // wrapping `records { record ... }` would read `record` as the
         // item's own field).
-        Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => {
+        // A list mixing structs and scalars (`transformations: [merge,
+        // {organize: ...}]`) writes each scalar as an item node with one
+        // argument.
+        Value::Array(items) if items.iter().any(Value::is_object) => {
             let item_name = singular(name);
             for item in items {
-                item_node(out, depth, &item_name, item);
+                if item.is_object() {
+                    item_node(out, depth, &item_name, item);
+                } else {
+                    let _ = writeln!(out, "{pad}{} {}", ident(&item_name), literal(item));
+                }
             }
         }
         Value::Array(items) => {

@@ -352,6 +352,17 @@ impl Reader<'_> {
         let key_field = ITEM_KEY_FIELDS
             .into_iter()
             .find(|f| schema::property(object, f).is_some());
+        // An item that may also be a scalar (`transformation "merge"`
+        // beside `transformation { organize ... }`).
+        if let ([arg], [], [], None) = (args.as_slice(), props.as_slice(), children, key_field)
+            && items.is_some_and(|i| {
+                schema::alternatives(i)
+                    .iter()
+                    .any(|a| schema::type_of(a) == Some("string"))
+            })
+        {
+            return self.scalar(arg);
+        }
         for (i, arg) in args.iter().enumerate() {
             match key_field {
                 Some(field) if i == 0 => {
