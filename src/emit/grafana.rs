@@ -508,6 +508,21 @@ fn field_override(kind: PanelKind, o: &Override) -> Value {
     if let Some(decimals) = o.decimals {
         properties.push(json!({ "id": "decimals", "value": decimals }));
     }
+    if let Some(min) = o.min {
+        properties.push(json!({ "id": "min", "value": number(min) }));
+    }
+    if let Some(max) = o.max {
+        properties.push(json!({ "id": "max", "value": number(max) }));
+    }
+    if !o.links.is_empty() {
+        // Data links are a title and a url (Grafana's `DataLink`).
+        let links: Vec<Value> = o
+            .links
+            .iter()
+            .map(|l| json!({ "title": l.title, "url": l.url }))
+            .collect();
+        properties.push(json!({ "id": "links", "value": links }));
+    }
     if let Some(color) = &o.color {
         properties
             .push(json!({ "id": "color", "value": { "mode": "fixed", "fixedColor": color } }));

@@ -626,6 +626,8 @@ fn field_override(
         let taken = match pid {
             "unit" => value.as_str().map(|u| ("unit", json!(u))),
             "decimals" => value.as_u64().map(|d| ("decimals", json!(d))),
+            "min" | "max" if value.is_number() => Some((pid, value.clone())),
+            "links" => data_links(value).map(|l| ("links", l)),
             "displayName" => value.as_str().map(|n| ("display_name", json!(n))),
             "color" if value["mode"] == "fixed" => {
                 value["fixedColor"].as_str().map(|c| ("color", json!(c)))
@@ -650,6 +652,27 @@ fn field_override(
         }
     }
     (out.len() > 1).then_some(Value::Object(out))
+}
+
+/// An override's data links, when each is a title and a url alone.
+fn data_links(value: &Value) -> Option<Value> {
+    let links = value.as_array()?;
+    let plain = links.iter().all(|l| {
+        l.as_object().is_some_and(|o| {
+            o.keys()
+                .all(|k| matches!(k.as_str(), "title" | "url" | "targetBlank"))
+                && l["targetBlank"] != true
+        }) && l["title"].is_string()
+            && l["url"].is_string()
+    });
+    plain.then(|| {
+        Value::Array(
+            links
+                .iter()
+                .map(|l| json!({ "title": l["title"], "url": l["url"] }))
+                .collect(),
+        )
+    })
 }
 
 /// A transformation the language has; others are reported.

@@ -415,6 +415,16 @@ pub struct Override {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(max = 20))]
     pub decimals: Option<u32>,
+    /// Lowest value of the fields' axis or gauge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Highest value of the fields' axis or gauge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Data links of the fields: each value links to a url, which may use
+    /// variables and the value's row (`${__data.fields.Pod}`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
     /// A fixed colour: a Grafana colour name or `#rrggbb`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
