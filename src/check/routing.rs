@@ -15,7 +15,7 @@ use crate::model::routing::RouteModel;
 use crate::model::routing::TimeIntervalModel;
 use crate::names::check_label_name;
 use crate::routing::router::silenced;
-use crate::routing::time::{Period, ZONES, contains, known_location};
+use crate::routing::time::{Period, contains, known_location};
 use crate::routing::{
     Delivery, MatchOp, Matcher, RouteNode, format_labels, matcher::matches_all, parse_matchers,
     route, test_alert_labels,
@@ -500,7 +500,8 @@ fn holds(intervals: &[TimeIntervalModel], name: &str, at: i64) -> Option<bool> {
     contains(&periods, at)
 }
 
-/// A routing test at an instant in a zone monocle has no rules for.
+/// A routing test at an instant in `Local`, the Alertmanager machine's own
+/// zone, which monocle cannot know.
 fn unknown_location(test: &Item<RoutingTest>, intervals: &[TimeIntervalModel], ctx: &mut Ctx) {
     let unknown: BTreeSet<&str> = intervals
         .iter()
@@ -508,7 +509,6 @@ fn unknown_location(test: &Item<RoutingTest>, intervals: &[TimeIntervalModel], c
         .filter_map(|p| p.location.as_deref())
         .filter(|l| !known_location(l))
         .collect();
-    let zones: Vec<&str> = ZONES.iter().map(|(name, _, _)| *name).collect();
     ctx.push(
         Diagnostic::error(
             codes::ROUTING_UNKNOWN_LOCATION,
@@ -519,10 +519,7 @@ fn unknown_location(test: &Item<RoutingTest>, intervals: &[TimeIntervalModel], c
         )
         .at(test.span(&["at"]))
         .label("evaluated here")
-        .help(format!(
-            "Alertmanager reads any zone of its tz database, but monocle's routing tests know only these (so results do not depend on the machine): {}; use one of them, or test without `at`",
-            zones.join(", ")
-        )),
+        .help("`Local` is the zone of the machine Alertmanager runs on, which the spec does not say: name the zone (e.g. `Europe/Berlin`), or test without `at`"),
     );
 }
 

@@ -10,6 +10,7 @@ use super::{Ctx, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::codes;
 use crate::names::did_you_mean;
+use crate::routing::time::{is_location, location_names};
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
     for item in &spec.time_intervals {
@@ -32,15 +33,20 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 }
             }
             if let Some(location) = &period.location
-                && !location_name(location)
+                && !is_location(location)
             {
+                let help = match did_you_mean(location, location_names()) {
+                    Some(zone) => format!("did you mean `{zone}`?"),
+                    None => "write an IANA time zone such as `Europe/Berlin` or `America/New_York`, or `UTC`".to_owned(),
+                };
                 ctx.push(
                     Diagnostic::error(
                         codes::ROUTING_INVALID_LOCATION,
-                        format!("`{location}` is not a time zone name"),
+                        format!("`{location}` is not a time zone Alertmanager can load"),
                     )
                     .at(item.span(&["intervals", &i, "location"]))
-                    .help("write an IANA time zone such as `Europe/Berlin` or `America/New_York`, or `UTC`"),
+                    .label("not in the IANA time zone database")
+                    .help(help),
                 );
             }
         }
@@ -124,17 +130,4 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             );
         }
     }
-}
-
-/// What Go's `time.LoadLocation` may read: `UTC`, `Local`, or a tz database
-/// name (`Area/City`, `EST5EDT`). Whether the name exists depends on the
-/// machine's tz database, which monocle does not read.
-fn location_name(name: &str) -> bool {
-    let part = |p: &str| {
-        !p.is_empty()
-            && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && p.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
-    };
-    name.split('/').all(part)
 }

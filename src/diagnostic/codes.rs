@@ -243,7 +243,7 @@ registry! {
     ROUTING_INVALID_INSTANT = "monocle::routing::invalid_instant",
         "A routing test's `at` is not an RFC 3339 instant (`2026-12-01T10:00:00Z`).";
     ROUTING_INVALID_LOCATION = "monocle::routing::invalid_location",
-        "A time interval's `location` is not an IANA time zone name (`Europe/Berlin`), `UTC` or `Local`.";
+        "A time interval's `location` is not a zone of the IANA time zone database (`Europe/Berlin`), `UTC` or `Local`: Alertmanager refuses the config.";
     ROUTING_INVALID_TIME = "monocle::routing::invalid_time",
         "A time interval's `start` or `end` is not a time of day `HH:MM` from `00:00` to `24:00`.";
     ROUTING_INVALID_TIME_RANGE = "monocle::routing::invalid_time_range",
@@ -275,7 +275,7 @@ registry! {
     ROUTING_TEST_FAILED = "monocle::routing::test_failed",
         "A routing test's alert reaches other receivers than it expects.";
     ROUTING_UNKNOWN_LOCATION = "monocle::routing::unknown_location",
-        "A routing test with `at` needs a time interval's `location` that monocle cannot evaluate (it knows a fixed table of zones, listed in the message).";
+        "A routing test with `at` needs a time interval whose `location` is `Local`: the Alertmanager machine's own zone, which monocle cannot know.";
     ROUTING_UNKNOWN_TIME_INTERVAL = "monocle::routing::unknown_time_interval",
         "A route names a time interval that no `routing.time_intervals` entry defines.";
     ROUTING_UNUSED_TIME_INTERVAL = "monocle::routing::unused_time_interval",

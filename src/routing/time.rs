@@ -4,11 +4,10 @@
 //! can say `at: 2026-12-01T10:00:00Z`.
 //!
 //! Locations: Alertmanager reads any IANA zone from the machine's tz
-//! database. monocle's output must not depend on the machine, so routing
-//! tests evaluate a fixed table of zones with their current rules ([`ZONES`]:
-//! UTC, fixed offsets, and the EU, North American and Australian/New
-//! Zealand daylight-saving rules); a test at an instant in a zone outside
-//! the table is a diagnostic, not a guess.
+//! database. monocle's results must not depend on the machine, so it
+//! evaluates zones with the IANA database compiled into it (chrono-tz);
+//! `Local`, the Alertmanager machine's own zone, cannot be known, and a
+//! routing test at an instant in it is a diagnostic, not a guess.
 
 use std::fmt;
 
@@ -336,115 +335,31 @@ fn local(instant: i64, offset: i64) -> Local {
     }
 }
 
-/// How a zone of [`ZONES`] changes its offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dst {
-    None,
-    /// EU: +1h from the last Sunday of March to the last Sunday of
-    /// October, both at 01:00 UTC.
-    Eu,
-    /// US and Canada: +1h from the second Sunday of March, 02:00 local
-    /// standard time, to the first Sunday of November, 02:00 local
-    /// daylight time.
-    NorthAmerica,
-    /// South-east Australia: +1h from the first Sunday of October, 02:00
-    /// standard time, to the first Sunday of April, 03:00 daylight time.
-    Australia,
-    /// New Zealand: +1h from the last Sunday of September, 02:00 standard
-    /// time, to the first Sunday of April, 03:00 daylight time.
-    NewZealand,
-}
-
-/// The zones routing tests evaluate: name, standard offset (minutes), rule.
-/// Current rules only (the US rule dates from 2007).
-pub const ZONES: &[(&str, i64, DstRule)] = &[
-    ("UTC", 0, DstRule(Dst::None)),
-    ("Etc/UTC", 0, DstRule(Dst::None)),
-    ("GMT", 0, DstRule(Dst::None)),
-    ("Europe/London", 0, DstRule(Dst::Eu)),
-    ("Europe/Dublin", 0, DstRule(Dst::Eu)),
-    ("Europe/Lisbon", 0, DstRule(Dst::Eu)),
-    ("Europe/Amsterdam", 60, DstRule(Dst::Eu)),
-    ("Europe/Berlin", 60, DstRule(Dst::Eu)),
-    ("Europe/Brussels", 60, DstRule(Dst::Eu)),
-    ("Europe/Copenhagen", 60, DstRule(Dst::Eu)),
-    ("Europe/Madrid", 60, DstRule(Dst::Eu)),
-    ("Europe/Oslo", 60, DstRule(Dst::Eu)),
-    ("Europe/Paris", 60, DstRule(Dst::Eu)),
-    ("Europe/Prague", 60, DstRule(Dst::Eu)),
-    ("Europe/Rome", 60, DstRule(Dst::Eu)),
-    ("Europe/Stockholm", 60, DstRule(Dst::Eu)),
-    ("Europe/Vienna", 60, DstRule(Dst::Eu)),
-    ("Europe/Warsaw", 60, DstRule(Dst::Eu)),
-    ("Europe/Zurich", 60, DstRule(Dst::Eu)),
-    ("Europe/Athens", 120, DstRule(Dst::Eu)),
-    ("Europe/Helsinki", 120, DstRule(Dst::Eu)),
-    ("Europe/Kyiv", 120, DstRule(Dst::Eu)),
-    ("America/New_York", -300, DstRule(Dst::NorthAmerica)),
-    ("America/Toronto", -300, DstRule(Dst::NorthAmerica)),
-    ("America/Chicago", -360, DstRule(Dst::NorthAmerica)),
-    ("America/Denver", -420, DstRule(Dst::NorthAmerica)),
-    ("America/Phoenix", -420, DstRule(Dst::None)),
-    ("America/Los_Angeles", -480, DstRule(Dst::NorthAmerica)),
-    ("America/Vancouver", -480, DstRule(Dst::NorthAmerica)),
-    ("America/Sao_Paulo", -180, DstRule(Dst::None)),
-    ("Asia/Dubai", 240, DstRule(Dst::None)),
-    ("Asia/Kolkata", 330, DstRule(Dst::None)),
-    ("Asia/Singapore", 480, DstRule(Dst::None)),
-    ("Asia/Shanghai", 480, DstRule(Dst::None)),
-    ("Asia/Tokyo", 540, DstRule(Dst::None)),
-    ("Australia/Sydney", 600, DstRule(Dst::Australia)),
-    ("Australia/Melbourne", 600, DstRule(Dst::Australia)),
-    ("Pacific/Auckland", 720, DstRule(Dst::NewZealand)),
-];
-
-/// A zone's daylight-saving rule (opaque outside this module).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DstRule(Dst);
-
-/// The UTC instant of the `n`th (1-based; 0 = last) Sunday of a month at
-/// `minute` past midnight, local time at `offset` seconds.
-fn sunday(year: i64, month: i64, n: i64, minute: i64, offset: i64) -> i64 {
-    let first = days_from_civil(year, month, 1);
-    let weekday = (first + 4).rem_euclid(7);
-    let first_sunday = first + (7 - weekday) % 7;
-    let day = if n == 0 {
-        let last = first + days_in_month(year, month) - 1;
-        last - (last + 4).rem_euclid(7)
-    } else {
-        first_sunday + 7 * (n - 1)
-    };
-    day * 86_400 + minute * 60 - offset
-}
-
 /// The offset (seconds east of UTC) of zone `name` at `instant`, or `None`
-/// for a zone outside [`ZONES`].
+/// for `Local` or a name the IANA database does not have.
 pub fn offset(name: &str, instant: i64) -> Option<i64> {
-    let &(_, minutes, DstRule(rule)) = ZONES.iter().find(|(n, _, _)| *n == name)?;
-    let std = minutes * 60;
-    let year = local(instant, std).year;
-    let summer = match rule {
-        Dst::None => false,
-        Dst::Eu => sunday(year, 3, 0, 60, 0) <= instant && instant < sunday(year, 10, 0, 60, 0),
-        Dst::NorthAmerica => {
-            sunday(year, 3, 2, 120, std) <= instant
-                && instant < sunday(year, 11, 1, 120, std + 3600)
-        }
-        Dst::Australia => {
-            !(sunday(year, 4, 1, 180, std + 3600) <= instant
-                && instant < sunday(year, 10, 1, 120, std))
-        }
-        Dst::NewZealand => {
-            !(sunday(year, 4, 1, 180, std + 3600) <= instant
-                && instant < sunday(year, 9, 0, 120, std))
-        }
-    };
-    Some(std + if summer { 3600 } else { 0 })
+    use chrono::{Offset, TimeZone};
+    let zone: chrono_tz::Tz = name.parse().ok()?;
+    let utc = chrono::DateTime::from_timestamp(instant, 0)?.naive_utc();
+    Some(i64::from(
+        zone.offset_from_utc_datetime(&utc).fix().local_minus_utc(),
+    ))
+}
+
+/// Whether Alertmanager (Go's `time.LoadLocation`) can read `name`: `UTC`,
+/// `Local` or a zone of the IANA database.
+pub fn is_location(name: &str) -> bool {
+    name == "Local" || name.parse::<chrono_tz::Tz>().is_ok()
+}
+
+/// Every zone name of the IANA database, for suggestions.
+pub fn location_names() -> impl Iterator<Item = &'static str> {
+    chrono_tz::TZ_VARIANTS.iter().map(|zone| zone.name())
 }
 
 /// Whether a location name can be evaluated by routing tests.
 pub fn known_location(name: &str) -> bool {
-    ZONES.iter().any(|(n, _, _)| *n == name)
+    offset(name, 0).is_some()
 }
 
 /// One of an interval's ranges, parsed: it holds an instant when every
@@ -461,8 +376,8 @@ pub struct Period {
 }
 
 impl Period {
-    /// Whether `instant` falls in the period; `None` when its location is
-    /// outside [`ZONES`].
+    /// Whether `instant` falls in the period; `None` when its location
+    /// cannot be evaluated (`Local`).
     pub fn contains(&self, instant: i64) -> Option<bool> {
         let offset = match self.location.as_deref() {
             None => 0,
@@ -621,7 +536,23 @@ mod tests {
             offset("Asia/Kolkata", at("2026-07-01T00:00:00Z")),
             Some(19800)
         );
+        // Zones no hand-written table had: a 45-minute offset, and Chile's
+        // southern summer time (UTC-3 in January, UTC-4 in July).
+        assert_eq!(
+            offset("Asia/Kathmandu", at("2026-07-01T00:00:00Z")),
+            Some(20700)
+        );
+        assert_eq!(
+            offset("America/Santiago", at("2026-01-15T00:00:00Z")),
+            Some(-10800)
+        );
+        assert_eq!(
+            offset("America/Santiago", at("2026-07-15T00:00:00Z")),
+            Some(-14400)
+        );
         assert_eq!(offset("Mars/Olympus", 0), None);
+        assert_eq!(offset("Local", 0), None);
+        assert!(is_location("Local") && is_location("UTC") && !is_location("Europe/Berln"));
     }
 
     #[test]
