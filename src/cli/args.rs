@@ -269,7 +269,8 @@ pub enum PacksAction {
 pub enum ImportKind {
     /// Prometheus rule files, PrometheusRule objects (also Lists).
     Rules,
-    /// Sloth `prometheus/v1` specs and `PrometheusServiceLevel` objects.
+    /// Sloth `prometheus/v1` specs, `PrometheusServiceLevel` objects and
+    /// `AlertWindows`.
     Sloth,
     /// An Alertmanager config, or the Secret holding it.
     Alertmanager,

@@ -1,6 +1,7 @@
 //! `import sloth`: Sloth's `prometheus/v1` specs and `PrometheusServiceLevel`
 //! objects → `slos`, with a service stub per Sloth service for the user to
-//! complete (an SLO in monocle belongs to a scraped service).
+//! complete (an SLO in monocle belongs to a scraped service); its
+//! `AlertWindows` (`--slo-period-windows-path` files) → `slo_windows`.
 
 use serde_json::{Map, Value, json};
 
@@ -13,8 +14,13 @@ const SLOTH_DEFAULT_WINDOW: &str = "30d";
 pub fn import(docs: &[Value], window: &str, notes: &mut Notes<'_>) -> Map<String, Value> {
     let mut services: Vec<Value> = Vec::new();
     let mut slos: Vec<Value> = Vec::new();
+    let mut windows: Vec<Value> = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
         let path = format!("doc{i}");
+        if doc["kind"] == "AlertWindows" {
+            windows.extend(alert_windows(doc, &path, notes));
+            continue;
+        }
         // Both forms hold the same fields; the CRD spells them in camelCase.
         let (spec, camel, spec_path) = if doc["kind"] == "PrometheusServiceLevel" {
             (&doc["spec"], true, format!("{path}.spec"))
@@ -65,7 +71,63 @@ pub fn import(docs: &[Value], window: &str, notes: &mut Notes<'_>) -> Map<String
     if !slos.is_empty() {
         out.insert("slos".into(), Value::Array(slos));
     }
+    if !windows.is_empty() {
+        out.insert("slo_windows".into(), Value::Array(windows));
+    }
     out
+}
+
+/// Sloth's `AlertWindows` (`sloth.slok.dev/v1`): the burn-rate conditions
+/// of SLOs whose period is `sloPeriod`.
+fn alert_windows(doc: &Value, path: &str, notes: &mut Notes<'_>) -> Option<Value> {
+    let spec = &doc["spec"];
+    let spec_path = format!("{path}.spec");
+    let Some(period) = spec["sloPeriod"].as_str() else {
+        notes.push(
+            NoteKind::Dropped,
+            &spec_path,
+            "AlertWindows without `sloPeriod`",
+        );
+        return None;
+    };
+    if let Some(map) = spec.as_object() {
+        unknown_keys(
+            map,
+            &["sloPeriod", "page", "ticket"],
+            &spec_path,
+            notes,
+            "an AlertWindows field the spec does not have",
+        );
+    }
+    let mut out = Map::new();
+    out.insert("period".into(), json!(period));
+    for alert in ["page", "ticket"] {
+        let mut pair = Map::new();
+        for speed in ["quick", "slow"] {
+            let at = format!("{spec_path}.{alert}.{speed}");
+            let w = &spec[alert][speed];
+            // The number as written (`2`, not `2.0`).
+            let budget = &w["errorBudgetPercent"];
+            let (true, Some(short), Some(long)) = (
+                budget.is_number(),
+                w["shortWindow"].as_str(),
+                w["longWindow"].as_str(),
+            ) else {
+                notes.push(
+                    NoteKind::Dropped,
+                    &at,
+                    "needs `errorBudgetPercent`, `shortWindow` and `longWindow`; the whole AlertWindows is left out",
+                );
+                return None;
+            };
+            pair.insert(
+                speed.into(),
+                json!({"budget_percent": budget, "short": short, "long": long}),
+            );
+        }
+        out.insert(alert.into(), Value::Object(pair));
+    }
+    Some(Value::Object(out))
 }
 
 /// A service for an SLO to belong to, with values to replace.

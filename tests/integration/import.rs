@@ -785,3 +785,93 @@ fn kdl_imports_read_as_the_same_tree_as_yaml_imports() {
         checks_clean(&kdl);
     }
 }
+
+/// The burn factors of an SLO rules file's alerts: the `N` of every
+/// `> (N * objective)` condition, in order.
+fn burn_factors(rules: &str) -> Vec<String> {
+    rules
+        .split("> (")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(" * ").map(|(n, _)| n.to_owned()))
+        .collect()
+}
+
+/// Sloth's AlertWindows files (its built-in Google windows for 28 and 30
+/// days) import as `slo_windows`, number for number, and drive the burn
+/// factors: with the 28-day windows the page alert burns at 13.44× (2 % of
+/// 28 days in 1 hour); with a copy whose page budget is doubled, at 26.88×.
+#[test]
+fn sloth_alert_windows_import_as_slo_windows() {
+    for period in ["28d", "30d"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = format!("{SLOTH}/google-{period}.yaml");
+        let (spec, code, report) = import("sloth", &[&file], dir.path());
+        assert_eq!(code, Some(0), "{report}");
+        let upstream = common::yaml_value(&std::fs::read_to_string(&file).expect("read"));
+        let imported = common::yaml_value(
+            &std::fs::read_to_string(spec.join(format!("imported/google-{period}.yaml")))
+                .expect("imported"),
+        );
+        let windows = &imported["slo_windows"][0];
+        assert_eq!(windows["period"], upstream["spec"]["sloPeriod"]);
+        for alert in ["page", "ticket"] {
+            for speed in ["quick", "slow"] {
+                let (ours, theirs) = (&windows[alert][speed], &upstream["spec"][alert][speed]);
+                assert_eq!(ours["budget_percent"], theirs["errorBudgetPercent"]);
+                assert_eq!(ours["short"], theirs["shortWindow"]);
+                assert_eq!(ours["long"], theirs["longWindow"]);
+            }
+        }
+    }
+    let factors = |windows: &str| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let copy = dir.path().join("windows.yaml");
+        std::fs::write(&copy, windows).expect("write windows");
+        let cwd = std::env::current_dir().expect("cwd");
+        let slos = cwd.join(SLOTH).join("getting-started.in.yml");
+        let slos = slos.display().to_string();
+        let copy = copy.display().to_string();
+        let spec = dir.path().join("spec");
+        let out = spec.join("imported").display().to_string();
+        let run = common::monocle(
+            &[
+                "import", "sloth", &slos, &copy, "--window", "28d", "--out", &out,
+            ],
+            dir.path(),
+        );
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        std::fs::write(
+            spec.join("clusters.yaml"),
+            "version: 1\nclusters:\n  - name: prod\n",
+        )
+        .expect("write clusters");
+        checks_clean(&spec);
+        let artifacts = common::compile_ok(&spec);
+        let rules = artifacts
+            .iter()
+            .find(|a| a.path == "prod/slos/myservice-requests-availability.yaml")
+            .expect("the SLO's rules");
+        burn_factors(std::str::from_utf8(&rules.bytes).expect("utf-8"))
+    };
+    let google = std::fs::read_to_string(format!("{SLOTH}/google-28d.yaml")).expect("read");
+    assert_eq!(
+        factors(&google),
+        [
+            "13.44",
+            "13.44",
+            "5.6",
+            "5.6",
+            "2.8",
+            "2.8",
+            "0.9333333333",
+            "0.9333333333"
+        ]
+    );
+    let doubled = google.replacen("errorBudgetPercent: 2\n", "errorBudgetPercent: 4\n", 1);
+    assert_ne!(doubled, google);
+    assert_eq!(factors(&doubled)[..2], ["26.88", "26.88"]);
+}
