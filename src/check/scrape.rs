@@ -23,6 +23,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     for service in &spec.services {
         sample_limit(ctx, service);
         job_label(ctx, service);
+        indistinct_endpoints(ctx, service);
         for (i, endpoint) in service.value.endpoints.iter().enumerate() {
             let i = i.to_string();
             let at = |path: &[&str]| service.span(&[&["endpoints", i.as_str()], path].concat());
@@ -127,6 +128,40 @@ fn job_label(ctx: &mut Ctx, service: &Item<Service>) {
 }
 
 /// Prometheus' own rules for a relabel step (`relabel.Config.Validate`).
+/// Endpoints on one port (the kubelet's `/metrics` and `/metrics/cadvisor`)
+/// get the same job, instance and `endpoint` labels, so their `up` series,
+/// and any metric both expose, collide. Any relabeling on either may tell
+/// them apart (a label written on one is enough); only endpoints with none
+/// are reported.
+fn indistinct_endpoints(ctx: &mut Ctx, service: &Item<Service>) {
+    let endpoints = &service.value.endpoints;
+    for (b, later) in endpoints.iter().enumerate() {
+        if !later.relabelings.is_empty() {
+            continue;
+        }
+        let Some(a) = endpoints[..b]
+            .iter()
+            .position(|e| e.port == later.port && e.relabelings.is_empty())
+        else {
+            continue;
+        };
+        let (a_text, b_text) = (a.to_string(), b.to_string());
+        ctx.push(
+            Diagnostic::warning(
+                codes::SERVICES_INDISTINCT_ENDPOINTS,
+                format!(
+                    "endpoints {a} and {b} of service `{}` both scrape port `{}`, and their series get the same labels: Prometheus keeps one of each pair of samples",
+                    service.value.name, later.port
+                ),
+            )
+            .at(service.span(&["endpoints", &b_text, "port"]))
+            .label("same port, same labels")
+            .related(service.span(&["endpoints", &a_text, "port"]), "this endpoint")
+            .help("write the path into a label on each: `relabelings: [{source_labels: [__metrics_path__], target_label: metrics_path}]`"),
+        );
+    }
+}
+
 fn relabel(ctx: &mut Ctx, step: &Relabel, span: impl Fn(&[&str]) -> Span) {
     let action = step.action.unwrap_or(RelabelAction::Replace);
     let name = action.as_str();

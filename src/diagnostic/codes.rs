@@ -330,6 +330,8 @@ registry! {
         "A scrape path does not start with `/`.";
     SERVICES_JOB_LABEL_CONFLICT = "monocle::services::job_label_conflict",
         "The endpoints of one service name different job labels.";
+    SERVICES_INDISTINCT_ENDPOINTS = "monocle::services::indistinct_endpoints",
+        "Two endpoints of one service scrape the same port and no relabeling tells their series apart: they get the same labels and Prometheus drops one of each pair of samples.";
     SERVICES_NO_ENDPOINTS = "monocle::services::no_endpoints",
         "A service has no endpoints.";
     SERVICES_BEARER_TOKEN_FILE = "monocle::services::bearer_token_file",
