@@ -554,3 +554,246 @@ packs:
     assert_eq!(to, ["deadman"]);
     assert_eq!(receivers, ["default", "deadman"]);
 }
+
+/// The Services the Prometheus Operator creates itself, by the label that
+/// selects them: a monitor without `jobLabel` gets the Service's name as
+/// its job, and these are the only Service names a pack can know.
+const OPERATOR_SERVICES: [(&str, &str, &str); 2] = [
+    ("operated-prometheus", "true", "prometheus-operated"),
+    ("operated-alertmanager", "true", "alertmanager-operated"),
+];
+
+/// What one generated monitor gives its series: the job (when the monitor
+/// fixes it) and the labels its relabelings write.
+struct Scrape {
+    monitor: String,
+    job: Option<String>,
+    /// Per endpoint, the labels its relabelings write, with the value when
+    /// it is known (`__metrics_path__` copied, or a fixed replacement).
+    endpoints: Vec<BTreeMap<String, Option<String>>>,
+}
+
+/// The job a monitor's targets get: the value of the Service's (Pod's)
+/// `jobLabel` label when the selector requires one, else the Service's
+/// name (known only for the operator's own Services) or, for a PodMonitor,
+/// `<namespace>/<name>`; a relabeling that writes `job` outright wins.
+fn scrape(monitor: &Value) -> Scrape {
+    let spec = &monitor["spec"];
+    let match_labels = &spec["selector"]["matchLabels"];
+    let required = |label: &str| -> Option<String> {
+        if let Some(v) = match_labels[label].as_str() {
+            return Some(v.to_owned());
+        }
+        spec["selector"]["matchExpressions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| e["key"] == label && e["operator"] == "In")
+            .and_then(|e| match e["values"].as_array().map(Vec::as_slice) {
+                Some([one]) => one.as_str().map(str::to_owned),
+                _ => None,
+            })
+    };
+    let mut job = match spec["jobLabel"].as_str() {
+        Some(label) => required(label),
+        None => None,
+    };
+    if job.is_none() {
+        job = if monitor["kind"] == "PodMonitor" {
+            Some(format!(
+                "{}/{}",
+                monitor["metadata"]["namespace"]
+                    .as_str()
+                    .unwrap_or_default(),
+                monitor["metadata"]["name"].as_str().unwrap_or_default()
+            ))
+        } else {
+            OPERATOR_SERVICES
+                .iter()
+                .find(|(label, value, _)| required(label).as_deref() == Some(*value))
+                .map(|(_, _, name)| (*name).to_owned())
+        };
+    }
+    let key = if monitor["kind"] == "PodMonitor" {
+        "podMetricsEndpoints"
+    } else {
+        "endpoints"
+    };
+    let mut endpoints = Vec::new();
+    for endpoint in spec[key].as_array().into_iter().flatten() {
+        let path = endpoint["path"].as_str().unwrap_or("/metrics");
+        let mut written = BTreeMap::new();
+        for r in endpoint["relabelings"].as_array().into_iter().flatten() {
+            let action = r["action"].as_str().unwrap_or("replace");
+            let Some(target) = r["targetLabel"].as_str() else {
+                continue;
+            };
+            if !action.eq_ignore_ascii_case("replace") {
+                continue;
+            }
+            let plain = r["regex"].is_null() && r["replacement"].is_null();
+            let value = match r["sourceLabels"].as_array().map(Vec::as_slice) {
+                None => r["replacement"].as_str().map(str::to_owned),
+                Some([source]) if source == "__metrics_path__" && plain => Some(path.to_owned()),
+                Some(_) => None,
+            };
+            if target == "job" {
+                job.clone_from(&value);
+            }
+            written.insert(target.to_owned(), value);
+        }
+        endpoints.push(written);
+    }
+    Scrape {
+        monitor: monitor["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        job,
+        endpoints,
+    }
+}
+
+/// Every PromQL expression of a cluster's files: rules (alerts, records,
+/// SLO rules) and dashboard queries (Grafana's `$__range` and friends made
+/// durations so they parse).
+fn all_exprs(artifacts: &[Artifact], cluster: &str) -> Vec<String> {
+    fn collect(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v.as_str()) {
+                        ("expr", Some(text)) => out.push(text.to_owned()),
+                        _ => collect(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let interval = regex::Regex::new(r"\$__\w+").expect("regex");
+    let mut out = Vec::new();
+    for a in artifacts
+        .iter()
+        .filter(|a| a.path.starts_with(&format!("{cluster}/")))
+    {
+        let text = String::from_utf8_lossy(&a.bytes);
+        let value = if a.path.ends_with(".json") {
+            serde_json::from_str(&text).unwrap_or(Value::Null)
+        } else if text.contains("kind: PrometheusRule") {
+            common::yaml_value(&text)
+        } else {
+            continue;
+        };
+        let mut exprs = Vec::new();
+        collect(&value, &mut exprs);
+        out.extend(
+            exprs
+                .iter()
+                .map(|e| interval.replace_all(e, "5m").into_owned()),
+        );
+    }
+    out
+}
+
+/// The label matchers of each selector in `expr`.
+fn matchers(expr: &promql_parser::parser::Expr, out: &mut Vec<Vec<promql_parser::label::Matcher>>) {
+    use promql_parser::parser::Expr;
+    match expr {
+        Expr::VectorSelector(v) => out.push(v.matchers.matchers.clone()),
+        Expr::MatrixSelector(m) => out.push(m.vs.matchers.matchers.clone()),
+        Expr::Aggregate(a) => {
+            matchers(&a.expr, out);
+            if let Some(p) = &a.param {
+                matchers(p, out);
+            }
+        }
+        Expr::Unary(u) => matchers(&u.expr, out),
+        Expr::Binary(b) => {
+            matchers(&b.lhs, out);
+            matchers(&b.rhs, out);
+        }
+        Expr::Paren(p) => matchers(&p.expr, out),
+        Expr::Subquery(s) => matchers(&s.expr, out),
+        Expr::Call(c) => c.args.args.iter().for_each(|a| matchers(a, out)),
+        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
+    }
+}
+
+/// The bug the promtool tests cannot see (they feed series that already
+/// carry every label): a built-in pack's query selecting a `job` no
+/// generated monitor gives, or a `metrics_path` the monitor of that job
+/// never writes. KubeletDown's `metrics_path="/metrics"` matched nothing
+/// until the kubelet's endpoints wrote the label, and CoreDNS' job was the
+/// kube-dns Service's name, which RKE2 calls otherwise.
+#[test]
+fn every_built_in_pack_query_selects_a_job_and_path_some_monitor_gives() {
+    use promql_parser::label::MatchOp;
+    let artifacts = common::compile_text(&builtin_spec(&builtin_names()));
+    let scrapes: Vec<Scrape> = artifacts
+        .iter()
+        .filter(|a| a.path.starts_with("test/"))
+        .filter_map(|a| {
+            let text = String::from_utf8_lossy(&a.bytes);
+            (text.contains("kind: ServiceMonitor") || text.contains("kind: PodMonitor"))
+                .then(|| scrape(&common::yaml_value(&text)))
+        })
+        .collect();
+    assert!(!scrapes.is_empty(), "the packs bring monitors");
+    let mut problems = BTreeSet::new();
+    for s in &scrapes {
+        if s.job.is_none() {
+            problems.insert(format!(
+                "monitor {}: its job is the name of a Service the pack cannot know (set job_label to a label its selector requires)",
+                s.monitor
+            ));
+        }
+    }
+    let exprs = all_exprs(&artifacts, "test");
+    assert!(!exprs.is_empty(), "the packs bring queries");
+    for expr in &exprs {
+        let parsed =
+            monocle::promql::parse(expr).unwrap_or_else(|e| panic!("{expr} does not parse: {e}"));
+        let mut selectors = Vec::new();
+        matchers(&parsed, &mut selectors);
+        for found in &selectors {
+            // The monitors whose series this selector can match, by job.
+            let selected: Vec<&Scrape> = scrapes
+                .iter()
+                .filter(|s| {
+                    let job = s.job.as_deref().unwrap_or_default();
+                    found
+                        .iter()
+                        .filter(|m| m.name == "job")
+                        .all(|m| m.is_match(job))
+                })
+                .collect();
+            for m in found {
+                if !matches!(m.op, MatchOp::Equal | MatchOp::Re(_)) {
+                    continue;
+                }
+                if m.name == "job" && selected.is_empty() {
+                    problems.insert(format!("`{m}`: no monitor gives that job, in {expr}"));
+                }
+                let writes = |s: &&Scrape| {
+                    s.endpoints.iter().any(|written| {
+                        written
+                            .get("metrics_path")
+                            .is_some_and(|v| v.as_deref().is_none_or(|v| m.is_match(v)))
+                    })
+                };
+                if m.name == "metrics_path" && !selected.iter().any(writes) {
+                    problems.insert(format!(
+                        "`{m}`: no endpoint of a monitor with that job writes that metrics_path, in {expr}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
