@@ -20,7 +20,9 @@ use crate::model::dashboards::{
 };
 use crate::names::{ValueError, check_label_name, did_you_mean, quoted};
 use crate::source::Span;
-use crate::spec::{Dashboard, Panel, PanelType, Variable, VariableType};
+use crate::spec::{
+    Dashboard, Panel, PanelType, QueryFormat, Transformation, Variable, VariableType,
+};
 
 /// Checks every dashboard; returns what the queries group by (see
 /// [`Spec::query_grouping`]).
@@ -250,6 +252,99 @@ impl<'a> DashboardCheck<'a> {
         }
         if let Some(logql) = &panel.logql {
             self.logql(ctx, Some(panel), logql, self.span(path, &["logql"]));
+        }
+        self.transformation_fields(ctx, panel, path);
+    }
+
+    /// The columns a table's queries give, when every query's can be
+    /// known: table-format queries that aggregate `by` labels give `Time`,
+    /// those labels and `Value` (`Value #A`, ... for several queries;
+    /// joined frames number their repeated columns, `Time 1`, `pod 2`).
+    /// `None` when a query's columns cannot be known.
+    fn table_fields(&self, panel: &Panel) -> Option<Vec<String>> {
+        if panel.type_ != PanelType::Table || panel.queries.is_empty() {
+            return None;
+        }
+        let grouping = self.grouping.borrow();
+        let count = panel.queries.len();
+        let mut fields: Vec<String> = vec!["Time".into(), "Value".into(), "__name__".into()];
+        for (i, query) in panel.queries.iter().enumerate() {
+            if query.format.unwrap_or(QueryFormat::Table) != QueryFormat::Table {
+                return None;
+            }
+            fields.push(format!("Value #{}", ref_id(i)));
+            fields.extend(query.legend.iter().cloned());
+            for label in grouping.get(&query.expr)? {
+                fields.push(label.clone());
+                fields.extend((1..=count).map(|n| format!("{label} {n}")));
+            }
+        }
+        fields.extend((1..=count).map(|n| format!("Time {n}")));
+        Some(fields)
+    }
+
+    /// Transformations naming a column the table's queries cannot give.
+    fn transformation_fields(&self, ctx: &mut Ctx, panel: &Panel, path: &[String]) {
+        let Some(mut fields) = self.table_fields(panel) else {
+            return;
+        };
+        for (t, transformation) in panel.transformations.iter().enumerate() {
+            let t = t.to_string();
+            let mut named: Vec<(&str, Span)> = Vec::new();
+            match transformation {
+                Transformation::Merge => {}
+                Transformation::JoinByField(join) => named.push((
+                    &join.field,
+                    self.span(path, &["transformations", &t, "join_by_field", "field"]),
+                )),
+                Transformation::Organize(organize) => {
+                    let mut at: Vec<&str> = path.iter().map(String::as_str).collect();
+                    at.extend(["transformations", &t, "organize", "rename"]);
+                    for old in organize.rename.keys() {
+                        named.push((old, self.item.key_span(&at, old)));
+                    }
+                    for (e, column) in organize.exclude.iter().enumerate() {
+                        let e = e.to_string();
+                        named.push((
+                            column,
+                            self.span(path, &["transformations", &t, "organize", "exclude", &e]),
+                        ));
+                    }
+                }
+            }
+            for (name, span) in named {
+                if fields.iter().any(|f| f == name) {
+                    continue;
+                }
+                let help = match did_you_mean(name, fields.iter().map(String::as_str)) {
+                    Some(similar) => format!("did you mean `{similar}`?"),
+                    None => format!(
+                        "the queries give the columns {}",
+                        fields
+                            .iter()
+                            .filter(|f| !f.ends_with(|c: char| c.is_ascii_digit()))
+                            .map(|f| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                ctx.push(
+                    Diagnostic::error(
+                        codes::DASHBOARDS_UNKNOWN_FIELD,
+                        format!(
+                            "no query of table `{}` gives a column `{name}`",
+                            panel.title
+                        ),
+                    )
+                    .at(span)
+                    .label("not a column of this table")
+                    .help(help),
+                );
+            }
+            // A renamed column goes by its new name from here on.
+            if let Transformation::Organize(organize) = transformation {
+                fields.extend(organize.rename.values().cloned());
+            }
         }
     }
 

@@ -82,6 +82,8 @@ registry! {
         "Thresholds are not in ascending order.";
     DASHBOARDS_UNDEFINED_VARIABLE = "monocle::dashboards::undefined_variable",
         "A query uses `$var` that the dashboard does not define.";
+    DASHBOARDS_UNKNOWN_FIELD = "monocle::dashboards::unknown_field",
+        "A table's transformation names a column its queries cannot give (where every query's columns are known).";
     DASHBOARDS_VARIABLE_KIND = "monocle::dashboards::variable_kind",
         "A variable lacks what its `type` needs (a custom variable's `values`) or sets what it does not use.";
     KDL_DUPLICATE_KEY = "monocle::kdl::duplicate_key",

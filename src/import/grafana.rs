@@ -547,15 +547,37 @@ fn panel(p: &Value, path: &str, notes: &mut Notes<'_>) -> Option<Value> {
         out.insert("overrides".into(), Value::Array(overrides));
     }
     let tpath = format!("{path}.transformations");
-    let transformations: Vec<Value> = p["transformations"]
+    let list: Vec<&Value> = p["transformations"]
         .as_array()
         .into_iter()
         .flatten()
-        .enumerate()
-        .filter_map(|(i, t)| transformation(t, title, &format!("{tpath}[{i}]"), notes))
         .collect();
-    if !transformations.is_empty() {
-        out.insert("transformations".into(), Value::Array(transformations));
+    let transformations: Vec<Option<Value>> = list
+        .iter()
+        .enumerate()
+        .map(|(i, t)| transformation(t, title, &format!("{tpath}[{i}]"), notes))
+        .collect();
+    if transformations.iter().any(Option::is_none) {
+        // Each transformation works on the columns the one before it
+        // made: without one, the rest would name columns that are not
+        // there, so the chain goes whole.
+        for (i, kept) in transformations.iter().enumerate() {
+            if kept.is_some() {
+                notes.push(
+                    NoteKind::Dropped,
+                    &format!("{tpath}[{i}]"),
+                    format!(
+                        "panel `{title}`'s transformation `{}`, part of a chain the language cannot hold",
+                        list[i]["id"].as_str().unwrap_or_default()
+                    ),
+                );
+            }
+        }
+    } else if !transformations.is_empty() {
+        out.insert(
+            "transformations".into(),
+            Value::Array(transformations.into_iter().flatten().collect()),
+        );
     }
     if let Some(repeat) = p["repeat"].as_str().filter(|r| !r.is_empty()) {
         out.insert("repeat".into(), json!(repeat));

@@ -546,10 +546,10 @@ fn difference_token(key: &str, original: &Value, ours: &Value) -> String {
     }
     if let Some(rest) = key.split(".transformations.").nth(1) {
         let id = rest.split('#').next().unwrap_or(rest);
-        return if field == "indexByName" {
-            "indexByName".into()
-        } else {
-            id.to_owned()
+        return match (field, id) {
+            ("indexByName", _) => "indexByName".into(),
+            (_, "merge" | "organize" | "joinByField") => "transformation chains".into(),
+            _ => id.to_owned(),
         };
     }
     if (key.contains(".links[") || field == "links")
