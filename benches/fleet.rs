@@ -1,5 +1,6 @@
 //! Fleet-scale benchmarks: `cargo bench` (all sizes) or
-//! `MONOCLE_BENCH_SIZES=S,M cargo bench`. Prints a Markdown table per size:
+//! `MONOCLE_BENCH_SIZES=S,M cargo bench`; `cargo bench --bench fleet -- M lsp`
+//! measures only the language server, at M. Prints a Markdown table per size:
 //! each pipeline stage in-process, then the real command end to end
 //! (`compile`, no-op `compile --check`, `check`) next to the I/O floor
 //! (`cp -r` and `diff -r` of the same output tree) measured in the same run,
@@ -24,11 +25,14 @@ use fleet_gen::Size;
 
 fn main() {
     let wanted = std::env::var("MONOCLE_BENCH_SIZES").unwrap_or_else(|_| "S,M,L".into());
-    // `cargo bench` passes `--bench`; any other argument filters sizes too.
-    let filter: Vec<String> = std::env::args()
+    // `cargo bench` passes `--bench`; any other argument filters sizes too,
+    // and `lsp` skips everything but the language server.
+    let mut filter: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
+    let only_lsp = filter.iter().any(|a| a == "lsp");
+    filter.retain(|a| a != "lsp");
     println!("# monocle fleet benchmarks\n");
     println!(
         "machine: {} cores; best of the runs; times in ms\n",
@@ -41,10 +45,14 @@ fn main() {
         {
             continue;
         }
-        measured.push(bench(size));
+        if !only_lsp {
+            measured.push(bench(size));
+        }
         language_server(size);
     }
-    linearity(&measured);
+    if !only_lsp {
+        linearity(&measured);
+    }
 }
 
 /// What the linearity summary needs from one size.

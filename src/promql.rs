@@ -4,6 +4,9 @@
 //! minuses 40 s. Every expression monocle parses goes through [`parse`].
 //! Also the helpers that write PromQL text (string escaping, numbers).
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
 use promql_parser::parser::Expr;
 
 /// Longest PromQL expression, in bytes.
@@ -13,8 +16,51 @@ pub const MAX_OPERATORS: usize = 1_000;
 
 /// Parses `text` after [`check_limits`].
 pub fn parse(text: &str) -> Result<Expr, String> {
-    check_limits(text)?;
-    promql_parser::parser::parse(text)
+    let remembered = MEMO
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_mut()
+        .and_then(|memo| memo.recall(text));
+    if let Some(parsed) = remembered {
+        return parsed;
+    }
+    let parsed = check_limits(text).and_then(|()| promql_parser::parser::parse(text));
+    if let Some(memo) = MEMO.lock().unwrap_or_else(PoisonError::into_inner).as_mut() {
+        memo.current.insert(text.to_owned(), parsed.clone());
+    }
+    parsed
+}
+
+/// The parses of the last two checks, when [`remember_parses`] asked for
+/// them: the language server checks the whole folder again on each change
+/// while most expressions stay as they were, and parsing them is a third
+/// of a check. A one-shot command never turns it on.
+static MEMO: Mutex<Option<Memo>> = Mutex::new(None);
+
+#[derive(Default)]
+struct Memo {
+    current: HashMap<String, Result<Expr, String>>,
+    previous: HashMap<String, Result<Expr, String>>,
+}
+
+impl Memo {
+    fn recall(&mut self, text: &str) -> Option<Result<Expr, String>> {
+        if let Some(parsed) = self.current.get(text) {
+            return Some(parsed.clone());
+        }
+        let parsed = self.previous.remove(text)?;
+        self.current.insert(text.to_owned(), parsed.clone());
+        Some(parsed)
+    }
+}
+
+/// Remembers parses from now on, and starts a new round: what the round
+/// before last parsed and the last did not use is forgotten, so memory
+/// holds at most two checks' expressions.
+pub fn remember_parses() {
+    let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
+    let memo = memo.get_or_insert_with(Memo::default);
+    memo.previous = std::mem::take(&mut memo.current);
 }
 
 /// Refuses an expression past [`MAX_BYTES`] or [`MAX_OPERATORS`], saying which.

@@ -182,6 +182,19 @@ fn mixed(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_digit()) && s.chars().any(|c| c.is_ascii_alphabetic())
 }
 
+/// Query-string parameters that carry a credential, with their `=`.
+const QUERY_NAMES: [&str; 9] = [
+    "token=",
+    "auth_token=",
+    "access_token=",
+    "api_key=",
+    "apikey=",
+    "password=",
+    "secret=",
+    "client_secret=",
+    "private_token=",
+];
+
 fn find_normalized(value: &str) -> Option<(usize, usize, &'static str)> {
     let token_end = |from: usize| {
         value[from..]
@@ -207,23 +220,19 @@ fn find_normalized(value: &str) -> Option<(usize, usize, &'static str)> {
         }
         from = at + 3;
     }
-    // `?token=...` and its kin in a query string.
-    for name in [
-        "token",
-        "auth_token",
-        "access_token",
-        "api_key",
-        "apikey",
-        "password",
-        "secret",
-        "client_secret",
-        "private_token",
-    ] {
-        let lower = value.to_ascii_lowercase();
+    // Computed once: the checks below search it for each name and prefix.
+    let lower = value.to_ascii_lowercase();
+    // `?token=...` and its kin in a query string (only after a `://`).
+    let query_names: &[&str] = if value.contains("://") && value.contains('=') {
+        &QUERY_NAMES
+    } else {
+        &[]
+    };
+    for name in query_names {
         let mut from = 0;
-        while let Some(at) = lower[from..].find(&format!("{name}=")).map(|i| from + i) {
+        while let Some(at) = lower[from..].find(name).map(|i| from + i) {
             let in_query = lower[..at].ends_with(['?', '&']) && lower[..at].contains("://");
-            let start = at + name.len() + 1;
+            let start = at + name.len();
             let end = run_end(value, start, |c| !matches!(c, '&' | '#' | ' ' | '"' | '\''));
             let v = &value[start..end];
             let placeholder = v.starts_with('$') || v.starts_with("{{") || v.starts_with('<');
@@ -238,7 +247,6 @@ fn find_normalized(value: &str) -> Option<(usize, usize, &'static str)> {
     {
         return Some((at, token_end(at + 11), "a private key"));
     }
-    let lower = value.to_ascii_lowercase();
     if let Some(at) = lower.find("hooks.slack.com/services/") {
         return Some((at, token_end(at), "a Slack webhook URL"));
     }
@@ -296,7 +304,11 @@ fn find_normalized(value: &str) -> Option<(usize, usize, &'static str)> {
         ("akia", "an AWS access key"),
         ("sk_live_", "an API key"),
         ("bearer ", "a bearer token"),
-    ] {
+    ]
+    .into_iter()
+    // A prefix and its 16 characters of token: shorter text holds none.
+    .filter(|_| lower.len() >= 20)
+    {
         let mut from = 0;
         while let Some(at) = lower[from..].find(prefix).map(|i| from + i) {
             let body_end = run_end(value, at + prefix.len(), |c| {

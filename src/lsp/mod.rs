@@ -104,6 +104,8 @@ impl Server {
     fn check_dirty(&mut self) -> Vec<(String, Vec<Value>)> {
         let mut published = Vec::new();
         for folder in std::mem::take(&mut self.dirty) {
+            // The folder's expressions are mostly the ones parsed last time.
+            crate::promql::remember_parses();
             let open = self.open_in(&folder);
             for (path, diagnostics) in analysis::diagnostics(&folder, &open) {
                 published.push((uri_of(&path), diagnostics));

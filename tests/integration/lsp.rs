@@ -208,6 +208,36 @@ fn a_change_is_checked_with_its_siblings_and_fixed_again() {
 }
 
 #[test]
+fn a_sibling_written_on_disk_after_open_is_checked_on_the_next_change() {
+    let dir = tempfile::tempdir().unwrap();
+    reference(dir.path());
+    let team = dir.path().join("team.yaml");
+    let text = std::fs::read_to_string(&team).unwrap();
+    let mut client = server(dir.path());
+    client.open(&team, &text);
+    assert_eq!(client.diagnostics(&team), Vec::<Value>::new());
+    // Written by another tool (a `git pull`), not through the editor.
+    let sibling = dir.path().join("other.yaml");
+    let written = TEAM
+        .replace("VeleroTeamBackupSlow", "OtherTeamAlert")
+        .replace("service: velero", "service: nosuch");
+    std::fs::write(&sibling, &written).unwrap();
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&team), "version": 2}, "contentChanges": [{"text": text}]}),
+    );
+    let line = find(&written, "service: nosuch", 0).0;
+    let diagnostics = client.diagnostics(&sibling);
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["code"] == "monocle::refs::unknown_service"
+                && d["range"]["start"]["line"] == json!(line)),
+        "{diagnostics:?}"
+    );
+}
+
+#[test]
 fn hover_completion_and_definition_answer_on_the_reference_spec() {
     let dir = tempfile::tempdir().unwrap();
     let fleet = reference(dir.path());
