@@ -15,6 +15,7 @@ mod names;
 mod operator_labels;
 mod output;
 mod packs;
+mod placement;
 mod promql;
 mod receivers;
 mod refs;

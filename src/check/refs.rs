@@ -6,6 +6,7 @@ use crate::diagnostic::codes;
 use std::collections::BTreeSet;
 
 use super::merged::routes;
+use super::placement::{ClusterShards, Placement};
 use super::selectors::cluster_labels;
 use super::{Ctx, Spec};
 use crate::diagnostic::Diagnostic;
@@ -37,25 +38,32 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     receivers(spec, ctx);
 }
 
+/// Shards named by services and rules, checked on every cluster the item
+/// is emitted on against that cluster's shards (its own
+/// `prometheus.shards`, or the fleet's), as lower places them. A shard
+/// must be named when the fleet has several; on a cluster whose own list
+/// has several, an item naming none goes to the first (as lower does).
 fn shards(spec: &Spec, ctx: &mut Ctx) {
-    let shards: Vec<&str> = spec
+    let placement = Placement::of(spec);
+    let fleet: Vec<&str> = spec
         .prometheus
         .as_ref()
         .and_then(|p| p.value.shards.as_ref())
         .map(|s| s.iter().map(|s| s.name.as_str()).collect())
         .unwrap_or_default();
     for service in &spec.services {
-        match &service.value.shard {
-            Some(shard) if shards.is_empty() => ctx.push(
-                Diagnostic::error(codes::REFS_UNKNOWN_SHARD, format!("shard `{shard}` is not defined: `prometheus.shards` is empty"))
-                    .at(service.span(&["shard"]))
-                    .help("define the shard under `prometheus: {shards: [{name: ...}]}` or remove `shard`"),
-            ),
-            Some(shard) => reference(ctx, "shard", shard, &shards, service.span(&["shard"])),
-            None if shards.len() > 1 => ctx.push(
-                Diagnostic::error(codes::REFS_MISSING_SHARD, format!("service `{}` must name its shard", service.value.name))
-                    .at(service.span(&["name"]))
-                    .help(format!("add `shard:` with one of {}", quote(&shards))),
+        let s = &service.value;
+        match &s.shard {
+            Some(shard) => named_shard(ctx, &placement, shard, service.span(&["shard"]), |c| {
+                c.selects(&s.clusters)
+            }),
+            None if fleet.len() > 1 => ctx.push(
+                Diagnostic::error(
+                    codes::REFS_MISSING_SHARD,
+                    format!("service `{}` must name its shard", s.name),
+                )
+                .at(service.span(&["name"]))
+                .help(format!("add `shard:` with one of {}", quote(&fleet))),
             ),
             None => {}
         }
@@ -72,6 +80,7 @@ fn shards(spec: &Spec, ctx: &mut Ctx) {
                 &v.name,
                 &v.service,
                 &v.shard,
+                &v.clusters,
                 a.span(&["name"]),
                 a.span(&["shard"]),
             )
@@ -83,35 +92,38 @@ fn shards(spec: &Spec, ctx: &mut Ctx) {
                 &v.record,
                 &v.service,
                 &v.shard,
+                &v.clusters,
                 r.span(&["record"]),
                 r.span(&["shard"]),
             )
         }));
-    for (kind, name, service, shard, name_span, shard_span) in rules {
+    for (kind, name, service, shard, clusters, name_span, shard_span) in rules {
         match (service, shard) {
-            (None, Some(shard)) if shards.is_empty() => ctx.push(
-                Diagnostic::error(codes::REFS_UNKNOWN_SHARD, format!("shard `{shard}` is not defined: `prometheus.shards` is empty"))
-                    .at(shard_span)
-                    .help("define the shard under `prometheus: {shards: [{name: ...}]}` or remove `shard`"),
-            ),
-            (None, Some(shard)) => reference(ctx, "shard", shard, &shards, shard_span),
-            (None, None) if shards.len() > 1 => ctx.push(
+            (None, Some(shard)) => {
+                named_shard(ctx, &placement, shard, shard_span, |c| c.selects(clusters));
+            }
+            (None, None) if fleet.len() > 1 => ctx.push(
                 Diagnostic::error(codes::REFS_MISSING_SHARD, format!("{kind} `{name}` has no service, so it must name its shard"))
                     .at(name_span)
-                    .help(format!("add `shard:` with one of {}, or `service:` to evaluate it where the service is scraped", quote(&shards))),
+                    .help(format!("add `shard:` with one of {}, or `service:` to evaluate it where the service is scraped", quote(&fleet))),
             ),
             (Some(service), Some(shard)) => {
                 let Some(s) = spec.services.iter().find(|s| &s.value.name == service) else {
                     continue;
                 };
-                let theirs = s
-                    .value
-                    .shard
-                    .as_deref()
-                    .or_else(|| shards.first().copied());
-                if theirs.is_some_and(|t| t != shard) {
+                // Where the rule is emitted, its service's shard decides.
+                let mismatch = placement.clusters.iter().find_map(|c| {
+                    let theirs = c.service_shard(&s.value);
+                    (c.has_rule(clusters, Some(&s.value)) && &theirs != shard)
+                        .then_some((c, theirs))
+                });
+                if let Some((c, theirs)) = mismatch {
+                    let on = match c.name() {
+                        Some(cluster) if c.own => format!(" on cluster `{cluster}`"),
+                        _ => String::new(),
+                    };
                     ctx.push(
-                        Diagnostic::error(codes::RULES_SHARD_MISMATCH, format!("{kind} `{name}` names shard `{shard}`, but its service `{service}` is scraped by shard `{}`", theirs.unwrap_or_default()))
+                        Diagnostic::error(codes::RULES_SHARD_MISMATCH, format!("{kind} `{name}` names shard `{shard}`, but its service `{service}` is scraped by shard `{theirs}`{on}"))
                             .at(shard_span)
                             .label("not the service's shard")
                             .help(format!("remove `shard`: a{} {kind} of a service is evaluated where the service's series are", if kind == "alert" { "n" } else { "" })),
@@ -121,6 +133,68 @@ fn shards(spec: &Spec, ctx: &mut Ctx) {
             _ => {}
         }
     }
+}
+
+/// An error unless `shard` is a shard of every cluster `on` selects.
+fn named_shard(
+    ctx: &mut Ctx,
+    placement: &Placement,
+    shard: &str,
+    span: Span,
+    on: impl Fn(&ClusterShards) -> bool,
+) {
+    let all = placement.all_listed();
+    if all.is_empty() {
+        ctx.push(
+            Diagnostic::error(
+                codes::REFS_UNKNOWN_SHARD,
+                format!("shard `{shard}` is not defined: `prometheus.shards` is empty"),
+            )
+            .at(span)
+            .help("define the shard under `prometheus: {shards: [{name: ...}]}` or remove `shard`"),
+        );
+        return;
+    }
+    if !all.contains(&shard) {
+        reference(ctx, "shard", shard, &all, span);
+        return;
+    }
+    // Defined somewhere: it must be a shard of each cluster the item is on.
+    let missing: Vec<&ClusterShards> = placement
+        .clusters
+        .iter()
+        .filter(|c| on(c) && !c.listed.contains(&shard))
+        .collect();
+    let Some(first) = missing.first() else {
+        return;
+    };
+    let cluster = first.name().unwrap_or_default();
+    let others = match missing.len() - 1 {
+        0 => String::new(),
+        1 => " (and on 1 other cluster)".to_owned(),
+        n => format!(" (and on {n} other clusters)"),
+    };
+    let mut diag = Diagnostic::error(
+        codes::REFS_UNKNOWN_SHARD,
+        format!("shard `{shard}` is not defined on cluster `{cluster}`{others}"),
+    )
+    .at(span)
+    .label(format!("cluster `{cluster}` has no shard `{shard}`"))
+    .help(format!(
+        "add `{shard}` to the shards of cluster `{cluster}`, or narrow `clusters` to the clusters that have it"
+    ));
+    if let Some(list) = placement.list_span(first) {
+        let whose = if first.own {
+            format!("cluster `{cluster}`'s own shards: {}", quote(&first.listed))
+        } else {
+            format!(
+                "the fleet's shards, which cluster `{cluster}` uses: {}",
+                quote(&first.listed)
+            )
+        };
+        diag = diag.related(list, whose);
+    }
+    ctx.push(diag);
 }
 
 fn receivers(spec: &Spec, ctx: &mut Ctx) {

@@ -5,6 +5,7 @@ use crate::diagnostic::codes;
 use std::collections::BTreeMap;
 
 use super::Item;
+use super::placement::Placement;
 use super::{Ctx, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::lower::rules::severities;
@@ -215,48 +216,64 @@ fn severity(ctx: &mut Ctx, known: &[&str], value: &str, span: Span, default_of: 
     ctx.push(diag);
 }
 
-/// The shard that evaluates a rule (alert or record) of `service` or
-/// naming `shard`, as lower places it.
-fn rule_shard<'a>(
-    spec: &'a Spec,
-    service: Option<&'a String>,
-    shard: Option<&'a String>,
-) -> &'a str {
-    let fleet_first = spec
-        .prometheus
-        .as_ref()
-        .and_then(|p| p.value.shards.as_ref())
-        .and_then(|s| s.first())
-        .map_or(crate::model::DEFAULT_SHARD, |s| s.name.as_str());
-    let service = service.and_then(|name| spec.services.iter().find(|s| &s.value.name == name));
-    match service {
-        Some(s) => s.value.shard.as_deref().unwrap_or(fleet_first),
-        None => shard.map_or(fleet_first, String::as_str),
-    }
-}
-
-/// Where a group was first seen, its shard, and the first interval set.
-type GroupSeen<'a> = (Span, &'a str, Option<(&'a str, Span)>);
+/// Where a group was first seen, its first rule and that rule's shard on
+/// each cluster (of [`Placement`]), and the first interval set.
+type GroupSeen<'a> = (Span, Vec<Option<(String, Span)>>, Option<(&'a str, Span)>);
 
 /// One rule as the group checks see it.
 struct Entry<'a> {
     group: String,
-    shard: &'a str,
+    /// Its shard on each cluster of [`Placement`], `None` where it is not
+    /// emitted.
+    shards: Vec<Option<String>>,
     interval: Option<(&'a str, Span)>,
     /// Where to point at the rule's group (its `group`, or its name).
     at: Span,
+}
+
+/// The shard of a rule on each cluster, as lower places it.
+fn rule_shards(
+    spec: &Spec,
+    placement: &Placement,
+    service: Option<&String>,
+    shard: Option<&String>,
+    clusters: &Option<crate::spec::SelectorText>,
+) -> Vec<Option<String>> {
+    // A rule of an unknown service (refs' error) is emitted nowhere.
+    let service = match service {
+        Some(name) => match spec.services.iter().find(|s| &s.value.name == name) {
+            Some(s) => Some(&s.value),
+            None => return vec![None; placement.clusters.len()],
+        },
+        None => None,
+    };
+    placement
+        .clusters
+        .iter()
+        .map(|c| {
+            c.has_rule(clusters, service)
+                .then(|| c.rule_shard(shard, service))
+        })
+        .collect()
 }
 
 /// A group is one PrometheusRule on one shard with one interval, and two
 /// groups never share a file or an object name.
 fn groups(spec: &Spec, ctx: &mut Ctx) {
     use crate::lower::rules::{alert_group, group_object, group_path, record_group};
+    let placement = Placement::of(spec);
     let mut entries: Vec<Entry> = Vec::new();
     for alert in &spec.alerts {
         let a = &alert.value;
         entries.push(Entry {
             group: alert_group(a),
-            shard: rule_shard(spec, a.service.as_ref(), a.shard.as_ref()),
+            shards: rule_shards(
+                spec,
+                &placement,
+                a.service.as_ref(),
+                a.shard.as_ref(),
+                &a.clusters,
+            ),
             interval: a
                 .interval
                 .as_ref()
@@ -272,7 +289,13 @@ fn groups(spec: &Spec, ctx: &mut Ctx) {
         let r = &record.value;
         entries.push(Entry {
             group: record_group(r),
-            shard: rule_shard(spec, r.service.as_ref(), r.shard.as_ref()),
+            shards: rule_shards(
+                spec,
+                &placement,
+                r.service.as_ref(),
+                r.shard.as_ref(),
+                &r.clusters,
+            ),
             interval: r
                 .interval
                 .as_ref()
@@ -291,11 +314,11 @@ fn groups(spec: &Spec, ctx: &mut Ctx) {
     for entry in entries {
         let Entry {
             group,
-            shard,
+            shards,
             interval,
             at: group_span,
         } = entry;
-        let Some((first_at, first_shard, first_interval)) = seen.get_mut(&group) else {
+        let Some((_, first_shards, first_interval)) = seen.get_mut(&group) else {
             let object = group_object(&group);
             if object.is_empty() {
                 ctx.push(
@@ -320,17 +343,46 @@ fn groups(spec: &Spec, ctx: &mut Ctx) {
                     taken.insert(name, (group.clone(), group_span));
                 }
             }
-            seen.insert(group, (group_span, shard, interval));
+            let firsts = shards
+                .into_iter()
+                .map(|s| s.map(|s| (s, group_span)))
+                .collect();
+            seen.insert(group, (group_span, firsts, interval));
             continue;
         };
-        if *first_shard != shard {
+        // The first cluster where the group's first rule there is on
+        // another shard: a cluster's own shards can part rules that agree
+        // on the fleet's.
+        let clash = placement
+            .clusters
+            .iter()
+            .zip(&shards)
+            .zip(first_shards.iter())
+            .find_map(|((cluster, shard), first)| match (shard, first) {
+                (Some(shard), Some((first, at))) if shard != first => {
+                    Some((cluster, shard, first, *at))
+                }
+                _ => None,
+            });
+        if let Some((cluster, shard, first_shard, first_at)) = clash {
+            // Name the cluster only where its own shards decide.
+            let on = match cluster.name() {
+                Some(name) if cluster.own => format!(" on cluster `{name}`"),
+                _ => String::new(),
+            };
             ctx.push(
-                Diagnostic::error(codes::RULES_GROUP_CONFLICT, format!("rule group `{group}` would hold rules of shard `{first_shard}` and of shard `{shard}`"))
+                Diagnostic::error(codes::RULES_GROUP_CONFLICT, format!("rule group `{group}` would hold rules of shard `{first_shard}` and of shard `{shard}`{on}"))
                     .at(group_span)
-                    .label(format!("evaluated by shard `{shard}`"))
-                    .related(*first_at, format!("on shard `{first_shard}`"))
+                    .label(format!("evaluated by shard `{shard}`{on}"))
+                    .related(first_at, format!("on shard `{first_shard}`"))
                     .help("a group is one PrometheusRule that one shard loads: put the rules of each shard in their own group"),
             );
+        }
+        // Later rules compare with the first rule on each cluster.
+        for (first, shard) in first_shards.iter_mut().zip(shards) {
+            if first.is_none() {
+                *first = shard.map(|s| (s, group_span));
+            }
         }
         match (&first_interval, interval) {
             (Some((first_value, first_at)), Some((value, at))) if *first_value != value => {

@@ -8,7 +8,7 @@ mod dashboards;
 mod delivery;
 pub mod routing;
 pub mod rules;
-mod select;
+pub(crate) mod select;
 pub mod slo;
 mod slo_dashboards;
 

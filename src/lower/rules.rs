@@ -82,7 +82,7 @@ pub fn record_group(record: &Record) -> String {
 }
 
 /// The shard of a rule: its service's, or its own, or the first.
-fn rule_shard(
+pub fn rule_shard(
     shard: Option<&String>,
     service: Option<&Service>,
     prometheus: &PrometheusModel,

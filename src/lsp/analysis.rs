@@ -3,7 +3,7 @@
 //! from the schema, completion of keys, enum values and defined names, and
 //! the definition of a referenced name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
@@ -288,6 +288,13 @@ fn definitions(sources: &Sources) -> BTreeMap<&'static str, Vec<(String, PathBuf
             tree.at_path(["routing", "time_intervals"]),
         );
         add("shards", tree.at_path(["prometheus", "shards"]));
+        // A cluster's own shards are referenced like the fleet's (check
+        // resolves them per cluster); the fleet's come first.
+        if let Some(NodeKind::Seq(clusters)) = tree.get("clusters").map(|n| &n.kind) {
+            for cluster in clusters {
+                add("shards", cluster.at_path(["prometheus", "shards"]));
+            }
+        }
     }
     found
 }
@@ -388,10 +395,13 @@ pub fn completion(sources: &Sources, text: &str, at: Position) -> Vec<Value> {
 
 /// Completion items: the names a section of the folder defines.
 fn names_of(sources: &Sources, section: &str) -> Vec<Value> {
+    let mut offered = BTreeSet::new();
     definitions(sources)
         .get(section)
         .into_iter()
         .flatten()
+        // A shard several clusters list is offered once.
+        .filter(|(name, _, _)| offered.insert(name.clone()))
         .map(|(name, _, _)| json!({"label": name, "kind": 18, "detail": format!("defined in {section}")}))
         .collect()
 }

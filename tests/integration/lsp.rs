@@ -392,3 +392,37 @@ routing:
     let intervals = labels(client.request("textDocument/completion", at(&file, (17, 12))));
     assert!(intervals.iter().any(|n| n == "weekends"), "{intervals:?}");
 }
+
+#[test]
+fn a_shard_only_a_cluster_lists_completes_and_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spec.yaml");
+    let text = "version: 1
+prometheus:
+  shards:
+    - name: apps
+clusters:
+  - name: prod
+  - name: edge
+    prometheus:
+      shards:
+        - name: apps
+        - name: batch
+services:
+  - name: reports
+    shard: batch
+";
+    std::fs::write(&file, text).unwrap();
+    let mut client = server(dir.path());
+    client.open(&file, text);
+    let target = client.request("textDocument/definition", at(&file, (13, 12)));
+    assert_eq!(target["range"]["start"]["line"], 10, "{target}");
+    let shards: Vec<String> = client
+        .request("textDocument/completion", at(&file, (13, 11)))
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["label"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(shards, ["apps", "batch"]);
+}

@@ -706,3 +706,46 @@ fn check_knows_every_record_an_slo_writes() {
         assert!(!monocle::lower::slo::writes_record(name), "{name}");
     }
 }
+
+/// A shard only one cluster lists, and a rule group whose rules are on
+/// different shards on clusters they never share.
+const CLUSTER_SHARDS: &str = r#"version: 1
+prometheus:
+  shards: [{name: apps}]
+clusters:
+  - name: prod
+  - name: edge
+    prometheus:
+      shards: [{name: apps}, {name: batch}]
+services:
+  - {name: reports, namespace: data, team: data, selector: app=reports, sample_limit: 1000, endpoints: [{port: metrics}], shard: batch, clusters: name=edge}
+  - {name: api, namespace: web, team: web, selector: app=api, sample_limit: 1000, endpoints: [{port: metrics}]}
+alerts:
+  - {name: ReportsDown, service: reports, group: availability, expr: 'up{job="reports"} == 0', severity: critical}
+  - {name: ApiDown, service: api, group: availability, clusters: name=prod, expr: 'up{job="api"} == 0', severity: critical}
+"#;
+
+#[test]
+fn a_shard_of_one_cluster_places_what_names_it_there() {
+    let artifacts = common::compile_text(CLUSTER_SHARDS);
+    let find = |path: &str| {
+        yaml(
+            artifacts
+                .iter()
+                .find(|a| a.path == path)
+                .unwrap_or_else(|| panic!("no {path}")),
+        )
+    };
+    let shard =
+        |value: &serde_json::Value| value["metadata"]["labels"]["monocle.dev/shard"].clone();
+    assert_eq!(shard(&find("edge/servicemonitors/reports.yaml")), "batch");
+    assert_eq!(shard(&find("edge/servicemonitors/api.yaml")), "apps");
+    assert_eq!(shard(&find("edge/rules/availability.yaml")), "batch");
+    assert_eq!(shard(&find("prod/rules/availability.yaml")), "apps");
+    let batch = find("edge/prometheus/batch.yaml");
+    assert_eq!(
+        batch["spec"]["ruleSelector"]["matchLabels"]["monocle.dev/shard"],
+        "batch"
+    );
+    promtool_accepts_rules(&artifacts);
+}
