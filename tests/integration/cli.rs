@@ -27,65 +27,6 @@ fn check_accepts_the_reference_spec() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
-/// specs/fleet.yaml is the contract's reference spec plus display options on
-/// the Velero dashboard's panels (tests/fixtures/contract/SOURCES.md): the
-/// contract's own file still checks without warnings, and removing those
-/// options from ours gives the contract's, key for key.
-#[test]
-fn the_reference_spec_is_the_contracts_plus_panel_display_options() {
-    const DISPLAY: &[&str] = &[
-        "description",
-        "decimals",
-        "unit",
-        "draw",
-        "stack",
-        "fill_opacity",
-        "interval",
-        "legend",
-    ];
-    let contract = repo().join("tests/fixtures/contract/fleet.yaml");
-    let out = monocle(
-        &["check", "--deny-warnings", &contract.display().to_string()],
-        repo(),
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let read =
-        |path: &str| common::yaml_value(&std::fs::read_to_string(repo().join(path)).expect("read"));
-    let (mut ours, theirs) = (
-        read("specs/fleet.yaml"),
-        read("tests/fixtures/contract/fleet.yaml"),
-    );
-    let mut removed = 0;
-    for dashboard in ours["dashboards"].as_array_mut().into_iter().flatten() {
-        for row in dashboard["rows"].as_array_mut().into_iter().flatten() {
-            for panel in row["panels"].as_array_mut().into_iter().flatten() {
-                let theirs = theirs["dashboards"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .flat_map(|d| d["rows"].as_array().into_iter().flatten())
-                    .flat_map(|r| r["panels"].as_array().into_iter().flatten())
-                    .find(|p| p["title"] == panel["title"]);
-                let Some(fields) = panel.as_object_mut() else {
-                    continue;
-                };
-                for key in DISPLAY {
-                    // Only what the contract's panel does not set.
-                    if theirs.is_some_and(|t| t.get(key).is_none()) && fields.remove(*key).is_some()
-                    {
-                        removed += 1;
-                    }
-                }
-            }
-        }
-    }
-    assert!(
-        removed > 0,
-        "specs/fleet.yaml adds no display option: drop the fixture"
-    );
-    assert_eq!(ours, theirs);
-}
-
 #[test]
 fn compile_check_passes_on_the_committed_tree() {
     let out = monocle(&["compile", "--check"], repo());
