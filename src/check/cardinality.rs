@@ -5,6 +5,9 @@
 use crate::diagnostic::codes;
 use promql_parser::parser::{Expr, LabelModifier};
 
+use std::collections::BTreeSet;
+
+use super::owners::Owners;
 use super::{Ctx, Spec};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -25,34 +28,50 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     }
 }
 
-/// Warns when `expr` groups `by` a label that `service` drops at scrape.
-pub fn dropped_grouping(ctx: &mut Ctx, spec: &Spec, service: &str, expr: &Expr, span: Span) {
-    let Some(item) = spec.services.iter().find(|s| s.value.name == service) else {
-        return;
-    };
-    let dropped = &item.value.drop_labels;
-    let mut grouping = Vec::new();
-    by_labels(expr, &mut grouping);
-    for label in grouping.iter().filter(|l| dropped.contains(l)) {
-        ctx.push(
-            Diagnostic::warning(
-                codes::CARDINALITY_DROPPED_LABEL,
-                format!("this query aggregates by `{label}`, which service `{service}` drops at scrape time"),
-            )
-            .at(span)
-            .label(format!("`{label}` is always empty here"))
-            .help(format!("remove `{label}` from `by (...)` or from the service's `drop_labels`")),
-        );
-    }
-}
-
-/// Every label named in a `by (...)` clause.
-fn by_labels(expr: &Expr, out: &mut Vec<String>) {
+/// Warns when `expr`, a query of `service` (empty for a rule without
+/// one), groups `by` a label that every series it aggregates loses at
+/// scrape: each selector inside reads a service that drops it (see
+/// `owners`; a selector whose services are not known keeps the label
+/// possible).
+pub fn dropped_grouping(ctx: &mut Ctx, owners: &Owners, service: &str, expr: &Expr, span: Span) {
+    let mut warned = BTreeSet::new();
     super::promql::walk(expr, &mut |e| {
-        if let Expr::Aggregate(a) = e
-            && let Some(LabelModifier::Include(labels)) = &a.modifier
-        {
-            out.extend(labels.labels.iter().cloned());
+        let Expr::Aggregate(a) = e else { return };
+        let Some(LabelModifier::Include(labels)) = &a.modifier else {
+            return;
+        };
+        let selectors = super::owners::selectors(&a.expr);
+        let read: Option<Vec<_>> = selectors
+            .iter()
+            .map(|v| owners.of_selector(v, service))
+            .collect();
+        let Some(read) = read.filter(|r| !r.is_empty()) else {
+            return;
+        };
+        for label in &labels.labels {
+            let dropped = read
+                .iter()
+                .all(|o| o.services.iter().all(|s| s.drop_labels.contains(label)));
+            if !dropped || !warned.insert(label.clone()) {
+                continue;
+            }
+            let mut named: Vec<String> = Vec::new();
+            for o in &read {
+                let d = o.describe();
+                if !named.contains(&d) {
+                    named.push(d);
+                }
+            }
+            let named = named.join(", ");
+            ctx.push(
+                Diagnostic::warning(
+                    codes::CARDINALITY_DROPPED_LABEL,
+                    format!("this query aggregates by `{label}`, which service {named} drops at scrape time"),
+                )
+                .at(span)
+                .label(format!("`{label}` is always empty here"))
+                .help(format!("remove `{label}` from `by (...)` or from the service's `drop_labels`")),
+            );
         }
     });
 }

@@ -14,6 +14,7 @@ mod monitor;
 mod names;
 mod operator_labels;
 mod output;
+mod owners;
 mod packs;
 mod placement;
 mod promql;

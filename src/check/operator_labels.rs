@@ -8,50 +8,61 @@ use crate::diagnostic::codes;
 use promql_parser::label::{MatchOp, Matcher};
 use promql_parser::parser::Expr;
 
-use super::{Ctx, Spec};
+use super::Ctx;
+use super::owners::Owners;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use crate::spec::Service;
 
-/// Warns when `expr`, a query of `service`, selects on `endpoint` or
-/// `namespace` with a value the operator never sets there.
-pub fn check(ctx: &mut Ctx, spec: &Spec, service: &str, expr: &Expr, span: Span) {
-    let Some(item) = spec.services.iter().find(|s| s.value.name == service) else {
-        return;
-    };
-    let s = &item.value;
-    if s.endpoints.iter().any(|e| e.honor_labels == Some(true)) {
-        return;
-    }
-    let mut matchers = Vec::new();
-    selector_matchers(expr, &mut matchers);
-    for m in matchers {
-        let Some(values) = operator_values(s, &m.name) else {
+/// Warns when a selector of `expr`, a query of `service` (empty for a rule
+/// without one), selects on `endpoint` or `namespace` with a value the
+/// operator never sets on the series it reads (see `owners`).
+pub fn check(ctx: &mut Ctx, owners: &Owners, service: &str, expr: &Expr, span: Span) {
+    for selector in super::owners::selectors(expr) {
+        let Some(owner) = owners.of_selector(selector, service) else {
             continue;
         };
-        if matches_any(m, &values) {
+        if owner
+            .services
+            .iter()
+            .any(|s| s.endpoints.iter().any(|e| e.honor_labels == Some(true)))
+        {
             continue;
         }
-        let shown = values
-            .iter()
-            .map(|v| format!("`{v}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        ctx.push(
-            Diagnostic::warning(
-                codes::PROMQL_OPERATOR_LABEL,
-                format!(
-                    "`{}` is set by the Prometheus Operator to {shown} on service `{service}`, so `{m}` selects nothing",
+        for m in &selector.matchers.matchers {
+            let mut values: Vec<String> = Vec::new();
+            for s in &owner.services {
+                for v in operator_values(s, &m.name).unwrap_or_default() {
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
+                }
+            }
+            if values.is_empty() || matches_any(m, &values) {
+                continue;
+            }
+            let shown = values
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            ctx.push(
+                Diagnostic::warning(
+                    codes::PROMQL_OPERATOR_LABEL,
+                    format!(
+                        "`{}` is set by the Prometheus Operator to {shown} on service {}, so `{m}` selects nothing",
+                        m.name,
+                        owner.describe()
+                    ),
+                )
+                .at(span)
+                .label(format!("`{}` is not the application's label here", m.name))
+                .help(format!(
+                    "the application's own `{0}` is stored as `exported_{0}`: select on `exported_{0}`, or set `honor_labels: true` on the service's endpoint",
                     m.name
-                ),
-            )
-            .at(span)
-            .label(format!("`{}` is not the application's label here", m.name))
-            .help(format!(
-                "the application's own `{0}` is stored as `exported_{0}`: select on `exported_{0}`, or set `honor_labels: true` on the service's endpoint",
-                m.name
-            )),
-        );
+                )),
+            );
+        }
     }
 }
 

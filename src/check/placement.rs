@@ -118,6 +118,12 @@ impl ClusterShards<'_> {
         self.selects(clusters) && service.is_none_or(|s| self.selects(&s.clusters))
     }
 
+    /// The namespace of this cluster's Prometheus, where lower puts the
+    /// monitors.
+    pub fn monitor_namespace(&self) -> &str {
+        &self.prometheus.namespace
+    }
+
     /// The shard that scrapes `service` here.
     pub fn service_shard(&self, service: &Service) -> String {
         crate::lower::rules::service_shard(service, &self.prometheus)

@@ -12,7 +12,8 @@ use promql_parser::parser::Expr;
 use promql_parser::parser::value::ValueType;
 
 pub fn check(spec: &Spec, ctx: &mut Ctx) {
-    latency(ctx, spec);
+    let owners = super::owners::Owners::of(spec);
+    latency(ctx, spec, &owners);
     let records = Records::of(spec);
     for alert in &spec.alerts {
         let span = alert.span(&["expr"]);
@@ -36,9 +37,9 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             }
             undefined_records(ctx, &records, &parsed, span, |_| true);
             let service = alert.value.service.as_deref().unwrap_or_default();
-            super::cardinality::dropped_grouping(ctx, spec, service, &parsed, span);
+            super::cardinality::dropped_grouping(ctx, &owners, service, &parsed, span);
             super::templates::labels(ctx, spec, alert, &parsed);
-            super::operator_labels::check(ctx, spec, service, &parsed, span);
+            super::operator_labels::check(ctx, &owners, service, &parsed, span);
         }
     }
     for record in &spec.records {
@@ -47,8 +48,8 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             re2_matchers(ctx, &parsed, span);
             undefined_records(ctx, &records, &parsed, span, |_| true);
             let service = record.value.service.as_deref().unwrap_or_default();
-            super::cardinality::dropped_grouping(ctx, spec, service, &parsed, span);
-            super::operator_labels::check(ctx, spec, service, &parsed, span);
+            super::cardinality::dropped_grouping(ctx, &owners, service, &parsed, span);
+            super::operator_labels::check(ctx, &owners, service, &parsed, span);
         }
     }
     for slo in &spec.slos {
@@ -74,15 +75,21 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             let sample = text.replace(window, "5m").replace(sloth_window, "5m");
             if let Some(parsed) = expr(ctx, &sample, span) {
                 re2_matchers(ctx, &parsed, span);
-                super::cardinality::dropped_grouping(ctx, spec, &slo.value.service, &parsed, span);
-                super::operator_labels::check(ctx, spec, &slo.value.service, &parsed, span);
+                super::cardinality::dropped_grouping(
+                    ctx,
+                    &owners,
+                    &slo.value.service,
+                    &parsed,
+                    span,
+                );
+                super::operator_labels::check(ctx, &owners, &slo.value.service, &parsed, span);
             }
         }
     }
 }
 
 /// A latency SLI's metric and selector become `<metric>_count{<selector>}`.
-fn latency(ctx: &mut Ctx, spec: &Spec) {
+fn latency(ctx: &mut Ctx, spec: &Spec, owners: &super::owners::Owners) {
     for slo in &spec.slos {
         let Some(latency) = &slo.value.sli.latency else {
             continue;
@@ -106,7 +113,7 @@ fn latency(ctx: &mut Ctx, spec: &Spec) {
             });
             if let Ok(parsed) = &parsed {
                 let span = slo.span(&["sli", "latency", "selector"]);
-                super::operator_labels::check(ctx, spec, &slo.value.service, parsed, span);
+                super::operator_labels::check(ctx, owners, &slo.value.service, parsed, span);
             }
             if parsed.is_err() {
                 ctx.push(

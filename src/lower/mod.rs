@@ -397,6 +397,38 @@ fn relabels(steps: &[spec::Relabel]) -> Vec<RelabelModel> {
         .collect()
 }
 
+/// The `job` label the Prometheus Operator gives the series of service
+/// `s`'s monitor, which lower places in `monitor_namespace`, when the spec
+/// decides it. With a `job_label` the job is that label's value on the
+/// scraped object: known when the selector pins the label to one value.
+/// Without one a ServiceMonitor's job is the Kubernetes Service's name,
+/// which the spec does not know, and a PodMonitor's is
+/// `<monitor namespace>/<monitor name>`. Relabelings that rewrite `job`
+/// are the caller's to consider.
+pub fn job(s: &spec::Service, monitor_namespace: &str) -> Option<String> {
+    use crate::selector::Operator;
+    if let Some(label) = s.endpoints.iter().find_map(|e| e.job_label.as_ref()) {
+        return s
+            .selector
+            .value()
+            .requirements
+            .iter()
+            .find(|r| {
+                &r.key == label
+                    && matches!(r.op, Operator::Equals | Operator::In)
+                    && r.values.len() == 1
+            })
+            .map(|r| r.values[0].clone());
+    }
+    match s.kind.unwrap_or_default() {
+        ServiceKind::Service => None,
+        ServiceKind::Pod => Some(format!(
+            "{monitor_namespace}/{}",
+            crate::names::object_name(&s.name)
+        )),
+    }
+}
+
 fn monitor(s: &spec::Service, prometheus: &PrometheusModel, origin: String) -> MonitorModel {
     MonitorModel {
         // The object and its file; series keep the service's name as written.

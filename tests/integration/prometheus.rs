@@ -749,3 +749,104 @@ fn a_shard_of_one_cluster_places_what_names_it_there() {
     );
     promtool_accepts_rules(&artifacts);
 }
+
+/// The scrape lints of rules (operator labels, dropped labels) by whose
+/// series each selector reads: job `api` (a `job_label` pinned by the
+/// selector) is service api's, job `monitoring/batch` the PodMonitor's. A
+/// rule without a service is linted only where a `job="..."` names one; a
+/// rule of a service that selects another service's job is linted against
+/// that one.
+const SCRAPE_LINTS: &str = r#"version: 1
+clusters:
+  - name: prod
+services:
+  - name: api
+    namespace: web
+    team: web
+    selector: app=api
+    sample_limit: 1000
+    endpoints: [{port: http, job_label: app}]
+    drop_labels: [user]
+  - name: batch
+    kind: pod
+    namespace: jobs
+    team: data
+    selector: app=batch
+    sample_limit: 1000
+    endpoints: [{port: metrics}]
+alerts:
+  - name: ApiWrongNamespace
+    team: web
+    expr: up{job="api", namespace="default"} == 0
+    severity: warning
+  - name: ApiByUser
+    team: web
+    expr: sum by (user) (rate(requests_total{job="api"}[5m])) > 1
+    severity: warning
+  - name: NoJobSaysNothing
+    team: web
+    expr: sum by (user) (rate(requests_total{namespace="default", endpoint="x"}[5m])) > 1
+    severity: warning
+  - name: UnknownJobSaysNothing
+    team: web
+    expr: sum by (user) (rate(requests_total{job="elsewhere", endpoint="x"}[5m])) > 1
+    severity: warning
+  - name: MixedJobsKeepTheLabel
+    team: web
+    expr: sum by (user) (rate(requests_total{job="api"}[5m]) or rate(requests_total[5m])) > 1
+    severity: warning
+  - name: BatchReadsApi
+    service: batch
+    expr: up{job="api", endpoint="metrics"} == 0
+    severity: warning
+  - name: BatchOwnEndpoint
+    service: batch
+    expr: up{endpoint="http"} == 0
+    severity: warning
+"#;
+
+#[test]
+fn scrape_lints_follow_the_job_a_selector_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(&spec, SCRAPE_LINTS).unwrap();
+    let compiled = monocle::compile(&spec).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut found: Vec<(String, &str)> = compiled
+        .warnings
+        .iter()
+        .filter(|d| d.code.contains("operator_label") || d.code.contains("dropped_label"))
+        .map(|d| {
+            let at = d.span.unwrap();
+            let (line, _) = compiled.sources.line_col(at.source, at.start);
+            let alert = SCRAPE_LINTS
+                .lines()
+                .take(line)
+                .filter(|l| l.contains("- name: "))
+                .last();
+            (alert.unwrap().trim().to_owned(), d.code)
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "- name: ApiByUser".to_owned(),
+                "monocle::cardinality::dropped_label"
+            ),
+            (
+                "- name: ApiWrongNamespace".to_owned(),
+                "monocle::promql::operator_label"
+            ),
+            // `endpoint` of job `api` is `http`, not batch's `metrics`.
+            (
+                "- name: BatchOwnEndpoint".to_owned(),
+                "monocle::promql::operator_label"
+            ),
+            (
+                "- name: BatchReadsApi".to_owned(),
+                "monocle::promql::operator_label"
+            ),
+        ]
+    );
+}
