@@ -22,6 +22,10 @@ use crate::spec::{Legend, Link};
 pub struct Item {
     pub kind: &'static str,
     pub name: String,
+    /// What tells the item apart from others of its kind and name: the
+    /// labels of a rule (alerts and records may share a name); empty for
+    /// kinds whose names are unique.
+    pub variant: BTreeMap<String, String>,
     pub fields: BTreeMap<String, String>,
 }
 
@@ -30,8 +34,14 @@ impl Item {
         Item {
             kind,
             name: name.into(),
+            variant: BTreeMap::new(),
             fields: BTreeMap::new(),
         }
+    }
+
+    pub(super) fn variant(mut self, labels: &BTreeMap<String, String>) -> Self {
+        self.variant.clone_from(labels);
+        self
     }
 
     pub(super) fn field(mut self, key: &str, value: impl ToString) -> Self {
@@ -98,6 +108,7 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
                     } = r;
                     out.push(
                         Item::new("record", record)
+                            .variant(labels)
                             .opt("service", service.as_ref())
                             .field("group", group)
                             .opt("interval", interval.as_ref())
@@ -118,6 +129,7 @@ pub fn items(cluster: &ClusterModel) -> Vec<Item> {
             } = a;
             out.push(
                 Item::new("alert", name)
+                    .variant(labels)
                     .opt("service", service.as_ref())
                     .field("group", group)
                     .opt("interval", interval.as_ref())

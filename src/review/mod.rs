@@ -5,6 +5,7 @@ mod items;
 pub mod report;
 mod routing;
 pub mod summary;
+mod variants;
 
 pub use summary::{Summary, render_markdown, render_text};
 

@@ -10,6 +10,7 @@ use crate::model::routing::{
     EmailModel, OpsgenieModel, PagerDutyModel, ReceiverModel, ResponderModel, RouteModel,
     SecretSource, SlackModel, WebhookModel,
 };
+use crate::model::rules::{AlertModel, RuleFileModel};
 use crate::routing::test_alert_labels;
 
 /// `2026-12-01T10:00:00Z`, for a probe's name.
@@ -167,9 +168,8 @@ fn routes(route: &RouteModel, name: &str, out: &mut Vec<Item>) {
 type Probe = (BTreeMap<String, String>, Option<i64>);
 
 /// Label sets whose routing a reviewer wants to see: each routing test's
-/// alert (at its instant, when it has one) and each alert rule's static
-/// labels, keyed by a readable name.
-fn probes(cluster: &ClusterModel) -> BTreeMap<String, Probe> {
+/// alert (at its instant, when it has one), keyed by a readable name.
+fn test_probes(cluster: &ClusterModel) -> BTreeMap<String, Probe> {
     let mut out = BTreeMap::new();
     for test in &cluster.routing.tests {
         // Name it by the labels the spec wrote, so the same test folds
@@ -187,15 +187,39 @@ fn probes(cluster: &ClusterModel) -> BTreeMap<String, Probe> {
         }
         out.insert(name, (test.labels.clone(), test.at));
     }
-    for file in cluster.rule_files.iter() {
-        for alert in file.alerts() {
-            let mut labels = alert.labels.clone();
-            labels.insert("alertname".into(), alert.name.clone());
-            let labels = test_alert_labels(&labels, &cluster.name, cluster.region.as_deref());
-            out.insert(format!("alert `{}`", alert.name), (labels, None));
-        }
-    }
     out
+}
+
+/// Each alert rule's static labels, old and new, each variant of a shared
+/// name paired with the same variant of the other version.
+fn alert_probes(
+    old: &ClusterModel,
+    new: &ClusterModel,
+) -> Vec<(String, Option<Probe>, Option<Probe>)> {
+    let mut named: BTreeMap<&str, (Vec<&AlertModel>, Vec<&AlertModel>)> = BTreeMap::new();
+    for alert in old.rule_files.iter().flat_map(RuleFileModel::alerts) {
+        named.entry(&alert.name).or_default().0.push(alert);
+    }
+    for alert in new.rule_files.iter().flat_map(RuleFileModel::alerts) {
+        named.entry(&alert.name).or_default().1.push(alert);
+    }
+    let probe = |cluster: &ClusterModel, alert: &AlertModel| -> Probe {
+        let mut labels = alert.labels.clone();
+        labels.insert("alertname".into(), alert.name.clone());
+        let labels = test_alert_labels(&labels, &cluster.name, cluster.region.as_deref());
+        (labels, None)
+    };
+    named
+        .into_iter()
+        .flat_map(|(name, (olds, news))| super::variants::pair(name, &olds, &news, |a| &a.labels))
+        .map(|(name, a, b)| {
+            (
+                format!("alert `{name}`"),
+                a.map(|a| probe(old, a)),
+                b.map(|b| probe(new, b)),
+            )
+        })
+        .collect()
 }
 
 /// `(probe, before, after)` for every probe whose receivers changed.
@@ -214,16 +238,25 @@ pub fn consequences(old: &ClusterModel, new: &ClusterModel) -> Vec<(String, Stri
     // Each side routes its own labels: an alert whose severity changed is
     // routed as it was through the old tree and as it is through the new.
     // A probe that exists on one side only is routed with those labels on both.
-    let (before_probes, after_probes) = (probes(old), probes(new));
+    let (before_tests, after_tests) = (test_probes(old), test_probes(new));
     let names: std::collections::BTreeSet<&String> =
-        before_probes.keys().chain(after_probes.keys()).collect();
-    names
-        .into_iter()
-        .filter_map(|name| {
-            let old_labels = before_probes.get(name).or_else(|| after_probes.get(name))?;
-            let new_labels = after_probes.get(name).unwrap_or(old_labels);
-            let (before, after) = (reach(old, old_labels), reach(new, new_labels));
-            (before != after).then(|| (name.clone(), before, after))
+        before_tests.keys().chain(after_tests.keys()).collect();
+    let tests = names.into_iter().map(|name| {
+        (
+            name.clone(),
+            before_tests.get(name).cloned(),
+            after_tests.get(name).cloned(),
+        )
+    });
+    let mut out: Vec<(String, String, String)> = tests
+        .chain(alert_probes(old, new))
+        .filter_map(|(name, old_labels, new_labels)| {
+            let old_labels = old_labels.or_else(|| new_labels.clone())?;
+            let new_labels = new_labels.unwrap_or_else(|| old_labels.clone());
+            let (before, after) = (reach(old, &old_labels), reach(new, &new_labels));
+            (before != after).then_some((name, before, after))
         })
-        .collect()
+        .collect();
+    out.sort();
+    out
 }

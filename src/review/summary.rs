@@ -101,34 +101,41 @@ pub fn fold(per_cluster: Vec<(String, Vec<(&'static str, String)>)>) -> Summary 
 }
 
 fn item_changes(old: &[Item], new: &[Item]) -> Vec<(&'static str, String)> {
-    let key = |i: &Item| (i.kind, i.name.clone());
-    let old_map: BTreeMap<_, &Item> = old.iter().map(|i| (key(i), i)).collect();
-    let new_map: BTreeMap<_, &Item> = new.iter().map(|i| (key(i), i)).collect();
-    let keys: BTreeSet<_> = old_map.keys().chain(new_map.keys()).cloned().collect();
+    // Items of one kind and name, old and new: rules may share a name.
+    type Sides<'a> = (Vec<&'a Item>, Vec<&'a Item>);
+    let mut named: BTreeMap<(&'static str, &str), Sides> = BTreeMap::new();
+    for i in old {
+        named.entry((i.kind, &i.name)).or_default().0.push(i);
+    }
+    for i in new {
+        named.entry((i.kind, &i.name)).or_default().1.push(i);
+    }
     let mut out = Vec::new();
-    for k in keys {
-        let (kind, name) = (k.0, &k.1);
-        match (old_map.get(&k), new_map.get(&k)) {
-            (None, Some(_)) => out.push((kind, format!("+ `{name}` added"))),
-            (Some(_), None) => out.push((kind, format!("- `{name}` removed"))),
-            (Some(a), Some(b)) if a.fields != b.fields => {
-                let fields: BTreeSet<&String> = a.fields.keys().chain(b.fields.keys()).collect();
-                let changes: Vec<String> = fields
-                    .into_iter()
-                    .filter_map(|f| {
-                        let (before, after) = (a.fields.get(f), b.fields.get(f));
-                        (before != after).then(|| {
-                            format!(
-                                "{f} {} → {}",
-                                before.map_or("(none)", String::as_str),
-                                after.map_or("(none)", String::as_str)
-                            )
+    for ((kind, name), (olds, news)) in named {
+        for (name, a, b) in super::variants::pair(name, &olds, &news, |i| &i.variant) {
+            match (a, b) {
+                (None, Some(_)) => out.push((kind, format!("+ `{name}` added"))),
+                (Some(_), None) => out.push((kind, format!("- `{name}` removed"))),
+                (Some(a), Some(b)) if a.fields != b.fields => {
+                    let fields: BTreeSet<&String> =
+                        a.fields.keys().chain(b.fields.keys()).collect();
+                    let changes: Vec<String> = fields
+                        .into_iter()
+                        .filter_map(|f| {
+                            let (before, after) = (a.fields.get(f), b.fields.get(f));
+                            (before != after).then(|| {
+                                format!(
+                                    "{f} {} → {}",
+                                    before.map_or("(none)", String::as_str),
+                                    after.map_or("(none)", String::as_str)
+                                )
+                            })
                         })
-                    })
-                    .collect();
-                out.push((kind, format!("~ `{name}`: {}", changes.join("; "))));
+                        .collect();
+                    out.push((kind, format!("~ `{name}`: {}", changes.join("; "))));
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
     out

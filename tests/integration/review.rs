@@ -32,10 +32,16 @@ fn fleet() -> String {
 /// A git repository whose first commit holds fleet.yaml and whose work
 /// tree holds `edited` instead.
 fn repo_with(edited: &str) -> tempfile::TempDir {
+    repo_between(&fleet(), edited)
+}
+
+/// A git repository whose first commit holds `base` as specs/fleet.yaml
+/// and whose work tree holds `edited` instead.
+fn repo_between(base: &str, edited: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::create_dir(d.join("specs")).unwrap();
-    std::fs::write(d.join("specs/fleet.yaml"), fleet()).unwrap();
+    std::fs::write(d.join("specs/fleet.yaml"), base).unwrap();
     git(d, &["init", "-q"]);
     git(d, &["add", "-A"]);
     git(d, &["commit", "-q", "-m", "base"]);
@@ -44,7 +50,11 @@ fn repo_with(edited: &str) -> tempfile::TempDir {
 }
 
 fn review(edited: &str) -> (String, Option<i32>) {
-    let dir = repo_with(edited);
+    review_between(&fleet(), edited)
+}
+
+fn review_between(base: &str, edited: &str) -> (String, Option<i32>) {
+    let dir = repo_between(base, edited);
     let out = monocle(&["diff", "--base", "HEAD", "--stat"], dir.path());
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let summary = text.split("\n\n").next().unwrap_or_default().to_owned();
@@ -94,6 +104,62 @@ fn a_changed_severity_shows_where_the_alert_is_routed_now() {
         ),
         "{summary}"
     );
+}
+
+/// fleet.yaml with a warning/critical pair of one alert name.
+fn with_pair(warning: &str, critical: &str) -> String {
+    let pair = format!(
+        "alerts:
+  - name: VeleroBackupSlow
+    service: velero
+    {warning}
+  - name: VeleroBackupSlow
+    service: velero
+    {critical}
+"
+    );
+    let text = fleet();
+    assert!(text.contains("\nalerts:\n"));
+    text.replacen("alerts:\n", &pair, 1)
+}
+
+#[test]
+fn each_variant_of_a_shared_alert_name_is_reviewed_as_itself() {
+    let warning = "expr: velero_backup_duration_seconds > 600\n    severity: warning";
+    let critical = "expr: velero_backup_duration_seconds > 1800\n    severity: critical";
+    let base = with_pair(warning, critical);
+    // A change to the critical variant alone is that variant's.
+    let (summary, code) = review_between(
+        &base,
+        &with_pair(warning, &critical.replace("1800", "3600")),
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        summary.contains("~ `VeleroBackupSlow{severity=\"critical\"}`: expr velero_backup_duration_seconds > 1800 → velero_backup_duration_seconds > 3600  [all 3 clusters]"),
+        "{summary}"
+    );
+    assert!(!summary.contains("severity=\"warning\"}`"), "{summary}");
+    // The warning variant made critical (with a label keeping the two
+    // apart): its change and where it is routed now, as that variant.
+    let (summary, _) = review_between(
+        &base,
+        &with_pair(
+            &format!(
+                "{}\n    labels: {{tier: slow}}",
+                warning.replace("warning", "critical")
+            ),
+            critical,
+        ),
+    );
+    assert!(
+        summary.contains("~ `VeleroBackupSlow{severity=\"warning\"}`: labels "),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("alert `VeleroBackupSlow{severity=\"warning\"}`: slack-general → slack-critical, pagerduty-backup  [prod-eu-1, prod-us-1]"),
+        "{summary}"
+    );
+    assert!(!summary.contains("severity=\"critical\"}`"), "{summary}");
 }
 
 #[test]
