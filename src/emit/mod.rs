@@ -5,7 +5,7 @@ pub(crate) mod alertmanager;
 mod alloy;
 mod buckets;
 mod delivery;
-mod grafana;
+pub(crate) mod grafana;
 mod kustomize;
 pub mod layout;
 mod monitors;

@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::grafana_residue::KeptPanel;
 use super::{NoteKind, Notes, scalar};
 use crate::model::dashboards::ref_id;
 
@@ -121,8 +122,11 @@ fn dashboard(json: &Value, path: &str, notes: &mut Notes<'_>) -> Value {
     if !variables.is_empty() {
         out.insert("variables".into(), Value::Array(variables));
     }
-    out.insert("rows".into(), Value::Array(rows(json, path, notes)));
-    Value::Object(out)
+    let (rows, kept) = rows(json, path, notes);
+    out.insert("rows".into(), Value::Array(rows));
+    let out = Value::Object(out);
+    super::grafana_residue::report(json, &out, &kept, path, notes);
+    out
 }
 
 /// Grafana's variable `sort` numbers, in order.
@@ -359,7 +363,11 @@ fn annotations(json: &Value, path: &str, notes: &mut Notes<'_>) -> Vec<Value> {
 
 /// Rows: Grafana's row panels (collapsed ones carry their panels inside),
 /// or one row per grid line.
-fn rows(json: &Value, path: &str, notes: &mut Notes<'_>) -> Vec<Value> {
+fn rows<'a>(
+    json: &'a Value,
+    path: &str,
+    notes: &mut Notes<'_>,
+) -> (Vec<Value>, Vec<KeptPanel<'a>>) {
     let mut panels: Vec<(usize, &Value)> = json["panels"]
         .as_array()
         .into_iter()
@@ -370,6 +378,7 @@ fn rows(json: &Value, path: &str, notes: &mut Notes<'_>) -> Vec<Value> {
     panels.sort_by_key(|(_, p)| (pos(p, "y"), pos(p, "x")));
     let has_rows = panels.iter().any(|(_, p)| p["type"] == "row");
     let mut rows: Vec<(String, bool, Vec<Value>)> = Vec::new();
+    let mut kept = Vec::new();
     let mut line = None;
     for (i, panel) in panels {
         let ppath = format!("{path}.panels[{i}]");
@@ -380,8 +389,10 @@ fn rows(json: &Value, path: &str, notes: &mut Notes<'_>) -> Vec<Value> {
                 Vec::new(),
             ));
             for (j, inner) in panel["panels"].as_array().into_iter().flatten().enumerate() {
-                if let Some(p) = self::panel(inner, &format!("{ppath}.panels[{j}]"), notes) {
+                let ipath = format!("{ppath}.panels[{j}]");
+                if let Some(p) = self::panel(inner, &ipath, notes) {
                     rows.last_mut().expect("just pushed").2.push(p);
+                    kept.push(KeptPanel::new(inner, ipath));
                 }
             }
             continue;
@@ -395,9 +406,11 @@ fn rows(json: &Value, path: &str, notes: &mut Notes<'_>) -> Vec<Value> {
         }
         if let Some(p) = self::panel(panel, &ppath, notes) {
             rows.last_mut().expect("a row").2.push(p);
+            kept.push(KeptPanel::new(panel, ppath));
         }
     }
-    rows.into_iter()
+    let rows = rows
+        .into_iter()
         .filter(|(_, _, panels)| !panels.is_empty())
         .map(|(title, collapsed, panels)| {
             if collapsed {
@@ -406,7 +419,8 @@ fn rows(json: &Value, path: &str, notes: &mut Notes<'_>) -> Vec<Value> {
                 json!({ "title": title, "panels": panels })
             }
         })
-        .collect()
+        .collect();
+    (rows, kept)
 }
 
 fn panel(p: &Value, path: &str, notes: &mut Notes<'_>) -> Option<Value> {
@@ -419,7 +433,7 @@ fn panel(p: &Value, path: &str, notes: &mut Notes<'_>) -> Option<Value> {
             notes.push(
                 NoteKind::Approximated,
                 path,
-                format!("panel `{title}`: the old `graph` panel becomes a `timeseries`"),
+                format!("panel `{title}`: the old `graph` panel becomes a `timeseries` (its queries carry over; its graph-only settings, axes, fill and lines among them, do not)"),
             );
             "timeseries"
         }
@@ -427,7 +441,7 @@ fn panel(p: &Value, path: &str, notes: &mut Notes<'_>) -> Option<Value> {
             notes.push(
                 NoteKind::Approximated,
                 path,
-                format!("panel `{title}`: the old `singlestat` panel becomes a `stat`"),
+                format!("panel `{title}`: the old `singlestat` panel becomes a `stat` (its queries carry over; its singlestat-only settings, format, thresholds and colours among them, do not)"),
             );
             "stat"
         }
@@ -448,7 +462,12 @@ fn panel(p: &Value, path: &str, notes: &mut Notes<'_>) -> Option<Value> {
     if let Some(d) = p["description"].as_str().filter(|d| !d.is_empty()) {
         out.insert("description".into(), json!(d));
     }
-    let defaults = &p["fieldConfig"]["defaults"];
+    // A heatmap's unit, decimals and bounds are its y axis'.
+    let defaults = if kind == "heatmap" {
+        &p["options"]["yAxis"]
+    } else {
+        &p["fieldConfig"]["defaults"]
+    };
     if let Some(unit) = defaults["unit"].as_str() {
         out.insert("unit".into(), json!(unit));
     }
@@ -457,23 +476,27 @@ fn panel(p: &Value, path: &str, notes: &mut Notes<'_>) -> Option<Value> {
             out.insert(key.into(), defaults[key].clone());
         }
     }
-    let custom = &defaults["custom"];
-    if let Some(mode) = custom["stacking"]["mode"].as_str() {
-        out.insert("stack".into(), json!(mode));
-    }
-    if let Some(fill) = custom["fillOpacity"].as_u64() {
-        out.insert("fill_opacity".into(), json!(fill));
-    }
-    if let Some(draw) = custom["drawStyle"].as_str() {
-        let draw = match draw {
-            "line" => "lines",
-            "bars" => "bars",
-            _ => "points",
-        };
-        out.insert("draw".into(), json!(draw));
-    }
-    if let Some(span) = custom["spanNulls"].as_bool() {
-        out.insert("span_nulls".into(), json!(span));
+    // Series styles are a time series' own: elsewhere they are reported
+    // with the rest of what compiling does not give back.
+    let custom = &p["fieldConfig"]["defaults"]["custom"];
+    if kind == "timeseries" {
+        if let Some(mode) = custom["stacking"]["mode"].as_str() {
+            out.insert("stack".into(), json!(mode));
+        }
+        if let Some(fill) = custom["fillOpacity"].as_u64() {
+            out.insert("fill_opacity".into(), json!(fill));
+        }
+        if let Some(draw) = custom["drawStyle"].as_str() {
+            let draw = match draw {
+                "line" => "lines",
+                "bars" => "bars",
+                _ => "points",
+            };
+            out.insert("draw".into(), json!(draw));
+        }
+        if let Some(span) = custom["spanNulls"].as_bool() {
+            out.insert("span_nulls".into(), json!(span));
+        }
     }
     if let Some(interval) = p["interval"].as_str().filter(|i| !i.is_empty()) {
         out.insert("interval".into(), json!(interval));
@@ -499,8 +522,14 @@ fn panel(p: &Value, path: &str, notes: &mut Notes<'_>) -> Option<Value> {
             out.insert("legend".into(), Value::Object(l));
         }
     }
-    let steps = thresholds(&defaults["thresholds"]["steps"]);
-    if !steps.is_empty() {
+    let steps = thresholds(&p["fieldConfig"]["defaults"]["thresholds"]["steps"]);
+    if kind == "heatmap" && !steps.is_empty() {
+        notes.push(
+            NoteKind::Dropped,
+            &format!("{path}.fieldConfig.defaults.thresholds"),
+            format!("panel `{title}`'s thresholds (a heatmap colours by its scheme)"),
+        );
+    } else if !steps.is_empty() {
         out.insert("thresholds".into(), Value::Array(steps));
     }
     if kind == "text" {

@@ -7,6 +7,7 @@
 
 mod alertmanager;
 mod grafana;
+mod grafana_residue;
 mod kdl;
 mod packs;
 mod rules;

@@ -33,6 +33,13 @@ pub fn lower(
     dashboards
 }
 
+/// One dashboard lowered on its own, with no spec around it (no query
+/// grouping, no origin): what `import grafana` compiles its result with to
+/// see what it lost.
+pub fn standalone(d: &spec::Dashboard) -> DashboardModel {
+    dashboard(d, &Grouping::new(), String::new())
+}
+
 fn dashboard(d: &spec::Dashboard, grouping: &Grouping, origin: String) -> DashboardModel {
     DashboardModel {
         uid: d.uid.clone(),

@@ -4,7 +4,7 @@
 mod alloy;
 mod buckets;
 mod burn_rate;
-mod dashboards;
+pub(crate) mod dashboards;
 mod delivery;
 pub mod routing;
 pub mod rules;

@@ -875,3 +875,54 @@ fn sloth_alert_windows_import_as_slo_windows() {
     assert_ne!(doubled, google);
     assert_eq!(factors(&doubled)[..2], ["26.88", "26.88"]);
 }
+
+/// Settings the language has no word for are reported one by one, where
+/// they are, with what compiling gives instead; settings left at Grafana's
+/// default are not (a dashboard exported from Grafana writes them all).
+#[test]
+fn grafana_settings_the_language_lacks_are_reported_each() {
+    let dashboard = serde_json::json!({
+        "uid": "lacks", "title": "Lacks", "graphTooltip": 0, "liveNow": false,
+        "timepicker": { "refresh_intervals": ["5s","10s","30s","1m","5m","15m","30m","1h","2h","1d"] },
+        "panels": [
+            { "type": "timeseries", "title": "Rate", "gridPos": { "x": 0, "y": 0, "w": 12, "h": 8 },
+              "targets": [{ "refId": "A", "expr": "rate(x[5m])", "hide": false, "intervalFactor": 1 }],
+              "fieldConfig": { "defaults": { "unit": "reqps", "custom": {
+                  "pointSize": 5, "axisPlacement": "auto", "lineWidth": 3,
+                  "hideFrom": { "legend": false, "tooltip": false, "viz": false } } },
+                "overrides": [] },
+              "options": { "tooltip": { "mode": "single", "sort": "desc" },
+                           "legend": { "showLegend": true, "displayMode": "list", "placement": "bottom" } } },
+            { "type": "stat", "title": "Up", "gridPos": { "x": 12, "y": 0, "w": 12, "h": 8 },
+              "targets": [{ "refId": "A", "expr": "up", "exemplar": true }],
+              "options": { "colorMode": "value", "textMode": "auto" } }
+        ]
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("lacks.json");
+    std::fs::write(&input, dashboard.to_string()).expect("write");
+    let (spec, code, report) = import("grafana", &[input.to_str().unwrap()], dir.path());
+    assert_eq!(code, Some(1), "{report}");
+    let mut lost: Vec<&str> = report
+        .lines()
+        .filter_map(|l| l.split_once(": dropped: ").map(|(at, _)| at))
+        .filter_map(|at| at.rsplit_once(": ").map(|(_, path)| path))
+        .collect();
+    lost.sort_unstable();
+    assert_eq!(
+        lost,
+        [
+            "doc0.graphTooltip",
+            "doc0.panels[0].fieldConfig.defaults.custom.lineWidth",
+            "doc0.panels[0].options.tooltip.mode",
+            "doc0.panels[1].options.colorMode",
+            "doc0.panels[1].targets[0].exemplar",
+        ],
+        "{report}"
+    );
+    assert!(
+        report.contains("`options.tooltip.mode` \"single\", compiled as \"multi\""),
+        "{report}"
+    );
+    checks_clean(&spec);
+}
