@@ -120,6 +120,7 @@ pub fn report(
             format!("the dashboard's `{at}` {value}, {ours}"),
         );
     }
+    variables(original, &compiled, path, notes);
     let compiled_panels = panels(&compiled);
     if compiled_panels.len() != kept.len() {
         return;
@@ -170,9 +171,72 @@ pub fn report(
     }
 }
 
+/// Variable settings the importer reads itself; `current` and `options`
+/// are the selection and values Grafana saved at export, which it
+/// queries again on load.
+const VARIABLE_READ: &[&str] = &[
+    "name",
+    "type",
+    "label",
+    "query",
+    "definition",
+    "current",
+    "options",
+    "datasource",
+    "multi",
+    "includeAll",
+    "allValue",
+    "hide",
+    "regex",
+    "sort",
+    "refresh",
+    "auto",
+];
+
+/// Reports the settings of each imported variable that compiling does
+/// not give back (a variable the importer dropped is reported already).
+fn variables(original: &Value, compiled: &Value, path: &str, notes: &mut Notes<'_>) {
+    let compiled_list = compiled["templating"]["list"].as_array();
+    for (i, v) in original["templating"]["list"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let name = v["name"].as_str().unwrap_or_default();
+        let Some(ours) = compiled_list
+            .into_iter()
+            .flatten()
+            .find(|c| c["name"] == name)
+        else {
+            continue;
+        };
+        let mut lost = Vec::new();
+        for (key, value) in v.as_object().into_iter().flatten() {
+            if !VARIABLE_READ.contains(&key.as_str()) {
+                compare(
+                    value,
+                    ours,
+                    &mut vec![key.clone()],
+                    &Scope::Variable,
+                    &mut lost,
+                );
+            }
+        }
+        for (at, value, ours) in lost {
+            notes.push(
+                NoteKind::Dropped,
+                &format!("{path}.templating.list[{i}].{at}"),
+                format!("variable `{name}`'s `{at}` {value}, {ours}"),
+            );
+        }
+    }
+}
+
 /// Where a setting is, for its Grafana default.
 enum Scope<'a> {
     Dashboard,
+    Variable,
     /// A panel of this Grafana type.
     Panel(&'a str),
     Target,
@@ -280,6 +344,12 @@ fn default(scope: &Scope<'_>, dotted: &str) -> Option<Value> {
                 r#"["5s","10s","30s","1m","5m","15m","30m","1h","2h","1d"]"#
             }
             "timepicker.time_options" => r#"["5m","15m","1h","6h","12h","24h","2d","7d","30d"]"#,
+            _ => return None,
+        },
+        Scope::Variable => match dotted {
+            "skipUrlSync" => "false",
+            "auto_count" => "30",
+            "auto_min" => "\"10s\"",
             _ => return None,
         },
         Scope::Target => match dotted {

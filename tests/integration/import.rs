@@ -884,6 +884,10 @@ fn grafana_settings_the_language_lacks_are_reported_each() {
     let dashboard = serde_json::json!({
         "uid": "lacks", "title": "Lacks", "graphTooltip": 0, "liveNow": false,
         "timepicker": { "refresh_intervals": ["5s","10s","30s","1m","5m","15m","30m","1h","2h","1d"] },
+        "templating": { "list": [
+            { "name": "job", "type": "query", "query": "label_values(up, job)", "refresh": 2, "sort": 1, "skipUrlSync": true },
+            { "name": "pod", "type": "query", "query": "label_values(up, pod)", "refresh": 2, "sort": 1, "skipUrlSync": false }
+        ] },
         "panels": [
             { "type": "timeseries", "title": "Rate", "gridPos": { "x": 0, "y": 0, "w": 12, "h": 8 },
               "targets": [{ "refId": "A", "expr": "rate(x[5m])", "hide": false, "intervalFactor": 1 }],
@@ -917,6 +921,7 @@ fn grafana_settings_the_language_lacks_are_reported_each() {
             "doc0.panels[0].options.tooltip.mode",
             "doc0.panels[1].options.colorMode",
             "doc0.panels[1].targets[0].exemplar",
+            "doc0.templating.list[0].skipUrlSync",
         ],
         "{report}"
     );
