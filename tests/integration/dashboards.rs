@@ -223,6 +223,76 @@ fn a_dashboard_with_every_option_validates_and_keeps_its_shape() {
     });
 }
 
+/// The dashboards the built-in packs write (not the SLO dashboards monocle
+/// makes for their SLOs), every pack on one cluster.
+fn pack_dashboards() -> Vec<(String, Value)> {
+    let uids: BTreeSet<String> = monocle::packs::BUILTIN
+        .iter()
+        .flat_map(|b| {
+            let pack = common::yaml_value(b.pack);
+            let dashboards = pack["dashboards"].as_array().cloned().unwrap_or_default();
+            dashboards
+                .into_iter()
+                .map(|d| d["uid"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect();
+    let names = super::packs::builtin_names();
+    dashboards(&common::compile_text(&super::packs::builtin_spec(&names)))
+        .into_iter()
+        .filter(|(_, d)| d["uid"].as_str().is_some_and(|u| uids.contains(u)))
+        .collect()
+}
+
+/// A pack's dashboard is read by people who did not write it: besides
+/// validating like the fleet's, each value says its unit (Grafana would
+/// guess one from the numbers), a timeseries legend either summarises its
+/// series (`calcs`) or is hidden, and bars have a minimum interval (bars
+/// of `increase(x[1h])` drawn at a shorter step count each event several
+/// times).
+#[test]
+fn built_in_pack_dashboards_validate_and_say_what_they_show() {
+    let validator = dashboard_validator();
+    let mut schemas = PanelSchemas::new();
+    let found = pack_dashboards();
+    assert!(!found.is_empty(), "a built-in pack brings dashboards");
+    for (path, dashboard) in &found {
+        let errors = common::schema_errors(&validator, dashboard);
+        assert!(
+            errors.is_empty(),
+            "{path} fails the dashboard schema:\n{errors}"
+        );
+        check_grid(path, dashboard, None);
+        for panel in all_panels(dashboard) {
+            schemas.check(path, panel);
+            let title = panel["title"].as_str().unwrap_or_default();
+            let unit = match panel["type"].as_str() {
+                Some("text" | "logs") => continue,
+                Some("heatmap") => &panel["options"]["yAxis"]["unit"],
+                _ => &panel["fieldConfig"]["defaults"]["unit"],
+            };
+            assert!(
+                unit.as_str().is_some_and(|u| !u.is_empty()),
+                "{path}: `{title}` has no unit"
+            );
+            if panel["type"] != "timeseries" {
+                continue;
+            }
+            let legend = &panel["options"]["legend"];
+            let calcs = legend["calcs"].as_array().is_some_and(|c| !c.is_empty());
+            assert!(
+                legend["showLegend"] == false || calcs,
+                "{path}: `{title}` has a legend without calcs"
+            );
+            if panel["fieldConfig"]["defaults"]["custom"]["drawStyle"] == "bars" {
+                assert!(
+                    panel["interval"].as_str().is_some_and(|i| !i.is_empty()),
+                    "{path}: `{title}` draws bars without a minimum interval"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn the_schemas_catch_mistakes() {
     // Guards the two tests above: they must be able to fail.

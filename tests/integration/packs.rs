@@ -178,7 +178,7 @@ fn an_override_on_production_changes_exactly_that_alert_there() {
 // --- Built-in packs --------------------------------------------------------
 
 /// A spec holding the given built-in packs on one cluster.
-fn builtin_spec(names: &[&str]) -> String {
+pub(super) fn builtin_spec(names: &[&str]) -> String {
     let entries: String = names.iter().map(|n| format!("  - name: {n}\n")).collect();
     format!(
         "version: 1
@@ -195,7 +195,7 @@ packs:
     )
 }
 
-fn builtin_names() -> Vec<&'static str> {
+pub(super) fn builtin_names() -> Vec<&'static str> {
     monocle::packs::BUILTIN.iter().map(|b| b.name).collect()
 }
 
