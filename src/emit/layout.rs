@@ -19,7 +19,7 @@
 //! variant of one cluster stays in that cluster's folder.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Weak};
 
 use super::{Artifact, ClusterFiles, Emitted, Part, kustomize};
@@ -32,22 +32,28 @@ pub const SHARED_DIR: &str = "shared";
 /// are in the emitters' folders: `rules/`, `dashboards/`, ...).
 pub const SETS_DIR: &str = "sets";
 
-/// One cluster's files grouped into items and hashed (done in parallel,
-/// by the producers), ready for [`SharedLayout::add`].
+/// One cluster's files, each part grouped into items and hashed (done in
+/// parallel, by the producers), ready for [`SharedLayout::add`].
 pub struct Prepared {
     cluster: ClusterInfo,
     files: ClusterFiles,
-    items: Vec<PreparedItem>,
 }
-
-/// Item key, hash of its files, and the files' (part, index) in `files`.
-type PreparedItem = (String, u64, Vec<(usize, usize)>);
 
 impl Prepared {
     /// The cluster's files as they are in the per-cluster layout.
     pub fn into_artifacts(self) -> Vec<crate::emit::Artifact> {
         self.files.into_artifacts()
     }
+}
+
+/// One item of a part: its key, a hash of its files, and the files'
+/// indexes in the part, sorted by path. Each emitter writes folders of its
+/// own, so an item's files are all in one part.
+#[derive(Debug)]
+pub struct PartItem {
+    key: String,
+    hash: u64,
+    files: Vec<usize>,
 }
 
 /// What a variant's name may be made of.
@@ -66,6 +72,33 @@ pub fn item_key(path: &str) -> &str {
     }
 }
 
+/// Groups one part's files into items (the cluster's `kustomization.yaml`
+/// is the layout's own) and hashes each item's files.
+pub(crate) fn group(files: &[Emitted]) -> Vec<PartItem> {
+    let mut grouped: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, file) in files.iter().enumerate() {
+        if file.path != kustomize::FILE {
+            grouped.entry(item_key(&file.path)).or_default().push(i);
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|(key, mut at)| {
+            at.sort_by(|&a, &b| files[a].path.cmp(&files[b].path));
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            for &i in &at {
+                let file = &files[i];
+                (&file.path, &file.bytes, file.resource).hash(&mut hasher);
+            }
+            PartItem {
+                key: key.to_owned(),
+                hash: hasher.finish(),
+                files: at,
+            }
+        })
+        .collect()
+}
+
 /// Groups and hashes one cluster's files.
 pub fn prepare(cluster: &ClusterModel, files: ClusterFiles) -> Prepared {
     let mut attributes = Vec::new();
@@ -80,36 +113,15 @@ pub fn prepare(cluster: &ClusterModel, files: ClusterFiles) -> Prepared {
             attributes.push((key.clone(), value.clone()));
         }
     }
-    let mut grouped: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
-    for (p, part) in files.parts.iter().enumerate() {
-        for (i, file) in part.files.iter().enumerate() {
-            if file.path != kustomize::FILE {
-                grouped
-                    .entry(item_key(&file.path))
-                    .or_default()
-                    .push((p, i));
-            }
-        }
+    for part in &files.parts {
+        part.items();
     }
-    let items = grouped
-        .into_iter()
-        .map(|(key, mut at)| {
-            at.sort_by(|a, b| files.get(*a).path.cmp(&files.get(*b).path));
-            // Each file's hash is computed once per part (see `Part`).
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            for &(p, i) in &at {
-                hasher.write_u64(files.parts[p].hashes()[i]);
-            }
-            (key.to_owned(), hasher.finish(), at)
-        })
-        .collect();
     Prepared {
         cluster: ClusterInfo {
             name: cluster.name.clone(),
             attributes,
         },
         files,
-        items,
     }
 }
 
@@ -118,7 +130,26 @@ pub fn prepare(cluster: &ClusterModel, files: ClusterFiles) -> Prepared {
 #[derive(Default)]
 pub struct SharedLayout {
     clusters: Vec<ClusterInfo>,
-    items: HashMap<String, Vec<Variant>>,
+    /// Each item's key and variants, and where each key is.
+    items: Vec<(String, Vec<Variant>)>,
+    keys: HashMap<String, usize>,
+    /// The parts already laid out, by address: the (item, variant) of each
+    /// of their items. Clusters with the same selection share parts, so
+    /// most clusters are only added to known variants. The `Weak` keeps
+    /// the part's allocation (not its files) alive, so its address cannot
+    /// be reused by another part.
+    parts: HashMap<usize, PlacedPart>,
+}
+
+/// A part laid out: kept alive by address, and the (item, variant) of each
+/// of its items.
+type PlacedPart = (Weak<Part>, Vec<(usize, usize)>);
+
+/// A file of the layout. Its bytes are the emitter's own, not a copy: at
+/// fleet scale they are tens of MB.
+pub struct LaidFile {
+    pub path: String,
+    pub bytes: Arc<[u8]>,
 }
 
 /// One content of an item and the clusters (indexes) that have it.
@@ -126,33 +157,11 @@ struct Variant {
     hash: u64,
     files: Vec<Emitted>,
     clusters: Vec<usize>,
-    /// Origins known to hold exactly these files (at most
-    /// [`MAX_ORIGINS`]): a cluster whose item comes from one of them is
-    /// this variant without comparing bytes.
-    origins: Vec<Origin>,
-}
-
-/// Where an item's files came from: the emitter part and index of each.
-/// The `Weak` keeps the part's allocation (not its files) alive, so its
-/// address cannot be reused by another part while the layout compares.
-type Origin = Vec<(Weak<Part>, usize)>;
-
-/// Bounds the origins kept per variant: a fleet whose clusters all select
-/// differently would otherwise keep one per cluster; past it, bytes are
-/// compared.
-const MAX_ORIGINS: usize = 8;
-
-/// Whether an item's files (at `at` in `files`) come from `origin`.
-fn from_origin(origin: &Origin, files: &ClusterFiles, at: &[(usize, usize)]) -> bool {
-    origin.len() == at.len()
-        && origin.iter().zip(at).all(|((part, i), &(p, j))| {
-            *i == j && std::ptr::eq(part.as_ptr(), Arc::as_ptr(&files.parts[p]))
-        })
 }
 
 /// The laid-out output: the files, and which clusters use each shared folder.
 pub struct Laid {
-    pub artifacts: Vec<Artifact>,
+    pub artifacts: Vec<LaidFile>,
     /// Each shared folder (`shared/...`) and the clusters using it, sorted.
     pub users: BTreeMap<String, Vec<String>>,
 }
@@ -174,54 +183,66 @@ impl Laid {
 impl SharedLayout {
     pub fn add(&mut self, prepared: Prepared) {
         let index = self.clusters.len();
-        let Prepared {
-            cluster,
-            files,
-            items,
-        } = prepared;
+        let Prepared { cluster, files } = prepared;
         self.clusters.push(cluster);
-        for (key, hash, at) in items {
-            let variants = self.items.entry(key).or_default();
-            let same = |v: &Variant| {
-                v.hash == hash
-                    && v.files.len() == at.len()
-                    && v.files.iter().zip(&at).all(|(a, &f)| a == files.get(f))
-            };
-            let origin = || -> Origin {
-                at.iter()
-                    .map(|&(p, i)| (Arc::downgrade(&files.parts[p]), i))
-                    .collect()
-            };
-            let known = variants
-                .iter()
-                .position(|v| v.origins.iter().any(|o| from_origin(o, &files, &at)));
-            match known.or_else(|| variants.iter().position(same)) {
-                Some(n) => {
-                    let variant = &mut variants[n];
-                    variant.clusters.push(index);
-                    if known.is_none() && variant.origins.len() < MAX_ORIGINS {
-                        variant.origins.push(origin());
-                    }
-                }
-                None => variants.push(Variant {
-                    hash,
-                    files: at.iter().map(|&f| files.get(f).clone()).collect(),
-                    clusters: vec![index],
-                    origins: vec![origin()],
-                }),
+        for part in &files.parts {
+            let address = Arc::as_ptr(part).addr();
+            if !self.parts.contains_key(&address) {
+                let placed = part
+                    .items()
+                    .iter()
+                    .map(|item| self.variant_of(part, item))
+                    .collect();
+                self.parts.insert(address, (Arc::downgrade(part), placed));
+            }
+            let (_, placed) = &self.parts[&address];
+            for &(item, variant) in placed {
+                self.items[item].1[variant].clusters.push(index);
             }
         }
     }
 
+    /// The (item, variant) that holds `item` of `part`, added if new.
+    fn variant_of(&mut self, part: &Part, item: &PartItem) -> (usize, usize) {
+        let n = if let Some(&n) = self.keys.get(&item.key) {
+            n
+        } else {
+            self.items.push((item.key.clone(), Vec::new()));
+            self.keys.insert(item.key.clone(), self.items.len() - 1);
+            self.items.len() - 1
+        };
+        let variants = &mut self.items[n].1;
+        let same = |v: &Variant| {
+            v.hash == item.hash
+                && v.files.len() == item.files.len()
+                && v.files
+                    .iter()
+                    .zip(&item.files)
+                    .all(|(a, &i)| *a == part.files[i])
+        };
+        let variant = variants.iter().position(same).unwrap_or_else(|| {
+            variants.push(Variant {
+                hash: item.hash,
+                files: item.files.iter().map(|&i| part.files[i].clone()).collect(),
+                clusters: Vec::new(),
+            });
+            variants.len() - 1
+        });
+        (n, variant)
+    }
+
     /// Every file of the layout, sorted by path.
     pub fn finish(self) -> Laid {
-        let SharedLayout { clusters, items } = self;
+        let SharedLayout {
+            clusters,
+            mut items,
+            ..
+        } = self;
         let mut artifacts = Vec::new();
         let mut users = BTreeMap::new();
         let mut resources: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
         // The shared folders of each set of clusters (indexes, sorted).
         let mut sets: BTreeMap<Vec<usize>, Vec<String>> = BTreeMap::new();
-        let mut items: Vec<(String, Vec<Variant>)> = items.into_iter().collect();
         items.sort_by(|a, b| a.0.cmp(&b.0));
         for (key, mut variants) in items {
             let first_name = |v: &Variant| {
@@ -244,9 +265,9 @@ impl SharedLayout {
                         if file.resource {
                             resources[only].push(file.path.clone());
                         }
-                        artifacts.push(Artifact {
+                        artifacts.push(LaidFile {
                             path: format!("{cluster}/{}", file.path),
-                            bytes: file.bytes.to_vec(),
+                            bytes: file.bytes.clone(),
                         });
                     }
                     continue;
@@ -265,15 +286,15 @@ impl SharedLayout {
                     if file.resource {
                         listed.push(name.to_owned());
                     }
-                    artifacts.push(Artifact {
+                    artifacts.push(LaidFile {
                         path: format!("{folder}/{name}"),
-                        bytes: file.bytes.to_vec(),
+                        bytes: file.bytes.clone(),
                     });
                 }
                 let kustomization = kustomize::render(listed);
-                artifacts.push(Artifact {
+                artifacts.push(LaidFile {
                     path: format!("{folder}/{}", kustomize::FILE),
-                    bytes: kustomization,
+                    bytes: kustomization.into(),
                 });
                 let mut used_by: Vec<String> = variant
                     .clusters
@@ -296,18 +317,18 @@ impl SharedLayout {
             let listed = folders
                 .iter()
                 .map(|f| format!("../../{}", &f[SHARED_DIR.len() + 1..]));
-            artifacts.push(Artifact {
+            artifacts.push(LaidFile {
                 path: format!("{folder}/{}", kustomize::FILE),
-                bytes: kustomize::render(listed.collect()),
+                bytes: kustomize::render(listed.collect()).into(),
             });
             for &c in &set {
                 resources[c].push(format!("../{folder}"));
             }
         }
         for (cluster, listed) in clusters.iter().zip(resources) {
-            artifacts.push(Artifact {
+            artifacts.push(LaidFile {
                 path: format!("{}/{}", cluster.name, kustomize::FILE),
-                bytes: kustomize::render(listed),
+                bytes: kustomize::render(listed).into(),
             });
         }
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));

@@ -44,35 +44,27 @@ pub struct Emitted {
 }
 
 /// The files one emitter produced for a cluster, possibly shared (the
-/// same `Arc`) by every cluster with an equal view. The layout hashes each
-/// file once per part, not once per cluster that holds it: at fleet scale
-/// the same part is in hundreds of clusters.
+/// same `Arc`) by every cluster with an equal view. The layout groups and
+/// hashes a part's files once, not once per cluster that holds it: at
+/// fleet scale the same part is in hundreds of clusters.
 #[derive(Debug, Default)]
 pub struct Part {
     files: Vec<Emitted>,
-    hashes: std::sync::OnceLock<Vec<u64>>,
+    items: std::sync::OnceLock<Vec<layout::PartItem>>,
 }
 
 impl Part {
     fn new(files: Vec<Emitted>) -> Self {
         Part {
             files,
-            hashes: std::sync::OnceLock::new(),
+            items: std::sync::OnceLock::new(),
         }
     }
 
-    /// A hash of each file (path, bytes, resource), computed on first use.
-    pub(crate) fn hashes(&self) -> &[u64] {
-        self.hashes.get_or_init(|| {
-            self.files
-                .iter()
-                .map(|file| {
-                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                    (&file.path, &file.bytes, file.resource).hash(&mut hasher);
-                    hasher.finish()
-                })
-                .collect()
-        })
+    /// The part's files grouped into the layout's items, computed on
+    /// first use.
+    pub(crate) fn items(&self) -> &[layout::PartItem] {
+        self.items.get_or_init(|| layout::group(&self.files))
     }
 }
 
@@ -97,7 +89,12 @@ pub fn emit(model: &Model) -> Vec<Artifact> {
             for p in prepared {
                 shared.add(p);
             }
-            shared.finish().artifacts
+            let laid = shared.finish().artifacts.into_iter();
+            laid.map(|file| Artifact {
+                path: file.path,
+                bytes: file.bytes.to_vec(),
+            })
+            .collect()
         }
     };
     artifacts.extend(emit_fleet(&model.fleet));
@@ -294,11 +291,6 @@ pub struct ClusterFiles {
 }
 
 impl ClusterFiles {
-    /// The file at (part, index).
-    fn get(&self, (part, index): (usize, usize)) -> &Emitted {
-        &self.parts[part].files[index]
-    }
-
     /// Every file as (path under `<cluster>/`, bytes), in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (String, &[u8])> {
         self.parts

@@ -103,11 +103,11 @@ pub fn review(
             old_laid
                 .artifacts
                 .iter()
-                .map(|a| (a.path.clone(), a.bytes.as_slice())),
+                .map(|a| (a.path.clone(), &*a.bytes)),
             new_laid
                 .artifacts
                 .iter()
-                .map(|a| (a.path.clone(), a.bytes.as_slice())),
+                .map(|a| (a.path.clone(), &*a.bytes)),
             view,
         );
         for diff in &mut diffs {
@@ -178,7 +178,13 @@ impl Laying {
         match self {
             Laying::Shared(layout) => layout.finish(),
             Laying::PerCluster(artifacts) => emit::layout::Laid {
-                artifacts,
+                artifacts: artifacts
+                    .into_iter()
+                    .map(|a| emit::layout::LaidFile {
+                        path: a.path,
+                        bytes: a.bytes.into(),
+                    })
+                    .collect(),
                 users: BTreeMap::new(),
             },
         }
