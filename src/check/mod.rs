@@ -34,6 +34,8 @@ mod templates;
 mod time_intervals;
 mod values;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::codes;
 use crate::source::{SourceId, Sources, Span};
@@ -54,12 +56,24 @@ pub struct Checked {
 /// warning) of the first stage that failed.
 pub fn check(sources: &mut Sources) -> Result<Checked, Vec<Diagnostic>> {
     let mut diags = sources.notes.clone();
+    // Files are independent until merged: a folder of team files is read
+    // on every core (in order, so the result does not depend on timing).
+    let read: Vec<(Option<ParsedFile>, Vec<Diagnostic>)> = {
+        let sources: &Sources = sources;
+        let all: Vec<_> = sources.iter().collect();
+        all.into_par_iter()
+            .map(|(id, file)| {
+                let is_kdl = file.path.extension().is_some_and(|e| e == "kdl");
+                let mut found = Vec::new();
+                let parsed = read_file(sources, id, &file.text, is_kdl, &mut found);
+                (parsed, found)
+            })
+            .collect()
+    };
     let mut files = Vec::new();
-    for (id, file) in sources.iter() {
-        let is_kdl = file.path.extension().is_some_and(|e| e == "kdl");
-        if let Some(parsed) = read_file(sources, id, &file.text, is_kdl, &mut diags) {
-            files.push(parsed);
-        }
+    for (parsed, found) in read {
+        files.extend(parsed);
+        diags.extend(found);
     }
     if diags.iter().any(Diagnostic::is_error) {
         return Err(sorted(diags));

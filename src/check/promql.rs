@@ -15,7 +15,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
     let owners = super::owners::Owners::of(spec);
     latency(ctx, spec, &owners);
     let records = Records::of(spec);
-    for alert in &spec.alerts {
+    ctx.each_parallel(&spec.alerts, |ctx, alert| {
         let span = alert.span(&["expr"]);
         if let Some(parsed) = expr(ctx, &alert.value.expr, span) {
             re2_matchers(ctx, &parsed, span);
@@ -41,8 +41,8 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             super::templates::labels(ctx, spec, alert, &parsed);
             super::operator_labels::check(ctx, &owners, service, &parsed, span);
         }
-    }
-    for record in &spec.records {
+    });
+    ctx.each_parallel(&spec.records, |ctx, record| {
         let span = record.span(&["expr"]);
         if let Some(parsed) = expr(ctx, &record.value.expr, span) {
             re2_matchers(ctx, &parsed, span);
@@ -51,8 +51,8 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
             super::cardinality::dropped_grouping(ctx, &owners, service, &parsed, span);
             super::operator_labels::check(ctx, &owners, service, &parsed, span);
         }
-    }
-    for slo in &spec.slos {
+    });
+    ctx.each_parallel(&spec.slos, |ctx, slo| {
         let sli = &slo.value.sli;
         for (field, value) in [
             ("errors", &sli.errors),
@@ -85,7 +85,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                 super::operator_labels::check(ctx, &owners, &slo.value.service, &parsed, span);
             }
         }
-    }
+    });
 }
 
 /// A latency SLI's metric and selector become `<metric>_count{<selector>}`.

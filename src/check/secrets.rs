@@ -32,9 +32,7 @@ pub(super) const HELP: &str = "keep secrets in a Kubernetes Secret or a mounted 
 
 /// Walks every file's tree; `routing.receivers` is left to `receivers.rs`.
 pub fn check(nodes: &[&Node], ctx: &mut Ctx) {
-    for node in nodes {
-        walk(node, &mut Vec::new(), ctx);
-    }
+    ctx.each_parallel(nodes, |ctx, node| walk(node, &mut Vec::new(), ctx));
 }
 
 fn walk<'a>(node: &'a Node, path: &mut Vec<&'a str>, ctx: &mut Ctx) {
@@ -69,9 +67,10 @@ fn walk<'a>(node: &'a Node, path: &mut Vec<&'a str>, ctx: &mut Ctx) {
             }
             for (key, value) in entries {
                 let name = key.name.to_ascii_lowercase();
-                let secret_key = SECRET_KEYS
-                    .iter()
-                    .any(|k| name == *k || name.ends_with(&format!("_{k}")));
+                let secret_key = SECRET_KEYS.iter().any(|k| {
+                    name.strip_suffix(k)
+                        .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
+                });
                 let has_value = matches!(&value.kind, NodeKind::Str(s) if !s.is_empty());
                 if !secret_key && let Some((start, end, what)) = find(&key.name) {
                     ctx.push(
