@@ -547,7 +547,11 @@ impl<'h> Session<'h> {
             for i in renames {
                 let path = self.path(&self.entries[i]).to_owned();
                 let temp = temp_name(&self.out.join(&path), "new");
-                self.place(&path, &temp)?;
+                if in_new_folder {
+                    self.place_in_new_folder(&path, &temp)?;
+                } else {
+                    self.place(&path, &temp)?;
+                }
             }
         }
         for path in &deletes {
@@ -605,8 +609,32 @@ impl<'h> Session<'h> {
 
     /// Renames a new folder into place.
     fn place_folder(&mut self, temp: &Path, target: &Path) -> Result<(), WriteError> {
+        self.rename_onto_nothing(temp, target)?;
+        self.undo.push(Undo::FolderPlaced {
+            target: target.to_path_buf(),
+            temp: temp.to_path_buf(),
+        });
+        Ok(())
+    }
+
+    /// Gives a file in a new folder (now in place) its name. The folder
+    /// is this run's, so there is no original to keep: one check that the
+    /// name is still free replaces [`place`](Self::place)'s walk of every
+    /// parent, at fleet scale thousands of lookups.
+    fn place_in_new_folder(&mut self, rel: &str, temp: &Path) -> Result<(), WriteError> {
+        let target = self.out.join(rel);
+        self.rename_onto_nothing(temp, &target)?;
+        self.undo.push(Undo::Placed {
+            target,
+            backup: None,
+        });
+        Ok(())
+    }
+
+    /// Renames `temp` to `target`, which must not exist: something created
+    /// there since this run started wins.
+    fn rename_onto_nothing(&mut self, temp: &Path, target: &Path) -> Result<(), WriteError> {
         self.step(Step::Commit(target), target)?;
-        // Something created there since the folder was started wins.
         match fs::symlink_metadata(target) {
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => return Err(io_err(target, e)),
@@ -617,12 +645,7 @@ impl<'h> Session<'h> {
                 });
             }
         }
-        fs::rename(temp, target).map_err(|e| io_err(target, e))?;
-        self.undo.push(Undo::FolderPlaced {
-            target: target.to_path_buf(),
-            temp: temp.to_path_buf(),
-        });
-        Ok(())
+        fs::rename(temp, target).map_err(|e| io_err(target, e))
     }
 
     /// Deletes `rel` reversibly: renames it aside.
@@ -742,7 +765,17 @@ impl<'h> Session<'h> {
                 Undo::Placed { .. } | Undo::FolderPlaced { .. } => None,
             })
             .collect();
-        garbage.extend(leftovers(&self.out));
+        // Folders this run made hold nothing of an earlier run.
+        let mut placed: Vec<PathBuf> = self
+            .undo
+            .iter()
+            .filter_map(|u| match u {
+                Undo::FolderPlaced { target, .. } => Some(target.clone()),
+                _ => None,
+            })
+            .collect();
+        placed.extend(self.created.iter().filter(|d| **d == self.out).cloned());
+        garbage.extend(leftovers(&self.out, &placed));
         garbage.sort();
         garbage.dedup();
         let out = self.out.clone();
