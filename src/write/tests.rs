@@ -750,3 +750,37 @@ fn a_conflict_at_a_path_only_the_manifest_names_says_so() {
     let err = plan(out, &[art("keep.yaml", "k\n")]).unwrap_err();
     assert!(err.to_string().contains(".monocle-manifest"), "{err}");
 }
+
+#[test]
+fn a_file_that_appears_in_a_new_folder_while_writing_wins_and_nothing_changes() {
+    let (_tmp, out, original, _) = built_before();
+    let after = [art("fresh/x.yaml", "x\n"), art("fresh/y.yaml", "y\n")];
+    let target = out.join("fresh/y.yaml");
+    // Once the new folder is in place, someone writes a file named like
+    // one of monocle's into it, before monocle gives that file its name.
+    let hook = Box::new(|step: Step<'_>| {
+        if let Step::Commit(path) = step
+            && path == target
+        {
+            fs::write(path, "theirs\n")?;
+        }
+        Ok(())
+    });
+    let mut session = Session::open_with_hook(&out, Mode::Write, hook).unwrap();
+    session.add(&after).unwrap();
+    let err = session.finish().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("appeared while monocle was writing"),
+        "{err}"
+    );
+    // The new folder is rolled back with the rest; what was there before stays.
+    let mut expected = original;
+    expected.retain(|path, _| path != LOCK);
+    let now = tree(&out);
+    assert!(!now.contains_key("fresh/x.yaml"), "{now:?}");
+    assert!(now.keys().all(|p| !p.contains(TMP_MARKER)), "{now:?}");
+    for (path, bytes) in &expected {
+        assert_eq!(now.get(path), Some(bytes), "{path}");
+    }
+}
