@@ -172,6 +172,8 @@ registry! {
         "A `threshold` override names several alerts of a pack (a warning/critical pair) with different thresholds; name one as `Name:severity`.";
     PACKS_INVALID = "monocle::packs::invalid",
         "A pack file is not a usable pack: no `pack` header, a section a pack cannot hold, a threshold that is not a number.";
+    PACKS_JOB_MISMATCH = "monocle::packs::job_mismatch",
+        "A pack's `selector` pins the label its monitor takes the job from to another value than its `job` param: the pack's alerts select series that never exist.";
     PACKS_MISSING_SHARD = "monocle::packs::missing_shard",
         "A pack is listed without `shard` in a spec with several Prometheus shards.";
     PACKS_NO_THRESHOLD = "monocle::packs::no_threshold",

@@ -797,3 +797,35 @@ fn every_built_in_pack_query_selects_a_job_and_path_some_monitor_gives() {
         problems.into_iter().collect::<Vec<_>>().join("\n")
     );
 }
+
+#[test]
+fn a_selector_that_gives_the_series_another_job_than_the_alerts_select_is_told() {
+    let warnings = |packs: &str| -> Vec<String> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("spec.yaml");
+        std::fs::write(&path, spec(packs)).expect("write spec");
+        let compiled = monocle::compile(&path).expect("compiles");
+        compiled
+            .warnings
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect()
+    };
+    // The prometheus-node-exporter Helm chart's Service, with the pack's
+    // default job (kube-prometheus' name): the alerts would never fire.
+    let helm = "app.kubernetes.io/name=prometheus-node-exporter";
+    let told = warnings(&format!(
+        "  - name: node\n    params: {{selector: {helm}}}\n"
+    ));
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(
+        told[0].contains("job_mismatch") && told[0].contains("prometheus-node-exporter"),
+        "{told:?}"
+    );
+    // With the job to match, or with the defaults, nothing to tell.
+    let matched = format!(
+        "  - name: node\n    params: {{selector: {helm}, job: prometheus-node-exporter}}\n"
+    );
+    assert_eq!(warnings(&matched), Vec::<String>::new());
+    assert_eq!(warnings("  - name: node\n"), Vec::<String>::new());
+}

@@ -6,6 +6,7 @@
 //! for a built-in one); values a spec sets keep the spec's spans.
 
 mod instance;
+mod job;
 mod params;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -126,6 +127,7 @@ pub fn expand(
                     e.node,
                     if i == 0 { &mut *diags } else { &mut sink },
                 );
+                job::check(&pack.header, e.node, &node, diags);
                 (node, &e.selected)
             })
             .collect();
