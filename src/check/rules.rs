@@ -231,6 +231,13 @@ struct Entry<'a> {
     at: Span,
 }
 
+/// A rule's `service`, `shard` and `clusters`: what decides where it runs.
+type RulePlace<'s> = (
+    Option<&'s String>,
+    Option<&'s String>,
+    &'s Option<crate::spec::SelectorText>,
+);
+
 /// The shard of a rule on each cluster, as lower places it.
 fn rule_shards(
     spec: &Spec,
@@ -259,53 +266,44 @@ fn rule_shards(
 
 /// A group is one PrometheusRule on one shard with one interval, and two
 /// groups never share a file or an object name.
-fn groups(spec: &Spec, ctx: &mut Ctx) {
+fn groups<'s>(spec: &'s Spec, ctx: &mut Ctx) {
     use crate::lower::rules::{alert_group, group_object, group_path, record_group};
     let placement = Placement::of(spec);
+    // What an alert and a record have in common for grouping: its group,
+    // where it runs, its interval and where to point at its group.
+    let entry = |group: String,
+                 (service, shard, clusters): RulePlace<'s>,
+                 interval: Option<(&'s str, Span)>,
+                 at: Span| Entry {
+        group,
+        shards: rule_shards(spec, &placement, service, shard, clusters),
+        interval,
+        at,
+    };
     let mut entries: Vec<Entry> = Vec::new();
     for alert in &spec.alerts {
         let a = &alert.value;
-        entries.push(Entry {
-            group: alert_group(a),
-            shards: rule_shards(
-                spec,
-                &placement,
-                a.service.as_ref(),
-                a.shard.as_ref(),
-                &a.clusters,
-            ),
-            interval: a
-                .interval
+        let named = if a.group.is_some() { "group" } else { "name" };
+        entries.push(entry(
+            alert_group(a),
+            (a.service.as_ref(), a.shard.as_ref(), &a.clusters),
+            a.interval
                 .as_ref()
                 .map(|i| (i.as_str(), alert.span(&["interval"]))),
-            at: if a.group.is_some() {
-                alert.span(&["group"])
-            } else {
-                alert.span(&["name"])
-            },
-        });
+            alert.span(&[named]),
+        ));
     }
     for record in &spec.records {
         let r = &record.value;
-        entries.push(Entry {
-            group: record_group(r),
-            shards: rule_shards(
-                spec,
-                &placement,
-                r.service.as_ref(),
-                r.shard.as_ref(),
-                &r.clusters,
-            ),
-            interval: r
-                .interval
+        let named = if r.group.is_some() { "group" } else { "record" };
+        entries.push(entry(
+            record_group(r),
+            (r.service.as_ref(), r.shard.as_ref(), &r.clusters),
+            r.interval
                 .as_ref()
                 .map(|i| (i.as_str(), record.span(&["interval"]))),
-            at: if r.group.is_some() {
-                record.span(&["group"])
-            } else {
-                record.span(&["record"])
-            },
-        });
+            record.span(&[named]),
+        ));
     }
     // group → (its first rule, the first interval set)
     let mut seen: BTreeMap<String, GroupSeen> = BTreeMap::new();
