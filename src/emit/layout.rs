@@ -113,6 +113,8 @@ pub fn prepare(cluster: &ClusterModel, files: ClusterFiles) -> Prepared {
             attributes.push((key.clone(), value.clone()));
         }
     }
+    // Grouped here, on a producer's thread, so the layout's thread only
+    // looks items up.
     for part in &files.parts {
         part.items();
     }

@@ -427,6 +427,25 @@ mod tests {
     }
 
     #[test]
+    fn an_item_is_always_in_one_part() {
+        // The shared layout groups items part by part (see `layout::group`).
+        let model = model();
+        let emitter = Emitter::default();
+        for cluster in &model.clusters {
+            let files = emitter.files(cluster);
+            let mut owner: HashMap<&str, usize> = HashMap::new();
+            for (p, part) in files.parts.iter().enumerate() {
+                for file in &part.files {
+                    let key = layout::item_key(&file.path);
+                    let first = *owner.entry(key).or_insert(p);
+                    assert_eq!(first, p, "{}: `{key}` is in two parts", cluster.name);
+                }
+            }
+            assert!(owner.len() > 1, "{} has items", cluster.name);
+        }
+    }
+
+    #[test]
     fn the_shared_budget_bounds_memory_and_never_changes_output() {
         let model = model();
         let unbounded = Emitter::default();
