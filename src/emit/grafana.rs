@@ -49,18 +49,70 @@ pub fn emit_one(dashboard: &DashboardModel, namespace: &str) -> Vec<Emitted> {
     let mut text = serde_json::to_string_pretty(&dashboard_json(dashboard))
         .unwrap_or_else(|e| format!("{{\"error\": \"serialization failed: {e}\"}}"));
     text.push('\n');
-    let config_map = yaml::resource(
-        format!("dashboards/{}.yaml", dashboard.uid),
-        Some(&dashboard.origin),
-        &config_map(dashboard, namespace, &text),
-        true,
-    );
+    let config_map = config_map_file(dashboard, namespace, &text);
     let json = Emitted {
         path: format!("dashboards/{}.json", dashboard.uid),
         bytes: text.into_bytes().into(),
         resource: false,
     };
     vec![config_map, json]
+}
+
+/// The ConfigMap's file. The JSON is written as the YAML serializer writes
+/// it (a literal block, each line indented), but not through it: the
+/// serializer checks and copies the dashboard a character at a time, a
+/// fifth of the rendering at fleet scale. The rest of the object is
+/// serialized with a one-letter stand-in for the JSON, which is then
+/// replaced; JSON the shortcut does not cover goes through the serializer.
+/// A test holds both to the same bytes.
+fn config_map_file(d: &DashboardModel, namespace: &str, json: &str) -> Emitted {
+    let path = format!("dashboards/{}.yaml", d.uid);
+    let serialized = || {
+        yaml::resource(
+            path.clone(),
+            Some(&d.origin),
+            &config_map(d, namespace, json),
+            true,
+        )
+    };
+    if !as_literal_block(json) {
+        return serialized();
+    }
+    let mut text = yaml::header(Some(&d.origin));
+    text.push_str(&yaml::to_yaml(&config_map(d, namespace, "x")));
+    if !text.ends_with(": x\n") {
+        return serialized();
+    }
+    text.truncate(text.len() - "x\n".len());
+    text.reserve(json.len() + json.len() / 8);
+    text.push_str("|\n");
+    for line in json.lines() {
+        text.push_str("    ");
+        text.push_str(line);
+        text.push('\n');
+    }
+    Emitted {
+        path,
+        bytes: text.into_bytes().into(),
+        resource: true,
+    }
+}
+
+/// Whether the YAML serializer writes `text`, a value of a key at the
+/// second level, as a literal block clipped to one final newline (`|`)
+/// with each line indented by four spaces: characters a block may hold,
+/// no leading space, no empty line, exactly one newline at the end.
+fn as_literal_block(text: &str) -> bool {
+    let allowed = |c: char| match c {
+        '\n' => true,
+        '\u{2028}' | '\u{2029}' | '\u{FEFF}' => false,
+        c => matches!(c as u32, 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..),
+    };
+    text.ends_with('\n')
+        && !text.ends_with("\n\n")
+        && !text.starts_with([' ', '\n'])
+        && !text.contains("\n\n")
+        && text.chars().all(allowed)
 }
 
 /// The sidecar's ConfigMap: the label it watches, the folder annotation it
@@ -937,6 +989,56 @@ mod tests {
             height,
             ..PanelModel::default()
         }
+    }
+
+    #[test]
+    fn the_config_map_is_the_bytes_the_serializer_writes() {
+        let (checked, sources) =
+            crate::check_spec(std::path::Path::new("specs/fleet.yaml")).expect("valid spec");
+        let model = crate::lower::lower(&checked.spec, &sources, None);
+        let mut shortcut = 0;
+        let mut dashboards: Vec<&DashboardModel> = Vec::new();
+        for cluster in &model.clusters {
+            dashboards.extend(
+                cluster
+                    .dashboards
+                    .iter()
+                    .chain(cluster.slo_dashboards.iter()),
+            );
+        }
+        assert!(!dashboards.is_empty());
+        // Characters a block holds as they are, and ones it cannot hold.
+        let unusual: Vec<DashboardModel> =
+            ["Café → latency ×2", "a\u{2028}b", "\u{FEFF}x", "tab\there"]
+                .into_iter()
+                .map(|title| {
+                    let mut d = dashboards[0].clone();
+                    d.title = title.into();
+                    d
+                })
+                .collect();
+        for d in dashboards.into_iter().chain(&unusual) {
+            let mut json = serde_json::to_string_pretty(&dashboard_json(d)).unwrap();
+            json.push('\n');
+            let serialized = yaml::resource(
+                String::new(),
+                Some(&d.origin),
+                &config_map(d, "monitoring", &json),
+                true,
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&config_map_file(d, "monitoring", &json).bytes),
+                String::from_utf8_lossy(&serialized.bytes),
+                "{}",
+                d.uid
+            );
+            shortcut += usize::from(as_literal_block(&json));
+        }
+        assert!(shortcut > 1, "the shortcut was taken");
+        assert!(!as_literal_block("x\u{2028}y\n"));
+        assert!(!as_literal_block(" {\n"));
+        assert!(!as_literal_block("{\n\n}\n"));
+        assert!(as_literal_block("{\n  \"a\": \"×\"\n}\n"));
     }
 
     #[test]
