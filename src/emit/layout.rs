@@ -190,17 +190,20 @@ impl SharedLayout {
         for part in &files.parts {
             let address = Arc::as_ptr(part).addr();
             if !self.parts.contains_key(&address) {
-                let placed = part
+                let placed: Vec<(usize, usize)> = part
                     .items()
                     .iter()
                     .map(|item| self.variant_of(part, item))
                     .collect();
+                // A part only this cluster holds (its Prometheus, its
+                // Alertmanager) can never come again: not remembered.
+                if Arc::strong_count(part) == 1 {
+                    join(&mut self.items, &placed, index);
+                    continue;
+                }
                 self.parts.insert(address, (Arc::downgrade(part), placed));
             }
-            let (_, placed) = &self.parts[&address];
-            for &(item, variant) in placed {
-                self.items[item].1[variant].clusters.push(index);
-            }
+            join(&mut self.items, &self.parts[&address].1, index);
         }
     }
 
@@ -335,6 +338,13 @@ impl SharedLayout {
         }
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         Laid { artifacts, users }
+    }
+}
+
+/// Adds cluster `index` to the variants (item, variant) of `placed`.
+fn join(items: &mut [(String, Vec<Variant>)], placed: &[(usize, usize)], index: usize) {
+    for &(item, variant) in placed {
+        items[item].1[variant].clusters.push(index);
     }
 }
 
