@@ -56,14 +56,11 @@ pub(super) fn parse_temp_name<'a>(name: &'a str, suffix: &str) -> Option<(&'a st
 /// (symlinks are not followed; a planted link named like one is removed,
 /// never its target). A temporary folder is listed, not its contents.
 /// Folders in `fresh` (made by this run, so nothing of an earlier run is
-/// inside) are not walked: into an empty output folder that is all of it.
+/// inside) are not walked.
 pub(super) fn leftovers(out: &Path, fresh: &[PathBuf]) -> Vec<PathBuf> {
     let is_temp = |e: &walkdir::DirEntry| is_temp_name(&e.file_name().to_string_lossy());
     let fresh: std::collections::HashSet<&Path> = fresh.iter().map(PathBuf::as_path).collect();
     let mut found = Vec::new();
-    if fresh.contains(out) {
-        return found;
-    }
     let mut walk = walkdir::WalkDir::new(out).min_depth(1).into_iter();
     while let Some(entry) = walk.next() {
         let Ok(entry) = entry else { continue };

@@ -765,17 +765,19 @@ impl<'h> Session<'h> {
                 Undo::Placed { .. } | Undo::FolderPlaced { .. } => None,
             })
             .collect();
-        // Folders this run made hold nothing of an earlier run.
-        let mut placed: Vec<PathBuf> = self
-            .undo
-            .iter()
-            .filter_map(|u| match u {
-                Undo::FolderPlaced { target, .. } => Some(target.clone()),
-                _ => None,
-            })
-            .collect();
-        placed.extend(self.created.iter().filter(|d| **d == self.out).cloned());
-        garbage.extend(leftovers(&self.out, &placed));
+        // Folders this run made hold nothing of an earlier run: into an
+        // output folder it created, nothing is searched.
+        if !self.created.contains(&self.out) {
+            let placed: Vec<PathBuf> = self
+                .undo
+                .iter()
+                .filter_map(|u| match u {
+                    Undo::FolderPlaced { target, .. } => Some(target.clone()),
+                    _ => None,
+                })
+                .collect();
+            garbage.extend(leftovers(&self.out, &placed));
+        }
         garbage.sort();
         garbage.dedup();
         let out = self.out.clone();
