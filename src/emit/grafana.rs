@@ -109,7 +109,6 @@ fn as_literal_block(text: &str) -> bool {
         c => matches!(c as u32, 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..),
     };
     text.ends_with('\n')
-        && !text.ends_with("\n\n")
         && !text.starts_with([' ', '\n'])
         && !text.contains("\n\n")
         && text.chars().all(allowed)
