@@ -9,9 +9,9 @@ use crate::packs::{self, PACK_ALERT_KEYS};
 use crate::source::Span;
 use crate::syntax::{Key, Node, NodeKind};
 
-/// The pack's sections for one entry: alert overrides applied, params and
-/// thresholds substituted, the entry's `clusters` on every item.
-pub fn instantiate(pack: &Loaded, entry: &Node, diags: &mut Vec<Diagnostic>) -> Node {
+/// The value of each param of the pack for one entry: the entry's, else
+/// the pack's default.
+pub fn params(pack: &Loaded, entry: &Node) -> BTreeMap<String, Node> {
     let mut params: BTreeMap<String, Node> = BTreeMap::new();
     if let Some(header) = pack.node.get("pack") {
         for name in pack.header.params.keys() {
@@ -25,6 +25,18 @@ pub fn instantiate(pack: &Loaded, entry: &Node, diags: &mut Vec<Diagnostic>) -> 
             params.insert(key.name.clone(), value.clone());
         }
     }
+    params
+}
+
+/// The pack's sections for one entry: alert overrides applied, params (see
+/// [`params`]) and thresholds substituted, the entry's `clusters` on every
+/// item.
+pub fn instantiate(
+    pack: &Loaded,
+    entry: &Node,
+    params: &BTreeMap<String, Node>,
+    diags: &mut Vec<Diagnostic>,
+) -> Node {
     let clusters = entry.get("clusters");
     let mut root = pack.node.clone();
     retain_keys(&mut root, |k| k != "pack");
@@ -37,7 +49,7 @@ pub fn instantiate(pack: &Loaded, entry: &Node, diags: &mut Vec<Diagnostic>) -> 
             items.retain_mut(|alert| tune_alert(alert, entry, pack_name, diags));
         }
         for item in items.iter_mut() {
-            substitute(item, &params, pack_name, diags);
+            substitute(item, params, pack_name, diags);
             if let Some(clusters) = clusters {
                 set_clusters(item, clusters);
             }

@@ -6,56 +6,53 @@
 //! would tell (the Helm chart's node exporter is `prometheus-node-exporter`,
 //! kube-prometheus' is `node-exporter`).
 
+use std::collections::BTreeMap;
+
 use crate::diagnostic::{Diagnostic, codes};
 use crate::selector::{Operator, Selector};
-use crate::spec::{PackHeader, ParamValue};
 use crate::syntax::{Node, NodeKind};
 
 /// Warns when an instantiated listing's services get another job than the
-/// listing's `job` param.
-pub fn check(header: &PackHeader, entry: &Node, instance: &Node, diags: &mut Vec<Diagnostic>) {
-    let Some(param) = header.params.get("job") else {
+/// listing's `job` param (`params`: the listing's values of the pack's
+/// params).
+pub fn check(
+    pack: &str,
+    entry: &Node,
+    params: &BTreeMap<String, Node>,
+    instance: &Node,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(NodeKind::Str(wanted)) = params.get("job").map(|n| &n.kind) else {
         return;
-    };
-    let set = entry.at_path(["params", "job"]);
-    let wanted = match set.map(|n| &n.kind) {
-        Some(NodeKind::Str(text)) => text.clone(),
-        Some(_) => return,
-        None => match &param.default {
-            ParamValue::Text(text) => text.clone(),
-            ParamValue::Number(_) => return,
-        },
     };
     let Some(NodeKind::Seq(services)) = instance.get("services").map(|n| &n.kind) else {
         return;
     };
-    for service in services {
-        let Some((label, job)) = pinned_job(service) else {
-            continue;
-        };
-        if job == wanted {
-            continue;
-        }
-        let blamed = set
-            .or_else(|| entry.at_path(["params", "selector"]))
-            .or_else(|| entry.get("name"))
-            .unwrap_or(entry);
-        diags.push(
-            Diagnostic::warning(
-                codes::PACKS_JOB_MISMATCH,
-                format!(
-                    "pack `{}` alerts on `job=\"{wanted}\"`, but the series it scrapes get `job=\"{job}\"`, so its alerts never fire",
-                    header.name
-                ),
-            )
-            .at(blamed.blame_span())
-            .label(format!("`{label}`, the job label, is `{job}` here"))
-            .help(format!(
-                "set `job: {job}` in this entry's `params` (or a `selector` that pins `{label}={wanted}`)"
-            )),
-        );
+    let Some((label, job)) = services
+        .iter()
+        .filter_map(pinned_job)
+        .find(|(_, job)| job != wanted)
+    else {
         return;
-    }
+    };
+    let blamed = entry
+        .at_path(["params", "job"])
+        .or_else(|| entry.at_path(["params", "selector"]))
+        .or_else(|| entry.get("name"))
+        .unwrap_or(entry);
+    diags.push(
+        Diagnostic::warning(
+            codes::PACKS_JOB_MISMATCH,
+            format!(
+                "pack `{pack}` alerts on `job=\"{wanted}\"`, but the series it scrapes get `job=\"{job}\"`, so its alerts never fire"
+            ),
+        )
+        .at(blamed.blame_span())
+        .label(format!("`{label}`, the job label, is `{job}` here"))
+        .help(format!(
+            "set `job: {job}` in this entry's `params` (or a `selector` that pins `{label}={wanted}`)"
+        )),
+    );
 }
 
 /// The label a service's monitor takes the job from (`job_label`), and

@@ -122,12 +122,14 @@ pub fn expand(
             .map(|(i, e)| {
                 // A pack's own mistakes are told once, not once per listing.
                 let mut sink = Vec::new();
+                let params = instance::params(pack, e.node);
                 let node = instance::instantiate(
                     pack,
                     e.node,
+                    &params,
                     if i == 0 { &mut *diags } else { &mut sink },
                 );
-                job::check(&pack.header, e.node, &node, diags);
+                job::check(&pack.header.name, e.node, &params, &node, diags);
                 (node, &e.selected)
             })
             .collect();
