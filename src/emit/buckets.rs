@@ -119,7 +119,7 @@ pub fn emit(buckets: &BucketsModel) -> Vec<Artifact> {
     };
     let mut text = yaml::header(None);
     text.push_str(ABOUT);
-    text.push_str(&yaml::to_yaml(&file));
+    text.push_str(&yaml::serialize(&file));
     vec![Artifact {
         path: BUCKETS_FILE.to_owned(),
         bytes: text.into_bytes(),

@@ -1,7 +1,7 @@
 //! YAML documents for Kubernetes objects: serialized (never templated), one
 //! object per file, with a "generated, do not edit" header.
 
-use serde::Serialize;
+use serde_json::Value;
 
 use super::Emitted;
 
@@ -13,15 +13,36 @@ pub fn header(origin: Option<&str>) -> String {
     }
 }
 
-/// Serializes one value as a YAML document.
-pub fn to_yaml<T: Serialize>(value: &T) -> String {
+mod printer;
+#[cfg(test)]
+mod tests;
+
+/// How every document is serialized.
+fn options() -> serde_saphyr::SerializerOptions {
     // Long one-line strings (PromQL, selectors) stay on one line: folding
     // them makes diffs noisy and the text harder to copy into a query box.
-    let options = serde_saphyr::ser_options! {
+    serde_saphyr::ser_options! {
         folded_wrap_chars: usize::MAX,
-    };
-    // JSON values always serialize; the fallback only keeps this total.
-    let mut text = serde_saphyr::to_string_with_options(value, options)
+    }
+}
+
+/// Serializes one value as a YAML document: printed directly where the
+/// printer can promise serde-saphyr's bytes, else by serde-saphyr.
+pub fn to_yaml(value: &Value) -> String {
+    let mut text = printer::print(value)
+        .or_else(|| printer::serialized(value))
+        // JSON values always serialize; the fallback only keeps this total.
+        .unwrap_or_else(|| "# serialization failed\n".to_owned());
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// Serializes any serializable value (not only a JSON value) with
+/// serde-saphyr: for the few files built from Rust structs.
+pub fn serialize<T: serde::Serialize>(value: &T) -> String {
+    let mut text = serde_saphyr::to_string_with_options(value, options())
         .unwrap_or_else(|e| format!("# serialization failed: {e}\n"));
     if !text.ends_with('\n') {
         text.push('\n');
@@ -30,12 +51,7 @@ pub fn to_yaml<T: Serialize>(value: &T) -> String {
 }
 
 /// A YAML file with its header; `resource` when it is a Kubernetes object.
-pub fn resource<T: Serialize>(
-    path: String,
-    origin: Option<&str>,
-    value: &T,
-    resource: bool,
-) -> Emitted {
+pub fn resource(path: String, origin: Option<&str>, value: &Value, resource: bool) -> Emitted {
     let mut text = header(origin);
     text.push_str(&to_yaml(value));
     Emitted {

@@ -1,0 +1,233 @@
+//! A direct printer of JSON values as block YAML, byte for byte what
+//! serde-saphyr writes with our options, for the shapes our emitters build.
+//!
+//! serde-saphyr's serializer was most of the CPU time of a fleet compile: it
+//! goes through serde's data model and decides each scalar's style with
+//! general rules. The printer writes the common shapes directly and answers
+//! `None` for anything it cannot promise to write the same way (a sequence in
+//! a sequence, a multi-line string as a sequence item or one a literal
+//! block cannot hold), so the caller falls back to the serializer. Scalars whose style it
+//! does not decide itself (quoting, numbers other than integers) are asked of
+//! the serializer one by one. `tests.rs` compares both on every file of the
+//! reference spec and on generated values.
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+/// Spaces per nesting level (serde-saphyr's default `indent_step`).
+const STEP: usize = 2;
+
+/// The YAML document of `value`, or `None` where only the serializer knows.
+pub fn print(value: &Value) -> Option<String> {
+    let Value::Object(map) = value else {
+        return None;
+    };
+    if map.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(1024);
+    block_map(map, 0, false, &mut out)?;
+    Some(out)
+}
+
+/// A mapping whose keys start at column `indent`; `after_dash` when its
+/// first key follows a sequence item's `- ` on the same line.
+fn block_map(
+    map: &Map<String, Value>,
+    indent: usize,
+    after_dash: bool,
+    out: &mut String,
+) -> Option<()> {
+    for (index, (key, value)) in map.iter().enumerate() {
+        if index > 0 || !after_dash {
+            push_spaces(out, indent);
+        }
+        key_text(key, out)?;
+        out.push(':');
+        match value {
+            Value::Object(inner) if !inner.is_empty() => {
+                out.push('\n');
+                block_map(inner, indent + STEP, false, out)?;
+            }
+            // Compact list indent: a mapping's sequence items start at its keys' column.
+            Value::Array(items) if !items.is_empty() => {
+                out.push('\n');
+                block_seq(items, indent, out)?;
+            }
+            Value::String(text) if text.contains('\n') => {
+                out.push(' ');
+                literal_block(text, indent + STEP, out)?;
+            }
+            scalar => {
+                out.push(' ');
+                scalar_text(scalar, out)?;
+                out.push('\n');
+            }
+        }
+    }
+    Some(())
+}
+
+/// A sequence whose dashes are at column `indent`.
+fn block_seq(items: &[Value], indent: usize, out: &mut String) -> Option<()> {
+    for item in items {
+        push_spaces(out, indent);
+        out.push_str("- ");
+        match item {
+            Value::Object(inner) if !inner.is_empty() => {
+                block_map(inner, indent + STEP, true, out)?;
+            }
+            Value::Array(inner) if !inner.is_empty() => return None,
+            Value::String(text) if text.contains('\n') => return None,
+            scalar => {
+                scalar_text(scalar, out)?;
+                out.push('\n');
+            }
+        }
+    }
+    Some(())
+}
+
+/// A scalar (or empty collection) in value position, without its newline.
+fn scalar_text(value: &Value, out: &mut String) -> Option<()> {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(number) if number.is_i64() || number.is_u64() => {
+            let _ = write!(out, "{number}");
+        }
+        Value::String(text) if is_plain_value(text) => out.push_str(text),
+        Value::Object(map) if map.is_empty() => out.push_str("{}"),
+        Value::Array(items) if items.is_empty() => out.push_str("[]"),
+        // Floats and strings that may need quoting: the serializer decides.
+        other => {
+            let text = serialized(other)?;
+            let line = text.strip_suffix('\n')?;
+            if line.contains('\n') {
+                return None;
+            }
+            out.push_str(line);
+        }
+    }
+    Some(())
+}
+
+/// A mapping key, plain when it certainly may be, else as the serializer
+/// writes it.
+fn key_text(key: &str, out: &mut String) -> Option<()> {
+    if is_plain_key(key) {
+        out.push_str(key);
+        return Some(());
+    }
+    let mut probe = Map::new();
+    probe.insert(key.to_owned(), Value::Null);
+    let text = serialized(&Value::Object(probe))?;
+    let written = text.strip_suffix(": null\n")?;
+    if written.contains('\n') || written.starts_with('?') {
+        return None;
+    }
+    out.push_str(written);
+    Some(())
+}
+
+/// A multi-line string as a literal block whose lines start at `column`,
+/// after its header on the current line.
+fn literal_block(text: &str, column: usize, out: &mut String) -> Option<()> {
+    // What a block scalar cannot hold the serializer writes double-quoted.
+    if !text.chars().all(fits_block) {
+        return None;
+    }
+    let content = text.trim_end_matches('\n');
+    if content.is_empty() {
+        return None;
+    }
+    let trailing = text.len() - content.len();
+    out.push('|');
+    // A first line that starts with spaces needs the indentation stated.
+    let first = content
+        .split('\n')
+        .find(|line| !line.is_empty())
+        .unwrap_or("");
+    if first.starts_with(' ') {
+        let _ = write!(out, "{STEP}");
+    }
+    match trailing {
+        0 => out.push('-'),
+        1 => {}
+        _ => out.push('+'),
+    }
+    out.push('\n');
+    for line in content.split('\n') {
+        if !line.is_empty() {
+            push_spaces(out, column);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    for _ in 1..trailing {
+        out.push('\n');
+    }
+    Some(())
+}
+
+/// Characters a literal block holds as they are (serde-saphyr's rule:
+/// printable, no carriage return, byte order mark or Unicode line breaks).
+fn fits_block(c: char) -> bool {
+    matches!(c, '\n' | '\t' | ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+/// Words YAML 1.1 readers take for booleans, null or special floats.
+const RESERVED: [&str; 11] = [
+    "null", "true", "false", "nan", "inf", "yes", "y", "on", "no", "n", "off",
+];
+
+fn is_reserved(text: &str) -> bool {
+    RESERVED.iter().any(|word| text.eq_ignore_ascii_case(word))
+}
+
+/// Keys of letters, digits and `_-./` that start with a letter: plain
+/// unless they spell a reserved word.
+fn is_plain_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
+        && !is_reserved(key)
+}
+
+/// Printable ASCII values that start with a letter or `(` and cannot be read
+/// as anything but a string: none of `: `, ` #`, a final `:` or final space.
+/// Stricter than the serializer's rule; the rest is asked of it.
+fn is_plain_value(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    (first.is_ascii_alphabetic() || first == b'(')
+        && last != b' '
+        && last != b':'
+        && bytes.iter().all(|b| (b' '..=b'~').contains(b))
+        && !bytes
+            .windows(2)
+            .any(|pair| matches!(pair, [b':', b' '] | [b' ', b'#']))
+        && !is_reserved(text)
+}
+
+fn push_spaces(out: &mut String, count: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = count;
+    while left > 0 {
+        let now = left.min(SPACES.len());
+        out.push_str(&SPACES[..now]);
+        left -= now;
+    }
+}
+
+/// What serde-saphyr writes for `value` alone, with our options.
+pub fn serialized(value: &Value) -> Option<String> {
+    serde_saphyr::to_string_with_options(value, super::options()).ok()
+}
