@@ -98,7 +98,18 @@ fn scalar_text(value: &Value, out: &mut String) -> Option<()> {
         Value::Number(number) if number.is_i64() || number.is_u64() => {
             let _ = write!(out, "{number}");
         }
-        Value::String(text) if is_plain_value(text) => out.push_str(text),
+        Value::String(text) if plain_or_quoted(text) == Some(Style::Plain) => out.push_str(text),
+        Value::String(text) if plain_or_quoted(text) == Some(Style::Quoted) => {
+            // Printable ASCII: only `\` and `"` are escaped.
+            out.push('"');
+            for c in text.chars() {
+                if matches!(c, '\\' | '"') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out.push('"');
+        }
         Value::Object(map) if map.is_empty() => out.push_str("{}"),
         Value::Array(items) if items.is_empty() => out.push_str("[]"),
         // Floats and strings that may need quoting: the serializer decides.
@@ -199,22 +210,50 @@ fn is_plain_key(key: &str) -> bool {
         && !is_reserved(key)
 }
 
-/// Printable ASCII values that start with a letter or `(` and cannot be read
-/// as anything but a string: none of `: `, ` #`, a final `:` or final space.
-/// Stricter than the serializer's rule; the rest is asked of it.
-fn is_plain_value(text: &str) -> bool {
+/// How a one-line string is written in value position.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Plain,
+    /// Double-quoted.
+    Quoted,
+}
+
+/// The style serde-saphyr gives a one-line value, where it is certain; the
+/// rest (outside printable ASCII, one character, or what may read as a
+/// number, date or boolean) is asked of the serializer.
+fn plain_or_quoted(text: &str) -> Option<Style> {
     let bytes = text.as_bytes();
-    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
-        return false;
-    };
-    (first.is_ascii_alphabetic() || first == b'(')
-        && last != b' '
-        && last != b':'
-        && bytes.iter().all(|b| (b' '..=b'~').contains(b))
-        && !bytes
+    if bytes.len() < 2 || !bytes.iter().all(|b| (b' '..=b'~').contains(b)) {
+        return None;
+    }
+    let (first, last) = (bytes[0], bytes[bytes.len() - 1]);
+    // What a plain scalar cannot be: it would lose its edges, start an
+    // indicator, a comment or a mapping.
+    if first == b' '
+        || last == b' '
+        || last == b':'
+        || b",:[]{}#&*!|>'\"%@`".contains(&first)
+        || bytes
             .windows(2)
             .any(|pair| matches!(pair, [b':', b' '] | [b' ', b'#']))
-        && !is_reserved(text)
+    {
+        return Some(Style::Quoted);
+    }
+    if ((first.is_ascii_alphabetic() || first == b'(') && !is_reserved(text)) || is_duration(bytes)
+    {
+        return Some(Style::Plain);
+    }
+    None
+}
+
+/// `5m`, `1h30m`: digits and Prometheus duration units, which no YAML
+/// reader takes for a number or a date.
+fn is_duration(bytes: &[u8]) -> bool {
+    bytes[0].is_ascii_digit()
+        && bytes.iter().any(u8::is_ascii_alphabetic)
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'm' | b's' | b'h' | b'd' | b'w' | b'y'))
 }
 
 fn push_spaces(out: &mut String, count: usize) {
