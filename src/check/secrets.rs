@@ -109,6 +109,10 @@ fn walk<'a>(node: &'a Node, path: &mut Vec<&'a str>, ctx: &mut Ctx) {
 /// looks like. The search runs on the [`normalize`]d text, so encoding or
 /// invisible characters cannot hide a secret; the range is `value`'s own.
 pub fn find(value: &str) -> Option<(usize, usize, &'static str)> {
+    // Nothing to undo in plain ASCII without escapes: search it as it is.
+    if value.is_ascii() && !value.contains('%') {
+        return find_normalized(value);
+    }
     let (text, map) = normalize(value);
     find_normalized(&text).map(|(start, end, what)| (map[start], map[end], what))
 }
@@ -194,7 +198,29 @@ const QUERY_NAMES: [&str; 9] = [
     "private_token=",
 ];
 
+/// The bytes a text holds, lower-cased: a text that lacks a byte of a
+/// searched word cannot hold the word, and most spec strings (names,
+/// labels, selectors) lack most of them, so their searches are skipped.
+struct Present([bool; 256]);
+
+impl Present {
+    fn of(text: &str) -> Self {
+        let mut present = [false; 256];
+        for byte in text.bytes() {
+            present[usize::from(byte.to_ascii_lowercase())] = true;
+        }
+        Present(present)
+    }
+
+    /// Whether `word` may occur (in any case) in the text.
+    fn may_hold(&self, word: &str) -> bool {
+        word.bytes()
+            .all(|byte| self.0[usize::from(byte.to_ascii_lowercase())])
+    }
+}
+
 fn find_normalized(value: &str) -> Option<(usize, usize, &'static str)> {
+    let present = Present::of(value);
     let token_end = |from: usize| {
         value[from..]
             .find(|c: char| {
@@ -205,7 +231,11 @@ fn find_normalized(value: &str) -> Option<(usize, usize, &'static str)> {
     // `scheme://user:password@host`: credentials in a URL; a user alone
     // that looks generated is a token (`https://<token>@github.com`).
     let mut from = 0;
-    while let Some(at) = value[from..].find("://").map(|i| from + i) {
+    while let Some(at) = present
+        .may_hold("://")
+        .then(|| value[from..].find("://").map(|i| from + i))
+        .flatten()
+    {
         let rest = &value[at + 3..];
         let authority_end = rest.find(['/', '?', '#', ' ']).unwrap_or(rest.len());
         let authority = &rest[..authority_end];
@@ -241,17 +271,24 @@ fn find_normalized(value: &str) -> Option<(usize, usize, &'static str)> {
             from = start;
         }
     }
-    if let Some(at) = value.find("-----BEGIN ")
+    if present.may_hold("-----begin ")
+        && let Some(at) = value.find("-----BEGIN ")
         && value[at..].contains("PRIVATE KEY")
     {
         return Some((at, token_end(at + 11), "a private key"));
     }
-    if let Some(at) = lower.find("hooks.slack.com/services/") {
+    if present.may_hold("hooks.slack.com/services/")
+        && let Some(at) = lower.find("hooks.slack.com/services/")
+    {
         return Some((at, token_end(at), "a Slack webhook URL"));
     }
     // A JSON web token: base64url `{"` header and payload, and a signature.
     let mut from = 0;
-    while let Some(at) = value[from..].find("eyJ").map(|i| from + i) {
+    while let Some(at) = present
+        .may_hold("eyj")
+        .then(|| value[from..].find("eyJ").map(|i| from + i))
+        .flatten()
+    {
         let end = run_end(value, at, |c| is_token_char(c) || c == '.');
         let parts: Vec<&str> = value[at..end].split('.').collect();
         if starts_word(value, at)
@@ -265,7 +302,11 @@ fn find_normalized(value: &str) -> Option<(usize, usize, &'static str)> {
     }
     // `Authorization: Basic <base64 of user:password>`.
     let mut from = 0;
-    while let Some(at) = lower[from..].find("basic ").map(|i| from + i) {
+    while let Some(at) = present
+        .may_hold("basic ")
+        .then(|| lower[from..].find("basic ").map(|i| from + i))
+        .flatten()
+    {
         let start = at + 6;
         let end = run_end(value, start, |c| {
             c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')
@@ -280,7 +321,11 @@ fn find_normalized(value: &str) -> Option<(usize, usize, &'static str)> {
     }
     // Google API keys: `AIza` and 35 more characters (case matters).
     let mut from = 0;
-    while let Some(at) = value[from..].find("AIza").map(|i| from + i) {
+    while let Some(at) = present
+        .may_hold("aiza")
+        .then(|| value[from..].find("AIza").map(|i| from + i))
+        .flatten()
+    {
         let end = run_end(value, at, is_token_char);
         if starts_word(value, at) && end - at == 39 {
             return Some((at, end, "a Google API key"));
@@ -306,7 +351,7 @@ fn find_normalized(value: &str) -> Option<(usize, usize, &'static str)> {
     ]
     .into_iter()
     // A prefix and its 16 characters of token: shorter text holds none.
-    .filter(|_| lower.len() >= 20)
+    .filter(|(prefix, _)| lower.len() >= 20 && present.may_hold(prefix))
     {
         let mut from = 0;
         while let Some(at) = lower[from..].find(prefix).map(|i| from + i) {
@@ -328,7 +373,8 @@ fn find_normalized(value: &str) -> Option<(usize, usize, &'static str)> {
     // An AWS secret access key alone: 40 characters of base64 with upper
     // case, lower case and digits (unlike a hex commit id), standing alone.
     let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/');
-    let mut i = 0;
+    // Shorter text holds no 40-character key.
+    let mut i = if value.len() < 40 { value.len() } else { 0 };
     while i < value.len() {
         let end = run_end(value, i, is_b64);
         if end == i {
