@@ -6,6 +6,7 @@
 //! Files that are not listed in the manifest are never deleted.
 
 mod manifest;
+mod parallel;
 mod paths;
 mod session;
 

@@ -9,7 +9,9 @@ use super::{JOURNAL, LOCK, MANIFEST, TMP_MARKER, WriteError, io_err};
 /// The temporary name beside `target`: hidden, marked, and never ending in
 /// an extension a tool would read (`.yaml`, `.json`, `.alloy`).
 pub(super) fn temp_name(target: &Path, suffix: &str) -> PathBuf {
-    temp_name_of(target, suffix, std::process::id())
+    // `process::id` is a system call; a fleet's tree names two per file.
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    temp_name_of(target, suffix, *PID.get_or_init(std::process::id))
 }
 
 /// [`temp_name`] for the run with process id `pid` (recovery completes the

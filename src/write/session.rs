@@ -9,6 +9,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::manifest::{Manifest, manifest_is, write_manifest};
+use super::parallel;
 use super::paths::{
     check_out_dir, inspect, leftovers, parse_temp_name, temp_name, temp_name_of, validate,
 };
@@ -58,6 +59,19 @@ struct Entry {
     path: Range<usize>,
     state: State,
 }
+
+/// A file of a new folder waiting to be written.
+struct NewFile {
+    rel: String,
+    temp: PathBuf,
+    bytes: Box<[u8]>,
+}
+
+/// A batch of new files is written when it holds this many files or bytes:
+/// enough to keep the threads busy, little enough to bound memory when a
+/// per-cluster tree of gigabytes streams through.
+const BATCH_FILES: usize = 512;
+const BATCH_BYTES: usize = 8 << 20;
 
 /// What happened to one generated file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +168,11 @@ pub struct Session<'h> {
     backups: HashMap<String, PathBuf>,
     /// Reused to read files for comparison.
     buffer: Vec<u8>,
+    /// Files of new folders not written yet: they are written in batches,
+    /// on several threads.
+    new_files: Vec<NewFile>,
+    /// The bytes in `new_files`.
+    new_bytes: usize,
     done: bool,
     /// The lock on the output folder held while writing (`Write` mode).
     lock: Option<(PathBuf, File)>,
@@ -187,6 +206,8 @@ impl<'h> Session<'h> {
             undo: Vec::new(),
             backups: HashMap::new(),
             buffer: Vec::new(),
+            new_files: Vec::new(),
+            new_bytes: 0,
             done: false,
             lock: None,
             journal: None,
@@ -281,15 +302,7 @@ impl<'h> Session<'h> {
         let state = match self.folder(dir)? {
             Folder::Missing => State::InNewFolder,
             Folder::New(folder) => {
-                self.write_new(&folder.join(name), bytes)
-                    .map_err(|e| match e {
-                        WriteError::Io { source, .. }
-                            if source.kind() == ErrorKind::AlreadyExists =>
-                        {
-                            WriteError::DuplicatePath(rel.to_owned())
-                        }
-                        e => e,
-                    })?;
+                self.queue_new(rel, &folder.join(name), bytes)?;
                 State::InNewFolder
             }
             Folder::Real => {
@@ -390,12 +403,39 @@ impl<'h> Session<'h> {
         }
     }
 
-    /// Writes a file inside a new folder (nothing can be there yet), under
-    /// its temporary name.
-    fn write_new(&mut self, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-        let temp = temp_name(path, "new");
-        self.step(Step::Stage(&temp), &temp)?;
-        create_file(&temp, bytes)
+    /// Queues a file for a new folder (nothing can be there yet), to be
+    /// written under its temporary name with the rest of its batch.
+    fn queue_new(&mut self, rel: &str, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+        self.new_files.push(NewFile {
+            rel: rel.to_owned(),
+            temp: temp_name(path, "new"),
+            bytes: bytes.into(),
+        });
+        self.new_bytes += bytes.len();
+        if self.new_files.len() >= BATCH_FILES || self.new_bytes >= BATCH_BYTES {
+            self.write_new_files()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the queued files of new folders, on several threads (each
+    /// announced to the hook first, in order).
+    fn write_new_files(&mut self) -> Result<(), WriteError> {
+        let batch = std::mem::take(&mut self.new_files);
+        self.new_bytes = 0;
+        for file in &batch {
+            self.step(Step::Stage(&file.temp), &file.temp)?;
+        }
+        let written = parallel::each(&batch, |file| create_file(&file.temp, &file.bytes));
+        for (file, result) in batch.iter().zip(written) {
+            result.map_err(|e| match e {
+                WriteError::Io { source, .. } if source.kind() == ErrorKind::AlreadyExists => {
+                    WriteError::DuplicatePath(file.rel.clone())
+                }
+                e => e,
+            })?;
+        }
+        Ok(())
     }
 
     /// Writes `bytes` to the temporary file beside `target`.
@@ -439,6 +479,7 @@ impl<'h> Session<'h> {
     /// Plans the deletes and, in `Write` mode, commits. Returns the changes
     /// (paths in `self.paths`, sorted) and the number of unchanged files.
     fn commit(&mut self) -> Result<(Changes, usize), WriteError> {
+        self.write_new_files()?;
         let mut entries = std::mem::take(&mut self.entries);
         entries.sort_unstable_by(|a, b| self.path(a).cmp(self.path(b)));
         self.entries = entries;
@@ -544,14 +585,18 @@ impl<'h> Session<'h> {
                     State::Unchanged => false,
                 })
                 .collect();
+            if in_new_folder {
+                let targets: Vec<PathBuf> = renames
+                    .iter()
+                    .map(|&i| self.out.join(self.path(&self.entries[i])))
+                    .collect();
+                self.place_in_new_folders(targets)?;
+                continue;
+            }
             for i in renames {
                 let path = self.path(&self.entries[i]).to_owned();
                 let temp = temp_name(&self.out.join(&path), "new");
-                if in_new_folder {
-                    self.place_in_new_folder(&path, &temp)?;
-                } else {
-                    self.place(&path, &temp)?;
-                }
+                self.place(&path, &temp)?;
             }
         }
         for path in &deletes {
@@ -617,35 +662,35 @@ impl<'h> Session<'h> {
         Ok(())
     }
 
-    /// Gives a file in a new folder (now in place) its name. The folder
-    /// is this run's, so there is no original to keep: one check that the
-    /// name is still free replaces [`place`](Self::place)'s walk of every
-    /// parent, at fleet scale thousands of lookups.
-    fn place_in_new_folder(&mut self, rel: &str, temp: &Path) -> Result<(), WriteError> {
-        let target = self.out.join(rel);
-        self.rename_onto_nothing(temp, &target)?;
-        self.undo.push(Undo::Placed {
-            target,
-            backup: None,
+    /// Gives the files in new folders (now in place) their names, on
+    /// several threads (each announced to the hook first, in order). The
+    /// folders are this run's, so there is no original to keep: one check
+    /// that the name is still free replaces [`place`](Self::place)'s walk
+    /// of every parent, at fleet scale thousands of lookups.
+    fn place_in_new_folders(&mut self, targets: Vec<PathBuf>) -> Result<(), WriteError> {
+        for target in &targets {
+            self.step(Step::Commit(target), target)?;
+        }
+        let placed = parallel::each(&targets, |target| {
+            rename_onto_nothing(&temp_name(target, "new"), target)
         });
-        Ok(())
-    }
-
-    /// Renames `temp` to `target`, which must not exist: something created
-    /// there since this run started wins.
-    fn rename_onto_nothing(&mut self, temp: &Path, target: &Path) -> Result<(), WriteError> {
-        self.step(Step::Commit(target), target)?;
-        match fs::symlink_metadata(target) {
-            Err(e) if e.kind() == ErrorKind::NotFound => {}
-            Err(e) => return Err(io_err(target, e)),
-            Ok(_) => {
-                return Err(WriteError::Conflict {
-                    path: target.to_path_buf(),
-                    reason: "appeared while monocle was writing",
-                });
+        let mut failed = None;
+        for (target, result) in targets.into_iter().zip(placed) {
+            match result {
+                Ok(()) => self.undo.push(Undo::Placed {
+                    target,
+                    backup: None,
+                }),
+                Err(e) => failed = failed.or(Some(e)),
             }
         }
-        fs::rename(temp, target).map_err(|e| io_err(target, e))
+        failed.map_or(Ok(()), Err)
+    }
+
+    /// Renames `temp` to `target`, which must not exist.
+    fn rename_onto_nothing(&mut self, temp: &Path, target: &Path) -> Result<(), WriteError> {
+        self.step(Step::Commit(target), target)?;
+        rename_onto_nothing(temp, target)
     }
 
     /// Deletes `rel` reversibly: renames it aside.
@@ -924,6 +969,22 @@ fn merge<'a>(
 
 /// Creates a file that must not exist yet (`create_new` refuses to follow
 /// anything planted at the name).
+/// Renames `temp` to `target`, which must not exist: something created
+/// there since this run started wins.
+fn rename_onto_nothing(temp: &Path, target: &Path) -> Result<(), WriteError> {
+    match fs::symlink_metadata(target) {
+        Err(e) if e.kind() == ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err(target, e)),
+        Ok(_) => {
+            return Err(WriteError::Conflict {
+                path: target.to_path_buf(),
+                reason: "appeared while monocle was writing",
+            });
+        }
+    }
+    fs::rename(temp, target).map_err(|e| io_err(target, e))
+}
+
 fn create_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     // No fsync per file: it made writing a large tree 70× slower than
     // `cp -r`. Renames keep every file whole; after a power cut the next
