@@ -72,13 +72,14 @@ fn shared(size: Size) -> String {
             if c % 2 == 0 { "gold" } else { "silver" }
         );
         if c % 10 == 9 {
-            s.push_str("    prometheus: {retention: 7d, replicas: 1}\n");
+            s.push_str("    prometheus: {retention: 7d, replicas: 1, storage: {size: 20Gi}}\n");
         }
     }
     s.push_str(
         "prometheus:
   namespace: monitoring
   retention: 30d
+  storage: {size: 100Gi}
   replicas: 2
   scrape_interval: 30s
   evaluation_interval: 30s
@@ -168,7 +169,7 @@ fn team_file(size: Size, team: usize, teams: usize) -> String {
         };
         let _ = writeln!(
             s,
-            "  - name: Svc{svc:04}Alert{i:04}\n    service: svc-{svc:04}\n    expr: sum by (cluster) (rate(http_requests_total{{service=\"svc-{svc:04}\", code=~\"5..\"}}[5m])) / sum by (cluster) (rate(http_requests_total{{service=\"svc-{svc:04}\"}}[5m])) > 0.0{}\n    for: {for_}\n    severity: {sev}\n    summary: Error ratio of svc-{svc:04} is {{{{ $value | humanizePercentage }}}} in {{{{ $labels.cluster }}}}\n    runbook: https://runbooks.example.com/svc-{svc:04}#errors",
+            "  - name: Svc{svc:04}Alert{i:04}\n    service: svc-{svc:04}\n    expr: sum by (cluster) (rate(http_requests_total{{service=\"svc-{svc:04}\", code=~\"5..\"}}[5m])) / sum by (cluster) (rate(http_requests_total{{service=\"svc-{svc:04}\"}}[5m])) > 0.0{}\n    for: {for_}\n    severity: {sev}\n    summary: Error ratio of svc-{svc:04} is {{{{ $value | humanizePercentage }}}} in {{{{ $externalLabels.cluster }}}}\n    runbook: https://runbooks.example.com/svc-{svc:04}#errors",
             1 + i % 9
         );
     }
