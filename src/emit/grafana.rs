@@ -179,14 +179,14 @@ pub fn dashboard_json(d: &DashboardModel) -> Value {
             y = next_y;
             (Vec::new(), inside)
         };
-        panels.push(json!({
-            "id": row_id,
-            "type": "row",
-            "title": row.title,
-            "collapsed": row.collapsed,
-            "gridPos": { "h": 1, "w": GRID_COLUMNS, "x": 0, "y": row_y },
-            "panels": carried,
-        }));
+        panels.push(object! {
+            "id" => row_id,
+            "type" => "row",
+            "title" => row.title.as_str(),
+            "collapsed" => row.collapsed,
+            "gridPos" => json!({ "h": 1, "w": GRID_COLUMNS, "x": 0, "y": row_y }),
+            "panels" => carried,
+        });
         panels.extend(shown);
     }
     let note = generated_note(&d.origin);
@@ -194,22 +194,22 @@ pub fn dashboard_json(d: &DashboardModel) -> Value {
         Some(description) => format!("{description}\n\n{note}"),
         None => note,
     };
-    json!({
-        "uid": d.uid,
-        "title": d.title,
-        "description": description,
-        "tags": d.tags,
-        "timezone": d.timezone,
-        "editable": false,
-        "graphTooltip": 1,
-        "time": { "from": format!("now-{}", grafana_interval(&d.time)), "to": "now" },
-        "refresh": d.refresh.as_ref().map(grafana_interval).unwrap_or_default(),
-        "schemaVersion": SCHEMA_VERSION,
-        "links": d.links.iter().map(link).collect::<Vec<_>>(),
-        "annotations": { "list": annotations(&d.annotations) },
-        "templating": { "list": variables(d) },
-        "panels": panels,
-    })
+    object! {
+        "uid" => d.uid.as_str(),
+        "title" => d.title.as_str(),
+        "description" => description,
+        "tags" => json!(d.tags),
+        "timezone" => json!(d.timezone),
+        "editable" => false,
+        "graphTooltip" => 1,
+        "time" => json!({ "from": format!("now-{}", grafana_interval(&d.time)), "to": "now" }),
+        "refresh" => d.refresh.as_ref().map(grafana_interval).unwrap_or_default(),
+        "schemaVersion" => SCHEMA_VERSION,
+        "links" => d.links.iter().map(link).collect::<Vec<_>>(),
+        "annotations" => object! { "list" => annotations(&d.annotations) },
+        "templating" => object! { "list" => variables(d) },
+        "panels" => panels,
+    }
 }
 
 /// A link as Grafana's `DashboardLink` (panels use the same model).
@@ -485,7 +485,7 @@ fn panel_json(p: &PanelModel, id: u32, grid: Grid) -> Value {
     if !p.links.is_empty() {
         panel.insert(
             "links".into(),
-            json!(p.links.iter().map(link).collect::<Vec<_>>()),
+            Value::Array(p.links.iter().map(link).collect()),
         );
     }
     if let Some(repeat) = &p.repeat {
@@ -504,7 +504,7 @@ fn panel_json(p: &PanelModel, id: u32, grid: Grid) -> Value {
             .enumerate()
             .map(|(i, q)| target(p, i, q))
             .collect();
-        panel.insert("targets".into(), json!(targets));
+        panel.insert("targets".into(), Value::Array(targets));
     }
     if let Some(interval) = &p.interval {
         panel.insert("interval".into(), json!(grafana_interval(interval)));
@@ -519,7 +519,7 @@ fn panel_json(p: &PanelModel, id: u32, grid: Grid) -> Value {
         Vec::new()
     };
     if !transformations.is_empty() {
-        panel.insert("transformations".into(), json!(transformations));
+        panel.insert("transformations".into(), Value::Array(transformations));
     }
     Value::Object(panel)
 }
@@ -707,13 +707,13 @@ fn thresholds(steps: &[ThresholdModel]) -> Value {
         }
         None => list.push(json!({ "color": "green", "value": null })),
     }
-    json!({ "mode": "absolute", "steps": list })
+    object! { "mode" => "absolute", "steps" => list }
 }
 
 fn field_config(p: &PanelModel) -> Value {
     let mut defaults = Map::new();
     if matches!(p.kind, PanelKind::Logs | PanelKind::Text) {
-        return json!({ "defaults": defaults, "overrides": [] });
+        return object! { "defaults" => defaults, "overrides" => Vec::<Value>::new() };
     }
     if p.kind == PanelKind::Heatmap {
         // A heatmap's unit, decimals and bounds are those of its y axis
@@ -730,7 +730,7 @@ fn field_config(p: &PanelModel) -> Value {
             .iter()
             .map(|o| field_override(p.kind, o))
             .collect();
-        return json!({ "defaults": defaults, "overrides": overrides });
+        return object! { "defaults" => defaults, "overrides" => overrides };
     }
     if let Some(unit) = &p.unit {
         defaults.insert("unit".into(), json!(unit));
@@ -819,7 +819,7 @@ fn field_config(p: &PanelModel) -> Value {
         _ => {}
     }
     overrides.extend(p.overrides.iter().map(|o| field_override(p.kind, o)));
-    json!({ "defaults": defaults, "overrides": overrides })
+    object! { "defaults" => defaults, "overrides" => overrides }
 }
 
 /// Area opacity of a timeseries when the spec gives none.

@@ -1,6 +1,19 @@
 //! emit: model → artifacts. One module per output kind, each a pure
 //! function of the model; none of them sees the spec or the disk.
 
+/// A JSON object from `"key" => value` pairs, each value moved in with
+/// `Value::from`. `json!` copies every value it interpolates through
+/// serde: for rule groups, SLO rules and dashboard panels, a tenth of a
+/// fleet's emit work was copying values just built. Defined before the
+/// emitter modules so they see it.
+macro_rules! object {
+    ($($key:literal => $value:expr),* $(,)?) => {{
+        let mut map = serde_json::Map::new();
+        $(map.insert($key.to_owned(), serde_json::Value::from($value));)*
+        serde_json::Value::Object(map)
+    }};
+}
+
 pub(crate) mod alertmanager;
 mod alloy;
 mod buckets;

@@ -24,7 +24,7 @@ pub fn emit_one(file: &RuleFileModel) -> Emitted {
     }
     group.insert(
         "rules".into(),
-        json!(file.rules.iter().map(rule).collect::<Vec<_>>()),
+        Value::Array(file.rules.iter().map(rule).collect()),
     );
     let mut object = rule_object(
         &file.object,
@@ -52,16 +52,16 @@ pub fn rule_object(
     extra_labels: &BTreeMap<String, String>,
     groups: Vec<Value>,
 ) -> Value {
-    json!({
-        "apiVersion": "monitoring.coreos.com/v1",
-        "kind": "PrometheusRule",
-        "metadata": {
-            "name": name,
-            "namespace": namespace,
-            "labels": object_labels(team, shard, extra_labels),
+    object! {
+        "apiVersion" => "monitoring.coreos.com/v1",
+        "kind" => "PrometheusRule",
+        "metadata" => object! {
+            "name" => name,
+            "namespace" => namespace,
+            "labels" => object_labels(team, shard, extra_labels),
         },
-        "spec": { "groups": groups },
-    })
+        "spec" => object! { "groups" => groups },
+    }
 }
 
 /// Labels of a generated rule or monitor object: monocle's own, then the

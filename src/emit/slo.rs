@@ -38,7 +38,7 @@ pub fn emit_one(slo: &SloModel) -> Vec<Emitted> {
         files.push(yaml::resource(
             format!("slo-tests/{id}.rules.yaml"),
             Some(&slo.origin),
-            &json!({ "groups": self::groups(slo, true) }),
+            &object! { "groups" => self::groups(slo, true) },
             false,
         ));
         files.push(yaml::resource(
@@ -58,7 +58,8 @@ pub fn groups(slo: &SloModel, for_test: bool) -> Vec<Value> {
     let mut groups = vec![sli_group(slo), meta_group(slo)];
     let alerts = alert_rules(slo, for_test);
     if !alerts.is_empty() {
-        groups.push(json!({ "name": format!("sloth-slo-alerts-{}", slo.id), "rules": alerts }));
+        groups
+            .push(object! { "name" => format!("sloth-slo-alerts-{}", slo.id), "rules" => alerts });
     }
     groups
 }
@@ -77,7 +78,7 @@ fn sloth_labels(slo: &SloModel) -> serde_json::Map<String, Value> {
 }
 
 fn record(name: &str, expr: String, labels: serde_json::Map<String, Value>) -> Value {
-    json!({ "record": name, "expr": expr, "labels": labels })
+    object! { "record" => name, "expr" => expr, "labels" => labels }
 }
 
 fn sli_group(slo: &SloModel) -> Value {
@@ -112,7 +113,7 @@ fn sli_group(slo: &SloModel) -> Value {
         ),
         labels,
     ));
-    json!({ "name": format!("sloth-slo-sli-recordings-{}", slo.id), "rules": rules })
+    object! { "name" => format!("sloth-slo-sli-recordings-{}", slo.id), "rules" => rules }
 }
 
 fn meta_group(slo: &SloModel) -> Value {
@@ -161,7 +162,7 @@ fn meta_group(slo: &SloModel) -> Value {
         ),
         record("sloth_slo_info", "vector(1)".into(), info),
     ];
-    json!({ "name": format!("sloth-slo-meta-recordings-{}", slo.id), "rules": rules })
+    object! { "name" => format!("sloth-slo-meta-recordings-{}", slo.id), "rules" => rules }
 }
 
 fn alert_rules(slo: &SloModel, for_test: bool) -> Vec<Value> {
@@ -177,12 +178,12 @@ fn alert_rules(slo: &SloModel, for_test: bool) -> Vec<Value> {
             .filter(|(_, a)| !for_test || a.renders_as.is_some())
             .map(|(k, a)| (k.clone(), json!(a.text)))
             .collect();
-        rules.push(json!({
-            "alert": slo.alert_name,
-            "expr": blocks.join("\nor\n"),
-            "labels": alert.labels,
-            "annotations": annotations,
-        }));
+        rules.push(object! {
+            "alert" => slo.alert_name.as_str(),
+            "expr" => blocks.join("\nor\n"),
+            "labels" => json!(alert.labels),
+            "annotations" => annotations,
+        });
     }
     rules
 }
@@ -248,11 +249,11 @@ fn unit_test(slo: &SloModel) -> Value {
         false,
         false,
     ));
-    json!({
-        "rule_files": [format!("{}.rules.yaml", slo.file_id)],
-        "evaluation_interval": "1m",
-        "tests": tests,
-    })
+    object! {
+        "rule_files" => vec![format!("{}.rules.yaml", slo.file_id)],
+        "evaluation_interval" => "1m",
+        "tests" => tests,
+    }
 }
 
 fn scenario(slo: &SloModel, name: &str, ratio: f64, page: bool, ticket: bool) -> Value {
@@ -294,10 +295,15 @@ fn scenario(slo: &SloModel, name: &str, ratio: f64, page: bool, ticket: bool) ->
             expected.push(json!({ "exp_labels": labels, "exp_annotations": annotations }));
         }
     }
-    json!({
-        "name": name,
-        "interval": "1m",
-        "input_series": series,
-        "alert_rule_test": [{ "eval_time": "10m", "alertname": slo.alert_name, "exp_alerts": expected }],
-    })
+    let alert_rule_test = object! {
+        "eval_time" => "10m",
+        "alertname" => slo.alert_name.as_str(),
+        "exp_alerts" => expected,
+    };
+    object! {
+        "name" => name,
+        "interval" => "1m",
+        "input_series" => series,
+        "alert_rule_test" => vec![alert_rule_test],
+    }
 }
