@@ -2,7 +2,7 @@
 //! paths are kept, so memory does not grow with the size of the output;
 //! the output folder changes all at once in [`Session::finish`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, ErrorKind, Read as _, Write as _};
 use std::ops::Range;
@@ -173,6 +173,10 @@ pub struct Session<'h> {
     new_files: Vec<NewFile>,
     /// The bytes in `new_files`.
     new_bytes: usize,
+    /// Folders inside new folders not created yet, parents first: created
+    /// with the next batch of files, on several threads too (on ext4 a
+    /// folder costs as much as a file).
+    new_dirs: Vec<PathBuf>,
     done: bool,
     /// The lock on the output folder held while writing (`Write` mode).
     lock: Option<(PathBuf, File)>,
@@ -208,6 +212,7 @@ impl<'h> Session<'h> {
             buffer: Vec::new(),
             new_files: Vec::new(),
             new_bytes: 0,
+            new_dirs: Vec::new(),
             done: false,
             lock: None,
             journal: None,
@@ -352,9 +357,9 @@ impl<'h> Session<'h> {
         let folder = match self.folder(parent)? {
             Folder::Missing => Folder::Missing,
             Folder::New(parent) => {
+                // Created with the next batch of files, before them.
                 let path = parent.join(name);
-                self.step(Step::CreateDir(&path), &path)?;
-                fs::create_dir(&path).map_err(|e| io_err(&path, e))?;
+                self.new_dirs.push(path.clone());
                 Folder::New(path)
             }
             Folder::Real => {
@@ -418,9 +423,29 @@ impl<'h> Session<'h> {
         Ok(())
     }
 
-    /// Writes the queued files of new folders, on several threads (each
-    /// announced to the hook first, in order).
+    /// Creates the queued folders and writes the queued files of new
+    /// folders, on several threads (each announced to the hook first, in
+    /// order).
     fn write_new_files(&mut self) -> Result<(), WriteError> {
+        let dirs = std::mem::take(&mut self.new_dirs);
+        for dir in &dirs {
+            self.step(Step::CreateDir(dir), dir)?;
+        }
+        // A folder's parent is one level up: each level after the one above.
+        let mut levels: BTreeMap<usize, Vec<&PathBuf>> = BTreeMap::new();
+        for dir in &dirs {
+            levels
+                .entry(dir.components().count())
+                .or_default()
+                .push(dir);
+        }
+        for level in levels.values() {
+            for created in
+                parallel::each(level, |dir| fs::create_dir(dir).map_err(|e| io_err(dir, e)))
+            {
+                created?;
+            }
+        }
         let batch = std::mem::take(&mut self.new_files);
         self.new_bytes = 0;
         for file in &batch {
