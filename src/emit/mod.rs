@@ -30,7 +30,7 @@ pub mod yaml;
 use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -187,18 +187,20 @@ impl Emitter {
             };
         }
         let dashboards = |input: grafana::Input<'_>| -> Vec<Emitted> {
-            let dashboards = input.dashboards.iter().chain(input.slo_dashboards);
+            let dashboards: Vec<&DashboardModel> = input
+                .dashboards
+                .iter()
+                .chain(input.slo_dashboards)
+                .collect();
             let namespace = input.namespace;
-            dashboards
-                .flat_map(|d| {
-                    self.item(
-                        (ITEM_SLOTS + 3, &d.uid),
-                        &|(other, ns): &(DashboardModel, String)| other == d && ns == namespace,
-                        || (d.clone(), namespace.to_owned()),
-                        || grafana::emit_one(d, namespace),
-                    )
-                })
-                .collect()
+            self.items_with(
+                ITEM_SLOTS + 3,
+                &dashboards,
+                |d| &d.uid,
+                |(other, ns): &(DashboardModel, String), d| other == *d && ns == namespace,
+                |d| ((*d).clone(), namespace.to_owned()),
+                |d| grafana::emit_one(d, namespace),
+            )
         };
         let parts: Vec<Arc<Part>> = vec![
             shared!(0, monitors::input, |items: &[_]| self.items(
@@ -240,34 +242,54 @@ impl Emitter {
         name: impl Fn(&T) -> &str,
         emit: impl Fn(&T) -> Vec<Emitted>,
     ) -> Vec<Emitted> {
-        items
-            .iter()
-            .flat_map(|item| {
-                self.item(
-                    (slot, name(item)),
-                    &|other: &T| other == item,
-                    || item.clone(),
-                    || emit(item),
-                )
-            })
-            .collect()
+        self.items_with(
+            slot,
+            items,
+            name,
+            |other: &T, item| other == item,
+            T::clone,
+            emit,
+        )
     }
 
-    /// The files of one item, from the cache when an equal item was
-    /// rendered.
-    fn item<K: Any + Send + Sync>(
+    /// [`items`](Self::items) with the input kept for comparison (`keep`,
+    /// compared with `same`) apart from the item. Threads share the work:
+    /// an item another thread is rendering is skipped and collected at
+    /// the end, so two threads that start on clusters alike (each half of
+    /// the fleet starts on one) split its items instead of both rendering
+    /// all of them, and neither waits while there is other work.
+    fn items_with<T, K: Any + Send + Sync>(
         &self,
-        (slot, name): (usize, &str),
-        same: &dyn Fn(&K) -> bool,
-        keep: impl FnOnce() -> K,
-        emit: impl FnOnce() -> Vec<Emitted>,
+        slot: usize,
+        items: &[T],
+        name: impl Fn(&T) -> &str,
+        same: impl Fn(&K, &T) -> bool,
+        keep: impl Fn(&T) -> K,
+        emit: impl Fn(&T) -> Vec<Emitted>,
     ) -> Vec<Emitted> {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        name.hash(&mut hasher);
-        let part = self
-            .shared
-            .get_or_emit((slot, hasher.finish()), same, keep, emit);
-        part.files.clone()
+        let mut parts: Vec<Option<Arc<Part>>> = vec![None; items.len()];
+        let mut elsewhere = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            name(item).hash(&mut hasher);
+            let key = (slot, hasher.finish());
+            match self
+                .shared
+                .claim(key, &|k: &K| same(k, item), || keep(item))
+            {
+                Lookup::Ready(part) => parts[i] = Some(part),
+                Lookup::Claimed(claim) => parts[i] = Some(claim.fill(emit(item))),
+                Lookup::Rendering(cell) => elsewhere.push((i, cell)),
+            }
+        }
+        for (i, cell) in elsewhere {
+            parts[i] = Some(cell.wait().clone());
+        }
+        parts
+            .iter()
+            .flatten()
+            .flat_map(|part| part.files.iter().cloned())
+            .collect()
     }
 }
 
@@ -305,11 +327,11 @@ pub struct ClusterFiles {
 
 impl ClusterFiles {
     /// Every file as (path under `<cluster>/`, bytes), in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (String, &[u8])> {
+    pub fn iter(&self) -> impl Iterator<Item = (String, &Arc<[u8]>)> {
         self.parts
             .iter()
             .flat_map(|p| p.files.iter())
-            .map(|f| (format!("{}/{}", self.cluster, f.path), &*f.bytes))
+            .map(|f| (format!("{}/{}", self.cluster, f.path), &f.bytes))
     }
 
     /// The files as artifacts, sorted by path.
@@ -379,8 +401,45 @@ struct SharedState {
 }
 
 /// An entry's id, what it was emitted for (a cluster's model, or one
-/// item), and the files.
-type SharedEntry = (u64, Box<dyn Any + Send + Sync>, Arc<Part>);
+/// item), and the files (set once rendered: an item's entry is made when a
+/// thread starts rendering it, so others know).
+type SharedEntry = (u64, Box<dyn Any + Send + Sync>, Arc<OnceLock<Arc<Part>>>);
+
+/// What [`Shared::claim`] found.
+enum Lookup<'s> {
+    /// The files, rendered.
+    Ready(Arc<Part>),
+    /// Nothing: the caller renders the files and fills the claim.
+    Claimed(Claim<'s>),
+    /// Another thread is rendering the files.
+    Rendering(Arc<OnceLock<Arc<Part>>>),
+}
+
+/// An entry a thread is rendering. Dropped unfilled (a panic while
+/// rendering), it is filled with no files so that no thread waits forever;
+/// the panic still fails the compile.
+struct Claim<'s> {
+    shared: &'s Shared,
+    slot: (usize, u64),
+    id: u64,
+    cell: Arc<OnceLock<Arc<Part>>>,
+}
+
+impl Claim<'_> {
+    fn fill(self, files: Vec<Emitted>) -> Arc<Part> {
+        let part = Arc::new(Part::new(files));
+        let _ = self.cell.set(part.clone());
+        let size = part.files.iter().map(|f| f.bytes.len()).sum();
+        self.shared.account(self.slot, self.id, size);
+        part
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let _ = self.cell.set(Arc::default());
+    }
+}
 
 impl Shared {
     /// The files emitted for an input that `same` accepts, else `emit`'s
@@ -392,40 +451,78 @@ impl Shared {
         keep: impl FnOnce() -> K,
         emit: impl FnOnce() -> Vec<Emitted>,
     ) -> Arc<Part> {
-        if let Ok(state) = self.state.lock()
-            && let Some((_, _, files)) = state.entries.get(&slot).and_then(|v| {
-                v.iter()
-                    .find(|(_, input, _)| input.downcast_ref::<K>().is_some_and(same))
-            })
-        {
-            return files.clone();
+        match self.claim(slot, same, keep) {
+            Lookup::Ready(part) => part,
+            Lookup::Claimed(claim) => claim.fill(emit()),
+            // Whole emitters' files are not waited for: their items are
+            // shared item by item (see `Emitter::items_with`).
+            Lookup::Rendering(_) => Arc::new(Part::new(emit())),
         }
-        let files = Arc::new(Part::new(emit()));
-        let size: usize = files.files.iter().map(|f| f.bytes.len()).sum();
+    }
+
+    /// The entry for an input that `same` accepts, or a new one the
+    /// caller is to fill (kept with `keep()`, the input to compare later
+    /// ones with).
+    fn claim<K: Any + Send + Sync>(
+        &self,
+        slot: (usize, u64),
+        same: &dyn Fn(&K) -> bool,
+        keep: impl FnOnce() -> K,
+    ) -> Lookup<'_> {
+        let Ok(mut state) = self.state.lock() else {
+            // Another thread panicked holding the lock: render without sharing.
+            return Lookup::Claimed(Claim {
+                shared: self,
+                slot,
+                id: u64::MAX,
+                cell: Arc::default(),
+            });
+        };
+        if let Some((_, _, cell)) = state.entries.get(&slot).and_then(|v| {
+            v.iter()
+                .find(|(_, input, _)| input.downcast_ref::<K>().is_some_and(same))
+        }) {
+            return match cell.get() {
+                Some(part) => Lookup::Ready(part.clone()),
+                None => Lookup::Rendering(cell.clone()),
+            };
+        }
+        let id = state.next_id;
+        state.next_id += 1;
+        let cell = Arc::new(OnceLock::new());
         let input: Box<dyn Any + Send + Sync> = Box::new(keep());
-        if let Ok(mut state) = self.state.lock() {
-            let id = state.next_id;
-            state.next_id += 1;
-            state
-                .entries
-                .entry(slot)
-                .or_default()
-                .push((id, input, files.clone()));
-            state.age.push_back((slot, id, size));
-            state.bytes += size;
-            while state.bytes > self.budget
-                && let Some((old_slot, old_id, old_size)) = state.age.pop_front()
-            {
-                state.bytes -= old_size;
-                if let Some(list) = state.entries.get_mut(&old_slot) {
-                    list.retain(|(id, _, _)| *id != old_id);
-                    if list.is_empty() {
-                        state.entries.remove(&old_slot);
-                    }
+        state
+            .entries
+            .entry(slot)
+            .or_default()
+            .push((id, input, cell.clone()));
+        Lookup::Claimed(Claim {
+            shared: self,
+            slot,
+            id,
+            cell,
+        })
+    }
+
+    /// Counts a filled entry's bytes against the budget, evicting the
+    /// oldest filled entries past it.
+    fn account(&self, slot: (usize, u64), id: u64, size: usize) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        state.age.push_back((slot, id, size));
+        state.bytes += size;
+        while state.bytes > self.budget
+            && let Some((old_slot, old_id, old_size)) = state.age.pop_front()
+        {
+            state.bytes -= old_size;
+            if let Some(list) = state.entries.get_mut(&old_slot) {
+                list.retain(|(id, _, _)| *id != old_id);
+                if list.is_empty() {
+                    state.entries.remove(&old_slot);
                 }
             }
         }
-        files
     }
 }
 
@@ -455,6 +552,62 @@ mod tests {
                 }
             }
             assert!(owner.len() > 1, "{} has items", cluster.name);
+        }
+    }
+
+    #[test]
+    fn threads_racing_on_one_selection_render_each_item_once() {
+        // Both threads start on the same cluster at once, as rayon's two
+        // halves of a fleet do on clusters alike: every item file must be
+        // the very same allocation in both results (rendered once), and
+        // the files those of a lone emitter.
+        let model = model();
+        let cluster = &model.clusters[0];
+        let expected = Emitter::default().cluster(cluster);
+        for _ in 0..20 {
+            let emitter = Emitter::default();
+            let start = std::sync::Barrier::new(2);
+            let (a, b) = std::thread::scope(|scope| {
+                let run = || {
+                    start.wait();
+                    emitter.files(cluster)
+                };
+                let other = scope.spawn(run);
+                let mine = run();
+                (mine, other.join().expect("no panic"))
+            });
+            // The whole-emitter parts (the first four) hold the items.
+            for (pa, pb) in a.parts.iter().zip(&b.parts).take(4) {
+                for (fa, fb) in pa.files.iter().zip(&pb.files) {
+                    assert!(
+                        Arc::ptr_eq(&fa.bytes, &fb.bytes),
+                        "{} rendered twice",
+                        fa.path
+                    );
+                }
+            }
+            assert_eq!(
+                a.into_artifacts(),
+                expected
+                    .iter()
+                    .filter(|f| !f.path.ends_with("/kustomization.yaml"))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn a_claim_dropped_unfilled_never_leaves_a_thread_waiting() {
+        let shared = Shared::default();
+        let same = |_: &u8| true;
+        match shared.claim((0, 0), &same, || 0u8) {
+            Lookup::Claimed(claim) => drop(claim),
+            _ => panic!("the first claim renders"),
+        }
+        match shared.claim((0, 0), &same, || 0u8) {
+            Lookup::Ready(part) => assert!(part.files.is_empty()),
+            _ => panic!("a dropped claim is filled"),
         }
     }
 
