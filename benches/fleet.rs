@@ -207,7 +207,7 @@ fn bench(size: Size) -> Figures {
             let mut spent = Duration::ZERO;
             monocle::emit_streaming(&checked, &sources, &inputs, |path, bytes| {
                 let start = Instant::now();
-                let added = session.add_file(&path, bytes);
+                let added = session.add_shared(&path, bytes);
                 spent += start.elapsed();
                 added.map(drop)
             })

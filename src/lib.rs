@@ -35,6 +35,7 @@ pub mod units;
 pub mod write;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -114,7 +115,7 @@ pub fn emit_streaming<E>(
     checked: &check::Checked,
     sources: &Sources,
     inputs: &Inputs,
-    sink: impl FnMut(String, &[u8]) -> Result<(), E>,
+    sink: impl FnMut(String, &Arc<[u8]>) -> Result<(), E>,
 ) -> Result<(), E> {
     emit_streaming_with_progress(checked, sources, inputs, sink, |_| {})
 }
@@ -126,7 +127,7 @@ pub fn emit_streaming_with_progress<E>(
     checked: &check::Checked,
     sources: &Sources,
     inputs: &Inputs,
-    mut sink: impl FnMut(String, &[u8]) -> Result<(), E>,
+    mut sink: impl FnMut(String, &Arc<[u8]>) -> Result<(), E>,
     mut progress: impl FnMut(usize),
 ) -> Result<(), E> {
     let spec = &checked.spec;
@@ -161,7 +162,7 @@ pub fn emit_streaming_with_progress<E>(
     }
     let fleet = lower::fleet(spec, inputs.previous_buckets.as_deref());
     for artifact in emit::emit_fleet(&fleet) {
-        sink(artifact.path, &artifact.bytes)?;
+        sink(artifact.path, &Arc::from(artifact.bytes))?;
     }
     Ok(())
 }
@@ -172,7 +173,7 @@ fn stream_clusters<E>(
     lowering: &lower::Lowering<'_>,
     emitter: &emit::Emitter,
     order: &[usize],
-    sink: &mut impl FnMut(String, &[u8]) -> Result<(), E>,
+    sink: &mut impl FnMut(String, &Arc<[u8]>) -> Result<(), E>,
     progress: &mut impl FnMut(usize),
 ) -> Result<(), E> {
     std::thread::scope(|scope| {

@@ -55,7 +55,7 @@ pub fn stream(
             &checked,
             &sources,
             &inputs,
-            |path, bytes| match session.add_file(&path, bytes)? {
+            |path, bytes| match session.add_shared(&path, bytes)? {
                 Some(kind) => changed(&path, bytes, kind),
                 None => Ok(()),
             },

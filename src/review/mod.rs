@@ -67,8 +67,14 @@ pub fn review(
             let new_files = new_model.as_ref().map(|m| (m, files_of(&new_emitter, m)));
             let files = if per_cluster {
                 Files::Diffs(file_diffs(
-                    old_files.iter().flat_map(|(_, f)| f.iter()),
-                    new_files.iter().flat_map(|(_, f)| f.iter()),
+                    old_files
+                        .iter()
+                        .flat_map(|(_, f)| f.iter())
+                        .map(|(p, b)| (p, &b[..])),
+                    new_files
+                        .iter()
+                        .flat_map(|(_, f)| f.iter())
+                        .map(|(p, b)| (p, &b[..])),
                     view,
                 ))
             } else {

@@ -4,50 +4,75 @@
 //! `cp -r` of halves of a fleet's tree take half the time of one.
 
 use std::num::NonZero;
+use std::sync::OnceLock;
 
 /// Fewer items than this per thread are not worth a thread.
 const MIN_PER_THREAD: usize = 16;
 
-/// Runs `op` on every item, on up to as many threads as there are cores,
-/// each taking a contiguous run (neighbours share folders). The results
-/// come in item order. Scoped threads, not rayon: the write session runs
-/// while rayon's workers may be blocked handing it files.
-pub(super) fn each<T: Sync, R: Send>(items: &[T], op: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, NonZero::get)
-        .min(items.len() / MIN_PER_THREAD)
-        .max(1);
-    if threads == 1 {
-        return items.iter().map(op).collect();
+/// The threads of one write session, started when first needed and kept
+/// until the session ends. A pool of its own, not rayon's global one: the
+/// session runs while the global pool's workers may be blocked handing it
+/// files. Long-lived, not a thread per batch: the allocator keeps memory
+/// per thread, and a per-cluster tree of gigabytes comes in thousands of
+/// batches (threads per batch raised that layout's peak memory by half).
+#[derive(Default)]
+pub(super) struct Workers {
+    pool: OnceLock<Option<rayon::ThreadPool>>,
+}
+
+impl Workers {
+    /// Runs `op` on every item, on up to as many threads as there are
+    /// cores, each taking a contiguous run (neighbours share folders).
+    /// The results come in item order.
+    pub(super) fn each<T: Sync, R: Send>(
+        &self,
+        items: &[T],
+        op: impl Fn(&T) -> R + Sync,
+    ) -> Vec<R> {
+        let cores = std::thread::available_parallelism().map_or(1, NonZero::get);
+        let threads = cores.min(items.len() / MIN_PER_THREAD).max(1);
+        let pool = match threads {
+            1 => None,
+            _ => self.pool().as_ref(),
+        };
+        let Some(pool) = pool else {
+            return items.iter().map(op).collect();
+        };
+        let run = items.len().div_ceil(threads);
+        let parts: Vec<Vec<R>> = pool.install(|| {
+            use rayon::prelude::*;
+            items
+                .par_chunks(run)
+                .map(|part| part.iter().map(&op).collect())
+                .collect()
+        });
+        parts.into_iter().flatten().collect()
     }
-    let run = items.len().div_ceil(threads);
-    let op = &op;
-    std::thread::scope(|scope| {
-        let others: Vec<_> = items
-            .chunks(run)
-            .skip(1)
-            .map(|part| scope.spawn(move || part.iter().map(op).collect::<Vec<R>>()))
-            .collect();
-        let mut results: Vec<R> = items[..run].iter().map(op).collect();
-        for other in others {
-            match other.join() {
-                Ok(part) => results.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        results
-    })
+
+    /// The pool; `None` if threads cannot be started (then work runs on
+    /// the calling thread).
+    fn pool(&self) -> &Option<rayon::ThreadPool> {
+        self.pool.get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(1, NonZero::get);
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(cores)
+                .thread_name(|i| format!("monocle-write-{i}"))
+                .build()
+                .ok()
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::each;
+    use super::Workers;
 
     #[test]
     fn results_come_in_item_order_whatever_the_threads() {
+        let workers = Workers::default();
         for n in [0, 1, MIN, 2 * MIN + 1, 1000] {
             let items: Vec<usize> = (0..n).collect();
-            let doubled = each(&items, |i| i * 2);
+            let doubled = workers.each(&items, |i| i * 2);
             assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
         }
     }

@@ -7,9 +7,10 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, ErrorKind, Read as _, Write as _};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::manifest::{Manifest, manifest_is, write_manifest};
-use super::parallel;
+use super::parallel::Workers;
 use super::paths::{
     check_out_dir, inspect, leftovers, parse_temp_name, temp_name, temp_name_of, validate,
 };
@@ -64,7 +65,25 @@ struct Entry {
 struct NewFile {
     rel: String,
     temp: PathBuf,
-    bytes: Box<[u8]>,
+    bytes: Arc<[u8]>,
+}
+
+/// A file's bytes as the caller holds them.
+#[derive(Clone, Copy)]
+enum Bytes<'b> {
+    /// Copied if the file waits for its batch.
+    Borrowed(&'b [u8]),
+    /// Kept (not copied) if the file waits for its batch.
+    Shared(&'b Arc<[u8]>),
+}
+
+impl<'b> Bytes<'b> {
+    fn as_slice(self) -> &'b [u8] {
+        match self {
+            Bytes::Borrowed(bytes) => bytes,
+            Bytes::Shared(bytes) => bytes,
+        }
+    }
 }
 
 /// A batch of new files is written when it holds this many files or bytes:
@@ -177,6 +196,8 @@ pub struct Session<'h> {
     /// with the next batch of files, on several threads too (on ext4 a
     /// folder costs as much as a file).
     new_dirs: Vec<PathBuf>,
+    /// The threads that write batches and rename folders' files.
+    workers: Workers,
     done: bool,
     /// The lock on the output folder held while writing (`Write` mode).
     lock: Option<(PathBuf, File)>,
@@ -213,6 +234,7 @@ impl<'h> Session<'h> {
             new_files: Vec::new(),
             new_bytes: 0,
             new_dirs: Vec::new(),
+            workers: Workers::default(),
             done: false,
             lock: None,
             journal: None,
@@ -260,6 +282,25 @@ impl<'h> Session<'h> {
     /// [`add`](Self::add) for one file: `path` relative to the output
     /// folder. Returns how the file differs from the disk (`None`: it does not).
     pub fn add_file(&mut self, path: &str, bytes: &[u8]) -> Result<Option<ChangeKind>, WriteError> {
+        self.add_bytes(path, Bytes::Borrowed(bytes))
+    }
+
+    /// [`add_file`](Self::add_file) for bytes the caller shares: a file
+    /// that waits for its batch keeps them instead of a copy (at fleet
+    /// scale, tens of MB of fresh memory).
+    pub fn add_shared(
+        &mut self,
+        path: &str,
+        bytes: &Arc<[u8]>,
+    ) -> Result<Option<ChangeKind>, WriteError> {
+        self.add_bytes(path, Bytes::Shared(bytes))
+    }
+
+    fn add_bytes(
+        &mut self,
+        path: &str,
+        bytes: Bytes<'_>,
+    ) -> Result<Option<ChangeKind>, WriteError> {
         let result = self.add_one(path, bytes);
         let state = self.guard(result)?;
         Ok(match state {
@@ -298,8 +339,9 @@ impl<'h> Session<'h> {
         (self.hook)(step).map_err(|e| io_err(path, e))
     }
 
-    fn add_one(&mut self, rel: &str, bytes: &[u8]) -> Result<State, WriteError> {
+    fn add_one(&mut self, rel: &str, shared: Bytes<'_>) -> Result<State, WriteError> {
         validate(rel)?;
+        let bytes = shared.as_slice();
         // Repeats are found at the end (the paths are sorted there); one
         // inside a new folder is found when its file already exists.
         let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
@@ -307,7 +349,7 @@ impl<'h> Session<'h> {
         let state = match self.folder(dir)? {
             Folder::Missing => State::InNewFolder,
             Folder::New(folder) => {
-                self.queue_new(rel, &folder.join(name), bytes)?;
+                self.queue_new(rel, &folder.join(name), shared)?;
                 State::InNewFolder
             }
             Folder::Real => {
@@ -410,13 +452,17 @@ impl<'h> Session<'h> {
 
     /// Queues a file for a new folder (nothing can be there yet), to be
     /// written under its temporary name with the rest of its batch.
-    fn queue_new(&mut self, rel: &str, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    fn queue_new(&mut self, rel: &str, path: &Path, bytes: Bytes<'_>) -> Result<(), WriteError> {
+        let bytes = match bytes {
+            Bytes::Borrowed(bytes) => Arc::from(bytes),
+            Bytes::Shared(bytes) => bytes.clone(),
+        };
+        self.new_bytes += bytes.len();
         self.new_files.push(NewFile {
             rel: rel.to_owned(),
             temp: temp_name(path, "new"),
-            bytes: bytes.into(),
+            bytes,
         });
-        self.new_bytes += bytes.len();
         if self.new_files.len() >= BATCH_FILES || self.new_bytes >= BATCH_BYTES {
             self.write_new_files()?;
         }
@@ -440,8 +486,9 @@ impl<'h> Session<'h> {
                 .push(dir);
         }
         for level in levels.values() {
-            for created in
-                parallel::each(level, |dir| fs::create_dir(dir).map_err(|e| io_err(dir, e)))
+            for created in self
+                .workers
+                .each(level, |dir| fs::create_dir(dir).map_err(|e| io_err(dir, e)))
             {
                 created?;
             }
@@ -451,7 +498,9 @@ impl<'h> Session<'h> {
         for file in &batch {
             self.step(Step::Stage(&file.temp), &file.temp)?;
         }
-        let written = parallel::each(&batch, |file| create_file(&file.temp, &file.bytes));
+        let written = self
+            .workers
+            .each(&batch, |file| create_file(&file.temp, &file.bytes));
         for (file, result) in batch.iter().zip(written) {
             result.map_err(|e| match e {
                 WriteError::Io { source, .. } if source.kind() == ErrorKind::AlreadyExists => {
@@ -696,7 +745,7 @@ impl<'h> Session<'h> {
         for target in &targets {
             self.step(Step::Commit(target), target)?;
         }
-        let placed = parallel::each(&targets, |target| {
+        let placed = self.workers.each(&targets, |target| {
             rename_onto_nothing(&temp_name(target, "new"), target)
         });
         let mut failed = None;
