@@ -82,10 +82,8 @@ fn operator_values(s: &Service, label: &str) -> Option<Vec<String>> {
 fn matches_any(m: &Matcher, values: &[String]) -> bool {
     match &m.op {
         MatchOp::Equal => values.contains(&m.value),
-        MatchOp::Re(_) => match regex::Regex::new(&format!("^(?:{})$", m.value)) {
-            Ok(re) => values.iter().any(|v| re.is_match(v)),
-            Err(_) => true,
-        },
+        // The parser compiled the anchored pattern already.
+        MatchOp::Re(re) => values.iter().any(|v| re.is_match(v)),
         MatchOp::NotEqual | MatchOp::NotRe(_) => true,
     }
 }

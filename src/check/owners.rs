@@ -7,7 +7,7 @@
 //! unless its `job="..."` names a job that service's series never carry; a
 //! rule without a service then says nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use promql_parser::label::MatchOp;
 use promql_parser::parser::{Expr, VectorSelector};
@@ -21,7 +21,9 @@ pub struct Owners<'a> {
     jobs: BTreeMap<String, Vec<&'a Service>>,
     /// Names of the services whose job is known (on every cluster).
     known: BTreeSet<&'a str>,
-    services: Vec<&'a Service>,
+    /// Every service by name (a name may come from several pack listings):
+    /// looked up for each selector, of which a fleet has tens of thousands.
+    by_name: HashMap<&'a str, Vec<&'a Service>>,
 }
 
 /// The services a selector reads, and the `job` value that says so (none
@@ -73,10 +75,17 @@ impl<'a> Owners<'a> {
                 jobs.entry(job).or_default().push(s);
             }
         }
+        let mut by_name: HashMap<&str, Vec<&Service>> = HashMap::new();
+        for item in &spec.services {
+            by_name
+                .entry(&item.value.name)
+                .or_default()
+                .push(&item.value);
+        }
         Owners {
             jobs,
             known,
-            services: spec.services.iter().map(|s| &s.value).collect(),
+            by_name,
         }
     }
 
@@ -106,14 +115,9 @@ impl<'a> Owners<'a> {
             }
         }
         // Pack listings with disjoint clusters may each bring the service.
-        let services: Vec<&Service> = self
-            .services
-            .iter()
-            .copied()
-            .filter(|s| s.name == service)
-            .collect();
-        (!services.is_empty()).then_some(Owner {
-            services,
+        let services = self.by_name.get(service)?;
+        Some(Owner {
+            services: services.clone(),
             job: None,
         })
     }
