@@ -204,11 +204,23 @@ struct Variant {
 /// The laid-out output: the files, and which clusters use each shared folder.
 pub struct Laid {
     pub artifacts: Vec<LaidFile>,
-    /// Each shared folder (`shared/...`) and the clusters using it, sorted.
-    pub users: BTreeMap<String, Vec<String>>,
+    /// Each shared folder (`shared/...`) and the clusters using it (indexes
+    /// into `names`). Names are looked up only when asked: a fleet's
+    /// folders list hundreds of thousands of them, and a compile never asks.
+    users: BTreeMap<String, Vec<usize>>,
+    names: Vec<String>,
 }
 
 impl Laid {
+    /// Files no folder of which is shared (the per-cluster layout).
+    pub fn unshared(artifacts: Vec<LaidFile>) -> Self {
+        Laid {
+            artifacts,
+            users: BTreeMap::new(),
+            names: Vec::new(),
+        }
+    }
+
     /// The clusters that use the file at `path`: those of its shared
     /// folder, or the cluster whose folder holds it (empty for fleet-wide
     /// files such as the bucket config).
@@ -216,7 +228,9 @@ impl Laid {
         if let Some(folder) = path.rsplit_once('/').map(|(folder, _)| folder)
             && let Some(users) = self.users.get(folder)
         {
-            return users.clone();
+            let mut names: Vec<String> = users.iter().map(|&c| self.names[c].clone()).collect();
+            names.sort_unstable();
+            return names;
         }
         Vec::new()
     }
@@ -341,16 +355,10 @@ impl SharedLayout {
                     path: format!("{folder}/{}", kustomize::FILE),
                     bytes: kustomization.into(),
                 });
-                let mut used_by: Vec<String> = variant
-                    .clusters
-                    .iter()
-                    .map(|&c| clusters[c].name.clone())
-                    .collect();
-                used_by.sort_unstable();
                 let mut set = variant.clusters.clone();
                 set.sort_unstable();
-                sets.entry(set).or_default().push(folder.clone());
-                users.insert(folder, used_by);
+                users.insert(folder.clone(), set.clone());
+                sets.entry(set).or_default().push(folder);
             }
         }
         // Each cluster lists the sets it belongs to, not every item: a
@@ -377,7 +385,11 @@ impl SharedLayout {
             });
         }
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-        Laid { artifacts, users }
+        Laid {
+            artifacts,
+            users,
+            names: clusters.into_iter().map(|c| c.name).collect(),
+        }
     }
 }
 

@@ -183,16 +183,15 @@ impl Laying {
     fn finish(self) -> emit::layout::Laid {
         match self {
             Laying::Shared(layout) => layout.finish(),
-            Laying::PerCluster(artifacts) => emit::layout::Laid {
-                artifacts: artifacts
+            Laying::PerCluster(artifacts) => emit::layout::Laid::unshared(
+                artifacts
                     .into_iter()
                     .map(|a| emit::layout::LaidFile {
                         path: a.path,
                         bytes: a.bytes.into(),
                     })
                     .collect(),
-                users: BTreeMap::new(),
-            },
+            ),
         }
     }
 }
