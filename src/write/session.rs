@@ -1045,7 +1045,29 @@ fn merge<'a>(
 /// anything planted at the name).
 /// Renames `temp` to `target`, which must not exist: something created
 /// there since this run started wins.
+/// Renames `temp` to `target`, refusing when something is at `target`.
+/// On Linux one call does both, atomically (`RENAME_NOREPLACE`): a check
+/// then a rename cost a second system call per generated file, and left a
+/// moment between the two. Elsewhere, or on a file system without it, the
+/// check comes first.
 fn rename_onto_nothing(temp: &Path, target: &Path) -> Result<(), WriteError> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        use rustix::io::Errno;
+        match renameat_with(CWD, temp, CWD, target, RenameFlags::NOREPLACE) {
+            Ok(()) => return Ok(()),
+            Err(Errno::EXIST) => {
+                return Err(WriteError::Conflict {
+                    path: target.to_path_buf(),
+                    reason: "appeared while monocle was writing",
+                });
+            }
+            // Not supported here: check, then rename.
+            Err(Errno::INVAL | Errno::NOSYS) => {}
+            Err(e) => return Err(io_err(target, e.into())),
+        }
+    }
     match fs::symlink_metadata(target) {
         Err(e) if e.kind() == ErrorKind::NotFound => {}
         Err(e) => return Err(io_err(target, e)),
