@@ -79,6 +79,30 @@ pub struct Spec {
     /// them again: the labels the outermost aggregation of a query groups
     /// by (`sum by (a, b) (...)`), keyed by the query's text.
     pub query_grouping: BTreeMap<String, Vec<String>>,
+    /// Where the first service of each name is in `services`, built on the
+    /// first lookup: checks look a service up for each alert, rule and
+    /// selector, and a fleet has thousands of services.
+    service_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+}
+
+impl Spec {
+    /// The first service named `name`.
+    pub fn service(&self, name: &str) -> Option<&Item<spec::Service>> {
+        let index = self.service_index.get_or_init(|| {
+            let mut index = std::collections::HashMap::new();
+            for (i, s) in self.services.iter().enumerate() {
+                index.entry(s.value.name.clone()).or_insert(i);
+            }
+            index
+        });
+        match index.get(name).and_then(|&i| self.services.get(i)) {
+            Some(found) if found.value.name == name => Some(found),
+            // Services changed after the index was built: look again.
+            Some(_) => self.services.iter().find(|s| s.value.name == name),
+            None if index.len() == self.services.len() => None,
+            None => self.services.iter().find(|s| s.value.name == name),
+        }
+    }
 }
 
 /// Matchers parsed by check (filled once the spec is valid).
@@ -143,6 +167,7 @@ impl Spec {
             packs,
             matchers: _,
             query_grouping: _,
+            service_index: _,
         } = self;
         let field = |selector, span| ClustersField {
             selector,
@@ -240,6 +265,37 @@ pub fn routes(root: &spec::Route) -> Vec<(Vec<String>, &spec::Route)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_service_is_found_by_name_first_of_its_name_and_after_changes() {
+        use crate::source::{SourceId, Span};
+        use crate::syntax::{Node, NodeKind};
+        let item = |name: &str, team: &str| super::Item {
+            value: crate::spec::Service {
+                name: name.to_owned(),
+                team: team.to_owned(),
+                ..Default::default()
+            },
+            node: Node::new(NodeKind::Null, Span::new(SourceId(0), 0, 0)),
+        };
+        let mut spec = super::Spec {
+            services: vec![item("a", "first"), item("b", "b"), item("a", "second")],
+            ..Default::default()
+        };
+        assert_eq!(
+            spec.service("a").map(|s| s.value.team.as_str()),
+            Some("first")
+        );
+        assert!(spec.service("c").is_none());
+        // Services added or reordered after the first lookup are still found.
+        spec.services.push(item("c", "c"));
+        spec.services.swap(0, 1);
+        assert_eq!(spec.service("c").map(|s| s.value.team.as_str()), Some("c"));
+        assert_eq!(
+            spec.service("a").map(|s| s.value.team.as_str()),
+            Some("first")
+        );
+    }
+
     /// The spec types [`super::Spec::clusters_fields`] walks.
     const WALKED: &[&str] = &[
         "Service",

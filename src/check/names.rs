@@ -249,7 +249,7 @@ fn rule_duplicates(spec: &Spec, ctx: &mut Ctx) {
     // service's.
     let on = |clusters: Option<&crate::spec::SelectorText>, service: Option<&String>| {
         let service = service
-            .and_then(|name| spec.services.iter().find(|s| &s.value.name == name))
+            .and_then(|name| spec.service(name))
             .and_then(|s| s.value.clusters.as_ref());
         cluster_labels
             .iter()

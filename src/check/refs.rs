@@ -108,7 +108,7 @@ fn shards(spec: &Spec, ctx: &mut Ctx) {
                     .help(format!("add `shard:` with one of {}, or `service:` to evaluate it where the service is scraped", quote(&fleet))),
             ),
             (Some(service), Some(shard)) => {
-                let Some(s) = spec.services.iter().find(|s| &s.value.name == service) else {
+                let Some(s) = spec.service(service) else {
                     continue;
                 };
                 // Where the rule is emitted, its service's shard decides.

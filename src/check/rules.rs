@@ -59,10 +59,10 @@ fn annotations(ctx: &mut Ctx, alert: &Item<Alert>) {
 /// the spec with the same key and another value would be overwritten.
 fn label_conflicts(spec: &Spec, ctx: &mut Ctx, alert: &Item<Alert>) {
     let a = &alert.value;
-    let service_team = spec
-        .services
-        .iter()
-        .find(|s| Some(&s.value.name) == a.service.as_ref())
+    let service_team = a
+        .service
+        .as_deref()
+        .and_then(|name| spec.service(name))
         .map(|s| s.value.team.as_str());
     let (team, team_from) = match &a.team {
         Some(team) => (Some(team.as_str()), "`team`"),
@@ -248,7 +248,7 @@ fn rule_shards(
 ) -> Vec<Option<String>> {
     // A rule of an unknown service (refs' error) is emitted nowhere.
     let service = match service {
-        Some(name) => match spec.services.iter().find(|s| &s.value.name == name) {
+        Some(name) => match spec.service(name) {
             Some(s) => Some(&s.value),
             None => return vec![None; placement.clusters.len()],
         },

@@ -72,7 +72,7 @@ pub fn check(spec: &Spec, ctx: &mut Ctx) {
                           value: &Option<SelectorText>,
                           span: Span| {
         let Some(text) = value else { return };
-        let Some(service_item) = spec.services.iter().find(|s| s.value.name == service) else {
+        let Some(service_item) = spec.service(service) else {
             return;
         };
         let (own, theirs) = (selected(value), selected(&service_item.value.clusters));

@@ -69,11 +69,7 @@ fn monocle_alert_labels(
     spec: &Spec,
     slo: &Slo,
 ) -> Vec<(&'static str, BTreeMap<&'static str, String>)> {
-    let team = spec
-        .services
-        .iter()
-        .find(|s| s.value.name == slo.service)
-        .map(|s| s.value.team.clone());
+    let team = spec.service(&slo.service).map(|s| s.value.team.clone());
     let alerting = slo.alerting.clone().unwrap_or_default();
     let mut out = Vec::new();
     for (kind, alert, default) in [
