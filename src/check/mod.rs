@@ -105,25 +105,7 @@ pub fn check(sources: &mut Sources) -> Result<Checked, Vec<Diagnostic>> {
             .help("add a `clusters:` list with at least one cluster"),
         );
     }
-    names::check(&spec, &mut ctx);
-    values::check(&spec, &mut ctx);
-    scrape::check(&spec, &mut ctx);
-    deployment::check(&spec, &mut ctx);
-    selectors::check(&spec, &mut ctx);
-    refs::check(&spec, &mut ctx);
-    rules::check(&spec, &mut ctx);
-    slos::check(&spec, &mut ctx);
-    receivers::check(&spec, &mut ctx);
-    promql::check(&spec, &mut ctx);
-    regexes::check(&spec, &mut ctx);
-    time_intervals::check(&spec, &mut ctx);
-    spec.matchers = routing::check(&spec, &mut ctx);
-    templates::check(&spec, &mut ctx);
-    cardinality::check(&spec, &mut ctx);
-    spec.query_grouping = dashboards::check(&spec, &mut ctx);
-    alloy::check(&spec, &mut ctx);
-    monitor::check(&spec, &mut ctx);
-    output::check(&spec, &mut ctx);
+    run_checks(&mut spec, &mut ctx);
     let diags = sorted(ctx.diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
@@ -133,6 +115,66 @@ pub fn check(sources: &mut Sources) -> Result<Checked, Vec<Diagnostic>> {
         warnings: diags,
     })
 }
+
+/// The checks of the merged spec, on two threads: each reads the spec,
+/// and their diagnostics are kept in the order the checks are listed in,
+/// so the result does not depend on timing. Two of them learn what lower
+/// reads (the routing matchers, the dashboards' grouping); no check reads
+/// those. Threads of their own with the stack of a main thread, not
+/// rayon's workers: some checks recurse as deep as the input nests.
+fn run_checks(spec: &mut Spec, ctx: &mut Ctx) {
+    let sources = ctx.sources;
+    let read: &Spec = spec;
+    // PromQL and what follows it in the list, on the other thread (the
+    // PromQL check spreads over every core itself).
+    let later = move || {
+        let mut own = Ctx::new(sources);
+        promql::check(read, &mut own);
+        regexes::check(read, &mut own);
+        time_intervals::check(read, &mut own);
+        let matchers = routing::check(read, &mut own);
+        templates::check(read, &mut own);
+        cardinality::check(read, &mut own);
+        let grouping = dashboards::check(read, &mut own);
+        (matchers, grouping, own.diags)
+    };
+    let mut last = Ctx::new(sources);
+    let (matchers, grouping, middle) = std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .stack_size(CHECK_STACK)
+            .spawn_scoped(scope, later);
+        for check in [
+            names::check,
+            values::check,
+            scrape::check,
+            deployment::check,
+            selectors::check,
+            refs::check,
+            rules::check,
+            slos::check,
+            receivers::check,
+        ] {
+            check(read, ctx);
+        }
+        alloy::check(read, &mut last);
+        monitor::check(read, &mut last);
+        output::check(read, &mut last);
+        match other {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: the same work here.
+            Err(_) => later(),
+        }
+    });
+    ctx.diags.extend(middle);
+    ctx.diags.extend(last.diags);
+    spec.matchers = matchers;
+    spec.query_grouping = grouping;
+}
+
+/// The stack of the thread that runs half the checks: a main thread's.
+const CHECK_STACK: usize = 8 << 20;
 
 fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut all = crate::diagnostic::Diagnostics::default();
