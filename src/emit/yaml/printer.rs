@@ -98,30 +98,38 @@ fn scalar_text(value: &Value, out: &mut String) -> Option<()> {
         Value::Number(number) if number.is_i64() || number.is_u64() => {
             let _ = write!(out, "{number}");
         }
-        Value::String(text) if plain_or_quoted(text) == Some(Style::Plain) => out.push_str(text),
-        Value::String(text) if plain_or_quoted(text) == Some(Style::Quoted) => {
-            // Printable ASCII: only `\` and `"` are escaped.
-            out.push('"');
-            for c in text.chars() {
-                if matches!(c, '\\' | '"') {
-                    out.push('\\');
+        Value::String(text) => match plain_or_quoted(text) {
+            Some(Style::Plain) => out.push_str(text),
+            Some(Style::Quoted) => {
+                // Printable ASCII: only `\` and `"` are escaped.
+                out.push('"');
+                for c in text.chars() {
+                    if matches!(c, '\\' | '"') {
+                        out.push('\\');
+                    }
+                    out.push(c);
                 }
-                out.push(c);
+                out.push('"');
             }
-            out.push('"');
-        }
+            // Strings that may need more than quotes: the serializer decides.
+            None => serialized_line(value, out)?,
+        },
         Value::Object(map) if map.is_empty() => out.push_str("{}"),
         Value::Array(items) if items.is_empty() => out.push_str("[]"),
-        // Floats and strings that may need quoting: the serializer decides.
-        other => {
-            let text = serialized(other)?;
-            let line = text.strip_suffix('\n')?;
-            if line.contains('\n') {
-                return None;
-            }
-            out.push_str(line);
-        }
+        // Floats: the serializer decides.
+        other => serialized_line(other, out)?,
     }
+    Some(())
+}
+
+/// `value` as the serializer writes it, when that is one line.
+fn serialized_line(value: &Value, out: &mut String) -> Option<()> {
+    let text = serialized(value)?;
+    let line = text.strip_suffix('\n')?;
+    if line.contains('\n') {
+        return None;
+    }
+    out.push_str(line);
     Some(())
 }
 
