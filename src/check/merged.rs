@@ -97,10 +97,9 @@ impl Spec {
         });
         match index.get(name).and_then(|&i| self.services.get(i)) {
             Some(found) if found.value.name == name => Some(found),
-            // Services changed after the index was built: look again.
-            Some(_) => self.services.iter().find(|s| s.value.name == name),
-            None if index.len() == self.services.len() => None,
-            None => self.services.iter().find(|s| s.value.name == name),
+            // Not found, or the services changed after the index was built
+            // (a miss is an unknown service, an error): look again.
+            _ => self.services.iter().find(|s| s.value.name == name),
         }
     }
 }

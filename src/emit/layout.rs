@@ -204,10 +204,12 @@ struct Variant {
 /// The laid-out output: the files, and which clusters use each shared folder.
 pub struct Laid {
     pub artifacts: Vec<LaidFile>,
-    /// Each shared folder (`shared/...`) and the clusters using it (indexes
-    /// into `names`). Names are looked up only when asked: a fleet's
-    /// folders list hundreds of thousands of them, and a compile never asks.
-    users: BTreeMap<String, Vec<usize>>,
+    /// Each shared folder (`shared/...`) and the set of clusters using it
+    /// (an index into `sets`, whose entries index `names`). Names are looked
+    /// up only when asked: a fleet's folders list hundreds of thousands of
+    /// them, and a compile never asks.
+    users: BTreeMap<String, usize>,
+    sets: Vec<Vec<usize>>,
     names: Vec<String>,
 }
 
@@ -217,6 +219,7 @@ impl Laid {
         Laid {
             artifacts,
             users: BTreeMap::new(),
+            sets: Vec::new(),
             names: Vec::new(),
         }
     }
@@ -226,9 +229,12 @@ impl Laid {
     /// files such as the bucket config).
     pub fn users_of(&self, path: &str) -> Vec<String> {
         if let Some(folder) = path.rsplit_once('/').map(|(folder, _)| folder)
-            && let Some(users) = self.users.get(folder)
+            && let Some(&set) = self.users.get(folder)
         {
-            let mut names: Vec<String> = users.iter().map(|&c| self.names[c].clone()).collect();
+            let mut names: Vec<String> = self.sets[set]
+                .iter()
+                .map(|&c| self.names[c].clone())
+                .collect();
             names.sort_unstable();
             return names;
         }
@@ -298,7 +304,6 @@ impl SharedLayout {
             ..
         } = self;
         let mut artifacts = Vec::new();
-        let mut users = BTreeMap::new();
         let mut resources: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
         // The shared folders of each set of clusters (indexes, sorted).
         let mut sets: BTreeMap<Vec<usize>, Vec<String>> = BTreeMap::new();
@@ -357,14 +362,19 @@ impl SharedLayout {
                 });
                 let mut set = variant.clusters.clone();
                 set.sort_unstable();
-                users.insert(folder.clone(), set.clone());
                 sets.entry(set).or_default().push(folder);
             }
+        }
+        // Each shared folder's set of clusters, by its place in `sets`.
+        let mut users = BTreeMap::new();
+        for (n, folders) in sets.values().enumerate() {
+            users.extend(folders.iter().map(|folder| (folder.clone(), n)));
         }
         // Each cluster lists the sets it belongs to, not every item: a
         // fleet's kustomizations would otherwise repeat the same long
         // lists in every cluster folder.
         let set_names = set_names(&clusters, sets.keys());
+        let mut set_list = Vec::with_capacity(sets.len());
         for ((set, folders), name) in sets.into_iter().zip(set_names) {
             let folder = format!("{SHARED_DIR}/{SETS_DIR}/{name}");
             let listed = folders
@@ -377,6 +387,7 @@ impl SharedLayout {
             for &c in &set {
                 resources[c].push(format!("../{folder}"));
             }
+            set_list.push(set);
         }
         for (cluster, listed) in clusters.iter().zip(resources) {
             artifacts.push(LaidFile {
@@ -388,6 +399,7 @@ impl SharedLayout {
         Laid {
             artifacts,
             users,
+            sets: set_list,
             names: clusters.into_iter().map(|c| c.name).collect(),
         }
     }

@@ -12,9 +12,8 @@ const MIN_PER_THREAD: usize = 16;
 /// The threads of one write session, started when first needed and kept
 /// until the session ends. A pool of its own, not rayon's global one: the
 /// session runs while the global pool's workers may be blocked handing it
-/// files. Long-lived, not a thread per batch: the allocator keeps memory
-/// per thread, and a per-cluster tree of gigabytes comes in thousands of
-/// batches (threads per batch raised that layout's peak memory by half).
+/// files. Long-lived, not threads per batch: a per-cluster tree of
+/// gigabytes comes in thousands of batches.
 #[derive(Default)]
 pub(super) struct Workers {
     pool: OnceLock<Option<rayon::ThreadPool>>,
