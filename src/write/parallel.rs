@@ -9,6 +9,24 @@ use std::sync::OnceLock;
 /// Fewer items than this per thread are not worth a thread.
 const MIN_PER_THREAD: usize = 16;
 
+/// `items` cut into about `threads` runs of at least [`MIN_PER_THREAD`]
+/// items, each ending at the first change of `key` after its share.
+fn runs_by_key<T, K: PartialEq>(items: &[T], threads: usize, key: impl Fn(&T) -> K) -> Vec<&[T]> {
+    let run = items.len().div_ceil(threads.max(1)).max(MIN_PER_THREAD);
+    let mut runs = Vec::new();
+    let mut rest = items;
+    while !rest.is_empty() {
+        let mut end = run.min(rest.len());
+        while end < rest.len() && key(&rest[end - 1]) == key(&rest[end]) {
+            end += 1;
+        }
+        let (this, next) = rest.split_at(end);
+        runs.push(this);
+        rest = next;
+    }
+    runs
+}
+
 /// The threads of one write session, started when first needed and kept
 /// until the session ends. A pool of its own, not rayon's global one: the
 /// session runs while the global pool's workers may be blocked handing it
@@ -48,6 +66,38 @@ impl Workers {
         parts.into_iter().flatten().collect()
     }
 
+    /// [`each`](Self::each) with each thread's run ending where `key`
+    /// changes: items of one key (folders of one parent) stay on one
+    /// thread, as a file system takes a folder's lock to add an entry and
+    /// two threads adding to the same folder spin on it. Items of a key
+    /// are expected next to each other.
+    pub(super) fn each_grouped<T: Sync, K: PartialEq, R: Send>(
+        &self,
+        items: &[T],
+        key: impl Fn(&T) -> K,
+        op: impl Fn(&T) -> R + Sync,
+    ) -> Vec<R> {
+        let cores = std::thread::available_parallelism().map_or(1, NonZero::get);
+        let runs = runs_by_key(items, cores, key);
+        let runs: Vec<Vec<R>> = self.each_run(&runs, |run| run.iter().map(&op).collect());
+        runs.into_iter().flatten().collect()
+    }
+
+    /// Runs `op` on each of `runs` on its own thread when there are several.
+    fn each_run<T: Sync, R: Send>(&self, runs: &[T], op: impl Fn(&T) -> R + Sync) -> Vec<R> {
+        let pool = match runs.len() {
+            0 | 1 => None,
+            _ => self.pool().as_ref(),
+        };
+        let Some(pool) = pool else {
+            return runs.iter().map(op).collect();
+        };
+        pool.install(|| {
+            use rayon::prelude::*;
+            runs.par_iter().map(&op).collect()
+        })
+    }
+
     /// The pool; `None` if threads cannot be started (then work runs on
     /// the calling thread).
     fn pool(&self) -> &Option<rayon::ThreadPool> {
@@ -64,7 +114,7 @@ impl Workers {
 
 #[cfg(test)]
 mod tests {
-    use super::Workers;
+    use super::{Workers, runs_by_key};
 
     #[test]
     fn results_come_in_item_order_whatever_the_threads() {
@@ -73,6 +123,31 @@ mod tests {
             let items: Vec<usize> = (0..n).collect();
             let doubled = workers.each(&items, |i| i * 2);
             assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn runs_end_where_the_key_changes() {
+        // (group sizes, threads) and the runs' sizes.
+        for (groups, threads, expected) in [
+            (vec![3 * MIN, MIN + 1], 2, vec![3 * MIN, MIN + 1]),
+            (vec![MIN, MIN, MIN, MIN], 2, vec![2 * MIN, 2 * MIN]),
+            (vec![4 * MIN], 2, vec![4 * MIN]),
+            (vec![1, 1, 1], 2, vec![3]),
+            (vec![MIN, MIN], 1, vec![2 * MIN]),
+            (vec![], 2, vec![]),
+        ] {
+            let items: Vec<(usize, usize)> = groups
+                .iter()
+                .enumerate()
+                .flat_map(|(g, &n)| (0..n).map(move |i| (g, i)))
+                .collect();
+            let runs = runs_by_key(&items, threads, |item| item.0);
+            let sizes: Vec<usize> = runs.iter().map(|r| r.len()).collect();
+            assert_eq!(sizes, expected, "{groups:?} on {threads}");
+            assert_eq!(runs.concat(), items);
+            let workers = Workers::default();
+            assert_eq!(workers.each_grouped(&items, |item| item.0, |item| *item), items);
         }
     }
 

@@ -485,11 +485,13 @@ impl<'h> Session<'h> {
                 .or_default()
                 .push(dir);
         }
-        for level in levels.values() {
-            for created in self
-                .workers
-                .each(level, |dir| fs::create_dir(dir).map_err(|e| io_err(dir, e)))
-            {
+        for level in levels.values_mut() {
+            level.sort_by_key(|dir| dir.parent());
+            for created in self.workers.each_grouped(
+                level,
+                |dir| dir.parent(),
+                |dir| fs::create_dir(dir).map_err(|e| io_err(dir, e)),
+            ) {
                 created?;
             }
         }
