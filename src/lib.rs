@@ -134,7 +134,6 @@ pub fn emit_streaming_with_progress<E>(
     let lowering = lower::Lowering::new(spec, sources);
     let emitter = emit::Emitter::default();
     let order = lowering.order();
-    let (lowering, emitter, order) = (&lowering, &emitter, &order);
     if lower::layout(spec) == model::Layout::Shared {
         // Which files clusters share is known only once every cluster is
         // in, so the distinct files are kept (never the copies) and
@@ -142,6 +141,7 @@ pub fn emit_streaming_with_progress<E>(
         let mut layout = emit::layout::SharedLayout::default();
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<emit::layout::Prepared>(2);
+            let (lowering, emitter, order) = (&lowering, &emitter, &order);
             scope.spawn(move || {
                 let _ = order.par_iter().try_for_each_with(tx, |tx, &i| {
                     let cluster = lowering.cluster(i);
@@ -154,11 +154,17 @@ pub fn emit_streaming_with_progress<E>(
                 progress(done + 1);
             }
         });
-        for artifact in layout.finish().artifacts {
-            sink(artifact.path, &artifact.bytes)?;
-        }
+        let laid = layout.finish();
+        std::thread::scope(|scope| {
+            // Freeing the lowered parts and rendered items of a fleet
+            // takes tens of milliseconds: done while the files are written.
+            scope.spawn(move || drop((lowering, emitter, order)));
+            laid.artifacts
+                .into_iter()
+                .try_for_each(|artifact| sink(artifact.path, &artifact.bytes))
+        })?;
     } else {
-        stream_clusters(lowering, emitter, order, &mut sink, &mut progress)?;
+        stream_clusters(&lowering, &emitter, &order, &mut sink, &mut progress)?;
     }
     let fleet = lower::fleet(spec, inputs.previous_buckets.as_deref());
     for artifact in emit::emit_fleet(&fleet) {

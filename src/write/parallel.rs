@@ -147,7 +147,10 @@ mod tests {
             assert_eq!(sizes, expected, "{groups:?} on {threads}");
             assert_eq!(runs.concat(), items);
             let workers = Workers::default();
-            assert_eq!(workers.each_grouped(&items, |item| item.0, |item| *item), items);
+            assert_eq!(
+                workers.each_grouped(&items, |item| item.0, |item| *item),
+                items
+            );
         }
     }
 
