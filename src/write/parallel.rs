@@ -10,16 +10,26 @@ use std::sync::OnceLock;
 const MIN_PER_THREAD: usize = 16;
 
 /// `items` cut into about `threads` runs of at least [`MIN_PER_THREAD`]
-/// items, each ending at the first change of `key` after its share.
+/// items, each ending at the change of `key` nearest its share.
 fn runs_by_key<T, K: PartialEq>(items: &[T], threads: usize, key: impl Fn(&T) -> K) -> Vec<&[T]> {
-    let run = items.len().div_ceil(threads.max(1)).max(MIN_PER_THREAD);
     let mut runs = Vec::new();
     let mut rest = items;
-    while !rest.is_empty() {
-        let mut end = run.min(rest.len());
-        while end < rest.len() && key(&rest[end - 1]) == key(&rest[end]) {
-            end += 1;
+    for left in (1..=threads.max(1)).rev() {
+        if rest.is_empty() {
+            break;
         }
+        let share = rest
+            .len()
+            .div_ceil(left)
+            .max(MIN_PER_THREAD)
+            .min(rest.len());
+        // The change of key nearest the share, before or after it.
+        let changes = |end: &usize| *end == rest.len() || key(&rest[end - 1]) != key(&rest[*end]);
+        let after = (share..=rest.len()).find(changes).unwrap_or(rest.len());
+        let end = match (1..share).rev().find(changes) {
+            Some(before) if share - before < after - share => before,
+            _ => after,
+        };
         let (this, next) = rest.split_at(end);
         runs.push(this);
         rest = next;
@@ -135,6 +145,9 @@ mod tests {
             (vec![4 * MIN], 2, vec![4 * MIN]),
             (vec![1, 1, 1], 2, vec![3]),
             (vec![MIN, MIN], 1, vec![2 * MIN]),
+            // The nearer change: before the share, or after it.
+            (vec![3 * MIN, 4 * MIN, MIN], 2, vec![3 * MIN, 5 * MIN]),
+            (vec![MIN, 6 * MIN, MIN], 2, vec![7 * MIN, MIN]),
             (vec![], 2, vec![]),
         ] {
             let items: Vec<(usize, usize)> = groups

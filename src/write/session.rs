@@ -87,9 +87,10 @@ impl<'b> Bytes<'b> {
 }
 
 /// A batch of new files is written when it holds this many files or bytes:
-/// enough to keep the threads busy, little enough to bound memory when a
-/// per-cluster tree of gigabytes streams through.
-const BATCH_FILES: usize = 512;
+/// enough to keep the threads busy and to span several parent folders (the
+/// folders of one parent are created on one thread), little enough to
+/// bound memory when a per-cluster tree of gigabytes streams through.
+const BATCH_FILES: usize = 4096;
 const BATCH_BYTES: usize = 8 << 20;
 
 /// What happened to one generated file.
