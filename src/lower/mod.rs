@@ -94,6 +94,39 @@ struct Selection {
     dashboards: Arc<Vec<DashboardModel>>,
 }
 
+impl Selection {
+    /// Takes the lowered part of an earlier selection wherever it is equal
+    /// to this one's. Clusters that select differently often have equal
+    /// parts (the same dashboards when only a monitor differs), and the
+    /// emitter shares the files of one part at the cost of a pointer
+    /// comparison, but has to compare equal parts in separate allocations
+    /// item by item for every cluster (at L, 100 of 200 clusters: 30 ms).
+    fn share_equal_parts(&mut self, known: &[Selection]) {
+        fn share<T: PartialEq>(part: &mut Arc<Vec<T>>, known: impl Iterator<Item = Arc<Vec<T>>>) {
+            for other in known {
+                if Arc::ptr_eq(part, &other) || **part == *other {
+                    *part = other;
+                    return;
+                }
+            }
+        }
+        share(&mut self.monitors, known.iter().map(|k| k.monitors.clone()));
+        share(
+            &mut self.rule_files,
+            known.iter().map(|k| k.rule_files.clone()),
+        );
+        share(&mut self.slos, known.iter().map(|k| k.slos.clone()));
+        share(
+            &mut self.slo_dashboards,
+            known.iter().map(|k| k.slo_dashboards.clone()),
+        );
+        share(
+            &mut self.dashboards,
+            known.iter().map(|k| k.dashboards.clone()),
+        );
+    }
+}
+
 impl<'a> Lowering<'a> {
     pub fn new(spec: &'a Spec, sources: &'a Sources) -> Self {
         let fleet = spec
@@ -182,7 +215,12 @@ impl<'a> Lowering<'a> {
             }
             answer
         };
-        let parts = self.lower_selection(prometheus, &selected);
+        let mut parts = self.lower_selection(prometheus, &selected);
+        if let Ok(memo) = self.memo.lock() {
+            let known: Vec<Selection> = memo.iter().map(|m| m.parts.clone()).collect();
+            drop(memo);
+            parts.share_equal_parts(&known);
+        }
         if let Ok(mut memo) = self.memo.lock() {
             if memo.len() == MEMO_SIZE {
                 memo.pop_front();
