@@ -85,7 +85,7 @@ pub(crate) fn group(files: &[Emitted]) -> Vec<PartItem> {
         .into_iter()
         .map(|(key, mut at)| {
             at.sort_by(|&a, &b| files[a].path.cmp(&files[b].path));
-            let mut hasher = ContentHasher::default();
+            let mut hasher = super::hash::FastHasher::default();
             for &i in &at {
                 let file = &files[i];
                 (&file.path, &file.bytes, file.resource).hash(&mut hasher);
@@ -97,46 +97,6 @@ pub(crate) fn group(files: &[Emitted]) -> Vec<PartItem> {
             }
         })
         .collect()
-}
-
-/// A hash of file contents for finding equal items: `FxHash` (rustc's),
-/// a few instructions per eight bytes where SipHash took several per byte
-/// over the whole output. Items with equal hashes are still compared byte
-/// for byte (`SharedLayout::variant_of`), so only speed depends on it.
-#[derive(Default)]
-struct ContentHasher(u64);
-
-impl ContentHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for ContentHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            self.add(u64::from_le_bytes(word.try_into().unwrap_or_default()));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn write_usize(&mut self, value: usize) {
-        self.add(value as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// Groups and hashes one cluster's files.

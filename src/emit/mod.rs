@@ -19,6 +19,7 @@ mod alloy;
 mod buckets;
 mod delivery;
 pub(crate) mod grafana;
+mod hash;
 mod kustomize;
 pub mod layout;
 mod monitors;
@@ -270,7 +271,7 @@ impl Emitter {
         let mut parts: Vec<Option<Arc<Part>>> = vec![None; items.len()];
         let mut elsewhere = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            let mut hasher = hash::FastHasher::default();
             name(item).hash(&mut hasher);
             let key = (slot, hasher.finish());
             match self
@@ -351,7 +352,7 @@ impl ClusterFiles {
 /// A cheap summary of what a cluster selects, to find the clusters it may
 /// share files with; the emitter's full comparison decides.
 fn selection_fingerprint(c: &ClusterModel) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = hash::FastHasher::default();
     c.prometheus.namespace.hash(&mut hasher);
     for m in c.monitors.iter() {
         m.name.hash(&mut hasher);
@@ -393,7 +394,7 @@ impl Default for Shared {
 
 #[derive(Default)]
 struct SharedState {
-    entries: HashMap<(usize, u64), Vec<SharedEntry>>,
+    entries: HashMap<(usize, u64), Vec<SharedEntry>, hash::FastState>,
     /// Entries oldest first: slot, id and size in bytes.
     age: std::collections::VecDeque<((usize, u64), u64, usize)>,
     bytes: usize,
