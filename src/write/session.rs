@@ -653,28 +653,25 @@ impl<'h> Session<'h> {
         for (temp, target) in self.new_folders.clone() {
             self.place_folder(&temp, &target)?;
         }
-        // Files in the new folders (now in place), then the staged ones.
-        for in_new_folder in [true, false] {
-            let renames: Vec<usize> = (0..self.entries.len())
-                .filter(|i| match self.entries[*i].state {
-                    State::InNewFolder => in_new_folder,
-                    State::Staged(_) => !in_new_folder,
-                    State::Unchanged => false,
-                })
+        // Files in the new folders (now in place), a batch at a time (a
+        // per-cluster fleet has hundreds of thousands), then the staged ones.
+        let in_new_folders: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| matches!(self.entries[i].state, State::InNewFolder))
+            .collect();
+        for batch in in_new_folders.chunks(BATCH_FILES) {
+            let targets: Vec<PathBuf> = batch
+                .iter()
+                .map(|&i| self.out.join(self.path(&self.entries[i])))
                 .collect();
-            if in_new_folder {
-                let targets: Vec<PathBuf> = renames
-                    .iter()
-                    .map(|&i| self.out.join(self.path(&self.entries[i])))
-                    .collect();
-                self.place_in_new_folders(targets)?;
-                continue;
-            }
-            for i in renames {
-                let path = self.path(&self.entries[i]).to_owned();
-                let temp = temp_name(&self.out.join(&path), "new");
-                self.place(&path, &temp)?;
-            }
+            self.place_in_new_folders(&targets)?;
+        }
+        let staged: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| matches!(self.entries[i].state, State::Staged(_)))
+            .collect();
+        for i in staged {
+            let path = self.path(&self.entries[i]).to_owned();
+            let temp = temp_name(&self.out.join(&path), "new");
+            self.place(&path, &temp)?;
         }
         for path in &deletes {
             self.set_aside(path)?;
@@ -744,24 +741,18 @@ impl<'h> Session<'h> {
     /// folders are this run's, so there is no original to keep: one check
     /// that the name is still free replaces [`place`](Self::place)'s walk
     /// of every parent, at fleet scale thousands of lookups.
-    fn place_in_new_folders(&mut self, targets: Vec<PathBuf>) -> Result<(), WriteError> {
-        for target in &targets {
+    fn place_in_new_folders(&mut self, targets: &[PathBuf]) -> Result<(), WriteError> {
+        for target in targets {
             self.step(Step::Commit(target), target)?;
         }
-        let placed = self.workers.each(&targets, |target| {
-            rename_onto_nothing(&temp_name(target, "new"), target)
-        });
-        let mut failed = None;
-        for (target, result) in targets.into_iter().zip(placed) {
-            match result {
-                Ok(()) => self.undo.push(Undo::Placed {
-                    target,
-                    backup: None,
-                }),
-                Err(e) => failed = failed.or(Some(e)),
-            }
-        }
-        failed.map_or(Ok(()), Err)
+        // Nothing to undo per file: undoing the folder's placement renames
+        // the folder back, and the rollback removes it whole.
+        self.workers
+            .each(targets, |target| {
+                rename_onto_nothing(&temp_name(target, "new"), target)
+            })
+            .into_iter()
+            .collect()
     }
 
     /// Renames `temp` to `target`, which must not exist.
