@@ -86,10 +86,12 @@ fn config_map_file(d: &DashboardModel, namespace: &str, json: &str) -> Emitted {
     text.truncate(text.len() - "x\n".len());
     text.reserve(json.len() + json.len() / 8);
     text.push_str("|\n");
-    for line in json.lines() {
+    // Each line with its newline (the JSON ends with one and holds no `\r`).
+    let mut rest = json;
+    while let Some(end) = rest.find('\n') {
         text.push_str("    ");
-        text.push_str(line);
-        text.push('\n');
+        text.push_str(&rest[..=end]);
+        rest = &rest[end + 1..];
     }
     Emitted {
         path,
@@ -104,14 +106,28 @@ fn config_map_file(d: &DashboardModel, namespace: &str, json: &str) -> Emitted {
 /// no leading space, no empty line, exactly one newline at the end.
 fn as_literal_block(text: &str) -> bool {
     let allowed = |c: char| match c {
-        '\n' => true,
         '\u{2028}' | '\u{2029}' | '\u{FEFF}' => false,
-        c => matches!(c as u32, 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..),
+        c => matches!(c as u32, 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..),
     };
-    text.ends_with('\n')
-        && !text.starts_with([' ', '\n'])
-        && !text.contains("\n\n")
-        && text.chars().all(allowed)
+    let bytes = text.as_bytes();
+    if bytes.last() != Some(&b'\n') || matches!(bytes.first(), Some(b' ' | b'\n')) {
+        return false;
+    }
+    // One pass over the bytes (a fleet's dashboards are megabytes of
+    // JSON); only characters past ASCII are decoded.
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' if bytes.get(i + 1) == Some(&b'\n') => return false,
+            b'\n' | 0x20..=0x7E => i += 1,
+            0x80.. => match text[i..].chars().next() {
+                Some(c) if allowed(c) => i += c.len_utf8(),
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// The sidecar's ConfigMap: the label it watches, the folder annotation it
@@ -1038,6 +1054,19 @@ mod tests {
         assert!(!as_literal_block(" {\n"));
         assert!(!as_literal_block("{\n\n}\n"));
         assert!(as_literal_block("{\n  \"a\": \"×\"\n}\n"));
+        for refused in [
+            "",
+            "\n",
+            "a\u{1}\n",
+            "a\u{7f}\n",
+            "a\u{85}\n",
+            "a\u{feff}\n",
+            "a\tb\n",
+            "a",
+        ] {
+            assert!(!as_literal_block(refused), "{refused:?}");
+        }
+        assert!(as_literal_block("a\u{a0}\u{10000} ✓\nb\n"));
     }
 
     #[test]
