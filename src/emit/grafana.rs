@@ -109,25 +109,10 @@ fn as_literal_block(text: &str) -> bool {
         '\u{2028}' | '\u{2029}' | '\u{FEFF}' => false,
         c => matches!(c as u32, 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..),
     };
-    let bytes = text.as_bytes();
-    if bytes.last() != Some(&b'\n') || matches!(bytes.first(), Some(b' ' | b'\n')) {
-        return false;
-    }
-    // One pass over the bytes (a fleet's dashboards are megabytes of
-    // JSON); only characters past ASCII are decoded.
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' if bytes.get(i + 1) == Some(&b'\n') => return false,
-            b'\n' | 0x20..=0x7E => i += 1,
-            0x80.. => match text[i..].chars().next() {
-                Some(c) if allowed(c) => i += c.len_utf8(),
-                _ => return false,
-            },
-            _ => return false,
-        }
-    }
-    true
+    text.ends_with('\n')
+        && !text.starts_with([' ', '\n'])
+        && !text.contains("\n\n")
+        && yaml::all_chars(text, |b| matches!(b, b'\n' | 0x20..=0x7E), allowed)
 }
 
 /// The sidecar's ConfigMap: the label it watches, the folder annotation it

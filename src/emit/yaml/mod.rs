@@ -14,6 +14,8 @@ pub fn header(origin: Option<&str>) -> String {
 }
 
 mod printer;
+
+pub(crate) use printer::all_chars;
 #[cfg(test)]
 mod tests;
 

@@ -155,7 +155,11 @@ fn key_text(key: &str, out: &mut String) -> Option<()> {
 /// after its header on the current line.
 fn literal_block(text: &str, column: usize, out: &mut String) -> Option<()> {
     // What a block scalar cannot hold the serializer writes double-quoted.
-    if !text.chars().all(fits_block) {
+    if !all_chars(
+        text,
+        |b| matches!(b, b'\n' | b'\t' | b' '..=b'~'),
+        fits_block,
+    ) {
         return None;
     }
     let content = text.trim_end_matches('\n');
@@ -189,6 +193,28 @@ fn literal_block(text: &str, column: usize, out: &mut String) -> Option<()> {
         out.push('\n');
     }
     Some(())
+}
+
+/// Whether every character of `text` passes: ASCII bytes are tested as
+/// bytes by `ascii`, and only the other characters are decoded, for
+/// `other` (a fleet's rules and dashboards are megabytes of block text).
+pub fn all_chars(text: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii() {
+            if !ascii(bytes[i]) {
+                return false;
+            }
+            i += 1;
+        } else {
+            match text[i..].chars().next() {
+                Some(c) if other(c) => i += c.len_utf8(),
+                _ => return false,
+            }
+        }
+    }
+    true
 }
 
 /// Characters a literal block holds as they are (serde-saphyr's rule:
