@@ -92,13 +92,8 @@ fn operators(text: &str) -> usize {
         let b = bytes[i];
         match b {
             b'"' | b'\'' | b'`' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b {
-                    if bytes[i] == b'\\' && b != b'`' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
+                i = string_end(bytes, i);
+                continue;
             }
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
@@ -135,6 +130,20 @@ fn operators(text: &str) -> usize {
         i += 1;
     }
     count
+}
+
+/// Where the string literal starting at `start` ends (one past its closing
+/// quote, or the end of the text), as the parser's lexer reads it.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() && bytes[i] != quote {
+        if bytes[i] == b'\\' && quote != b'`' {
+            i += 1;
+        }
+        i += 1;
+    }
+    (i + 1).min(bytes.len())
 }
 
 /// PromQL double-quoted string escaping (for label values monocle writes

@@ -59,7 +59,7 @@ fn stand_in(text: &str) -> Option<(String, Vec<Pattern>)> {
     let (mut i, mut copied) = (0, 0);
     while i < bytes.len() {
         match bytes[i] {
-            b'"' | b'\'' | b'`' => i = string_end(bytes, i),
+            b'"' | b'\'' | b'`' => i = super::string_end(bytes, i),
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
@@ -73,7 +73,7 @@ fn stand_in(text: &str) -> Option<(String, Vec<Pattern>)> {
                 if !matches!(bytes.get(start), Some(b'"' | b'\'')) {
                     return None;
                 }
-                let end = string_end(bytes, start);
+                let end = super::string_end(bytes, start);
                 let value = promql_parser::util::unquote_string(text.get(start..end)?).ok()?;
                 let regex = compiled(&value)?;
                 out.push_str(&text[copied..start]);
@@ -95,20 +95,6 @@ fn stand_in(text: &str) -> Option<(String, Vec<Pattern>)> {
     }
     out.push_str(&text[copied..]);
     Some((out, patterns))
-}
-
-/// Where the string literal starting at `start` ends (one past its closing
-/// quote, or the end of the text), as the parser's lexer reads it.
-fn string_end(bytes: &[u8], start: usize) -> usize {
-    let quote = bytes[start];
-    let mut i = start + 1;
-    while i < bytes.len() && bytes[i] != quote {
-        if bytes[i] == b'\\' && quote != b'`' {
-            i += 1;
-        }
-        i += 1;
-    }
-    (i + 1).min(bytes.len())
 }
 
 /// Puts the patterns back into the matchers that hold their stand-ins,

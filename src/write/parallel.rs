@@ -58,22 +58,9 @@ impl Workers {
     ) -> Vec<R> {
         let cores = std::thread::available_parallelism().map_or(1, NonZero::get);
         let threads = cores.min(items.len() / MIN_PER_THREAD).max(1);
-        let pool = match threads {
-            1 => None,
-            _ => self.pool().as_ref(),
-        };
-        let Some(pool) = pool else {
-            return items.iter().map(op).collect();
-        };
-        let run = items.len().div_ceil(threads);
-        let parts: Vec<Vec<R>> = pool.install(|| {
-            use rayon::prelude::*;
-            items
-                .par_chunks(run)
-                .map(|part| part.iter().map(&op).collect())
-                .collect()
-        });
-        parts.into_iter().flatten().collect()
+        let runs: Vec<&[T]> = items.chunks(items.len().div_ceil(threads).max(1)).collect();
+        let runs: Vec<Vec<R>> = self.each_run(&runs, |run| run.iter().map(&op).collect());
+        runs.into_iter().flatten().collect()
     }
 
     /// [`each`](Self::each) with each thread's run ending where `key`
