@@ -17,8 +17,46 @@ pub(super) fn temp_name(target: &Path, suffix: &str) -> PathBuf {
 /// [`temp_name`] for the run with process id `pid` (recovery completes the
 /// commit of a run that was killed).
 pub(super) fn temp_name_of(target: &Path, suffix: &str, pid: u32) -> PathBuf {
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    target.with_file_name(format!(".{name}{TMP_MARKER}{pid}.{suffix}"))
+    let name = target.file_name().unwrap_or_default();
+    let mut temp = std::ffi::OsString::with_capacity(name.len() + 32);
+    temp.push(".");
+    temp.push(name);
+    temp.push(TMP_MARKER);
+    temp.push(pid_text(pid));
+    temp.push(".");
+    temp.push(suffix);
+    // Cutting the name off the end is what `with_file_name` does, without
+    // parsing the path again (two temporary names per file at fleet scale).
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::{OsStrExt, OsStringExt};
+        let path = target.as_os_str().as_bytes();
+        if let Some(parent) = path
+            .strip_suffix(name.as_bytes())
+            .filter(|_| !name.is_empty())
+        {
+            let mut bytes = Vec::with_capacity(parent.len() + temp.len());
+            bytes.extend_from_slice(parent);
+            bytes.extend_from_slice(temp.as_bytes());
+            return PathBuf::from(std::ffi::OsString::from_vec(bytes));
+        }
+    }
+    target.with_file_name(temp)
+}
+
+/// `pid` in decimal, without the formatting machinery.
+fn pid_text(mut pid: u32) -> String {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (pid % 10) as u8;
+        pid /= 10;
+        if pid == 0 {
+            break;
+        }
+    }
+    digits[start..].iter().map(|&d| char::from(d)).collect()
 }
 
 /// The suffixes [`temp_name`] is called with.

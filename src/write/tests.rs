@@ -784,3 +784,24 @@ fn a_file_that_appears_in_a_new_folder_while_writing_wins_and_nothing_changes() 
         assert_eq!(now.get(path), Some(bytes), "{path}");
     }
 }
+
+#[test]
+fn temporary_names_sit_beside_their_target() {
+    use super::paths::{parse_temp_name, temp_name_of};
+    for (target, expected) in [
+        ("out/a/b.yaml", "out/a/.b.yaml.monocle-tmp-42.new"),
+        ("b.yaml", ".b.yaml.monocle-tmp-42.new"),
+        ("/abs/ab", "/abs/.ab.monocle-tmp-42.new"),
+        ("out/a/", "out/.a.monocle-tmp-42.new"),
+        ("out/a/.", "out/.a.monocle-tmp-42.new"),
+    ] {
+        let temp = temp_name_of(Path::new(target), "new", 42);
+        assert_eq!(temp, Path::new(expected), "{target}");
+        let name = temp.file_name().unwrap().to_str().unwrap();
+        assert_eq!(parse_temp_name(name, "new").map(|(_, pid)| pid), Some(42));
+    }
+    let pid = temp_name_of(Path::new("x"), "old", 0);
+    assert_eq!(pid, Path::new(".x.monocle-tmp-0.old"));
+    let max = temp_name_of(Path::new("x"), "old", u32::MAX);
+    assert_eq!(max, Path::new(".x.monocle-tmp-4294967295.old"));
+}
