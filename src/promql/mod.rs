@@ -149,6 +149,10 @@ fn string_end(bytes: &[u8], start: usize) -> usize {
 /// PromQL double-quoted string escaping (for label values monocle writes
 /// into the queries it generates).
 pub fn escape(s: &str) -> String {
+    // Label values rarely hold any of these: one pass, one copy.
+    if !s.contains(['\\', '"', '\n']) {
+        return s.to_owned();
+    }
     s.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")

@@ -1,18 +1,23 @@
-//! promql-parser compiles a `regex::Regex` for every `=~` and `!~` matcher
-//! while it parses; a pattern with `.` takes about 30 µs and 0.4 MB of
-//! scratch tables each time. A fleet's rules repeat a few patterns
-//! thousands of times (at L in `cargo bench`, 2,450 matchers and 2
-//! patterns), so the parser is given a stand-in for each pattern that
-//! compiles at once, and the parsed matchers get the real pattern back,
-//! compiled once per distinct text.
+//! promql-parser is slow for what a fleet asks of it: an LR parser with
+//! error recovery takes about 150,000 instructions for a 160-character rule,
+//! and it compiles a `regex::Regex` for every `=~` and `!~` matcher (a
+//! pattern with `.` takes about 30 µs and 0.4 MB of scratch tables). A
+//! fleet's rules are a few shapes filled in with each service's label
+//! values (at L in `cargo bench`, 2,700 expressions, 14 shapes, 2
+//! patterns). So the parser is given the expression's shape: each matcher's
+//! quoted value replaced by a stand-in. A shape is parsed once; each
+//! expression of that shape gets a copy with its own values put back, and
+//! each distinct pattern is compiled once.
 //!
-//! A stand-in is `"\x01<n>"`, plus `|` when the pattern matches the empty
-//! string: the parser refuses a selector whose every matcher matches it,
-//! and that is the only use it makes of a matcher's pattern. Anything
+//! A stand-in is `"\x01<n>"`; a regex stand-in ends with `|` when the
+//! pattern matches the empty string. The parser refuses a selector whose
+//! every matcher matches the empty string, and that is the only use it
+//! makes of a matcher's value, so empty values and `__name__` (which the
+//! parser compares with the metric name) are left in place. Anything
 //! unusual (a pattern that does not compile, a literal that does not
-//! unquote, a backquoted one, text holding `\x01`, a parse that fails or
-//! whose matchers do not all come back) parses the original text instead,
-//! so the result and its errors are exactly the parser's own.
+//! unquote, a backquoted pattern, text holding `\x01`, a shape that does
+//! not parse or whose matchers do not all come back) parses the original
+//! text instead, so the result and its errors are exactly the parser's own.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -24,7 +29,12 @@ use regex::Regex;
 /// The mark that starts every stand-in; no spec text holds it when they are used.
 const MARK: char = '\u{1}';
 
-/// Parses `text` as promql-parser does, compiling each distinct pattern once.
+/// How many shapes and patterns are remembered before they are forgotten in
+/// bulk: the language server sees new ones at every keystroke.
+const MOST: usize = 4096;
+
+/// Parses `text` as promql-parser does, parsing each shape and compiling
+/// each distinct pattern once.
 pub fn parse(text: &str) -> Result<Expr, String> {
     match through_stand_ins(text) {
         Some(expr) => Ok(expr),
@@ -32,94 +42,202 @@ pub fn parse(text: &str) -> Result<Expr, String> {
     }
 }
 
-/// The parse of `text` with stand-ins, when it can be had.
+/// The parse of `text` through its shape, when it can be had.
 fn through_stand_ins(text: &str) -> Option<Expr> {
-    let (stand_in, patterns) = stand_in(text)?;
-    let mut expr = promql_parser::parser::parse(&stand_in).ok()?;
-    let mut restored = vec![false; patterns.len()];
-    (restore(&mut expr, &patterns, &mut restored) && restored.iter().all(|r| *r)).then_some(expr)
+    let (shape, values) = stand_in(text)?;
+    let mut expr = parsed_shape(&shape)?;
+    let mut restored = vec![false; values.len()];
+    (restore(&mut expr, &values, &mut restored) && restored.iter().all(|r| *r)).then_some(expr)
 }
 
-/// A pattern as the parser keeps it: its unquoted text and its compiled form.
-struct Pattern {
-    value: String,
-    regex: Regex,
+/// The parse of a shape, remembered (failures too: the original text is
+/// then parsed for its error).
+fn parsed_shape(shape: &str) -> Option<Expr> {
+    static SHAPES: Mutex<Option<HashMap<String, Option<Expr>>>> = Mutex::new(None);
+    if let Some(known) = SHAPES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .and_then(|m| m.get(shape))
+    {
+        return known.clone();
+    }
+    let parsed = promql_parser::parser::parse(shape).ok();
+    let mut memo = SHAPES.lock().unwrap_or_else(PoisonError::into_inner);
+    let memo = memo.get_or_insert_with(HashMap::new);
+    if memo.len() >= MOST {
+        memo.clear();
+    }
+    memo.insert(shape.to_owned(), parsed.clone());
+    parsed
 }
 
-/// `text` with each quoted pattern after `=~` or `!~` replaced by its
-/// stand-in, and the patterns in order; `None` when there are none or one
-/// cannot stand in.
-fn stand_in(text: &str) -> Option<(String, Vec<Pattern>)> {
-    if text.contains(MARK) {
+/// What a stand-in holds the place of.
+enum StoodIn {
+    /// A pattern as the parser keeps it: its unquoted text and its compiled form.
+    Pattern { value: String, regex: Regex },
+    /// The unquoted value of an `=` or `!=` matcher.
+    Value(String),
+}
+
+/// `text` with each matcher's quoted value replaced by its stand-in, and
+/// the values in order; `None` when a pattern cannot stand in.
+fn stand_in(text: &str) -> Option<(String, Vec<StoodIn>)> {
+    // Copying and restoring a parsed shape recurse through it: deep ones
+    // (thousands of parentheses or operators) go to the parser alone.
+    if text.contains(MARK) || super::operators(text) > MAX_NESTING || nesting(text) > MAX_NESTING {
         return None;
     }
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut patterns = Vec::new();
+    let mut values = Vec::new();
     let (mut i, mut copied) = (0, 0);
     while i < bytes.len() {
-        match bytes[i] {
-            b'"' | b'\'' | b'`' => i = super::string_end(bytes, i),
-            b'#' => {
+        let next = bytes.get(i + 1).copied();
+        let op_len = match (bytes[i], next) {
+            (b'"' | b'\'' | b'`', _) => {
+                i = super::string_end(bytes, i);
+                continue;
+            }
+            (b'#', _) => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
                 }
+                continue;
             }
-            b'=' | b'!' if bytes.get(i + 1) == Some(&b'~') => {
-                let mut start = i + 2;
-                while start < bytes.len() && bytes[start].is_ascii_whitespace() {
-                    start += 1;
-                }
+            (b'=' | b'!', Some(b'~')) => {
+                let start = value_start(bytes, i + 2);
                 if !matches!(bytes.get(start), Some(b'"' | b'\'')) {
                     return None;
                 }
                 let end = super::string_end(bytes, start);
-                let value = promql_parser::util::unquote_string(text.get(start..end)?).ok()?;
+                let value = unquoted(text.get(start..end)?)?;
                 let regex = compiled(&value)?;
                 out.push_str(&text[copied..start]);
-                out.push('"');
-                out.push(MARK);
-                out.push_str(&patterns.len().to_string());
-                if regex.is_match("") {
-                    out.push('|');
-                }
-                out.push('"');
-                patterns.push(Pattern { value, regex });
+                push_mark(&mut out, values.len(), regex.is_match(""));
+                values.push(StoodIn::Pattern { value, regex });
                 (i, copied) = (end, end);
+                continue;
             }
-            _ => i += 1,
+            // Comparisons.
+            (b'=' | b'<' | b'>', Some(b'=')) => {
+                i += 2;
+                continue;
+            }
+            (b'!', Some(b'=')) => 2,
+            (b'=', _) => 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let start = value_start(bytes, i + op_len);
+        i += op_len;
+        if label_before(bytes, i - op_len).is_none_or(|name| name == b"__name__")
+            || !matches!(bytes.get(start), Some(b'"' | b'\''))
+        {
+            continue;
         }
-    }
-    if patterns.is_empty() {
-        return None;
+        let end = super::string_end(bytes, start);
+        let Some(value) = text.get(start..end).and_then(unquoted) else {
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        out.push_str(&text[copied..start]);
+        push_mark(&mut out, values.len(), false);
+        values.push(StoodIn::Value(value));
+        (i, copied) = (end, end);
     }
     out.push_str(&text[copied..]);
-    Some((out, patterns))
+    Some((out, values))
 }
 
-/// Puts the patterns back into the matchers that hold their stand-ins,
-/// marking each restored; false when a regex matcher holds something else.
-fn restore(expr: &mut Expr, patterns: &[Pattern], restored: &mut [bool]) -> bool {
+/// A quoted value as the parser unquotes it; `None` for one holding a line
+/// break, which the parser's lexer may refuse where unquoting would not.
+fn unquoted(quoted: &str) -> Option<String> {
+    if quoted.contains(['\n', '\r']) {
+        return None;
+    }
+    promql_parser::util::unquote_string(quoted).ok()
+}
+
+/// How deep a shape may nest, in brackets or in operators.
+const MAX_NESTING: usize = 64;
+
+/// The deepest nesting of brackets in `text` outside strings.
+fn nesting(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut depth, mut deepest) = (0, 0usize, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' | b'\'' | b'`' => {
+                i = super::string_end(bytes, i);
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
+/// Where a matcher's value starts: past the whitespace after its operator.
+fn value_start(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+        at += 1;
+    }
+    at
+}
+
+/// The label name right before the operator at `op`, when it is a plain one.
+fn label_before(bytes: &[u8], op: usize) -> Option<&[u8]> {
+    let mut end = op;
+    while end > 0 && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
+        start -= 1;
+    }
+    (start < end).then(|| &bytes[start..end])
+}
+
+/// The quoted stand-in of value `index`.
+fn push_mark(out: &mut String, index: usize, matches_empty: bool) {
+    out.push('"');
+    out.push(MARK);
+    out.push_str(&index.to_string());
+    if matches_empty {
+        out.push('|');
+    }
+    out.push('"');
+}
+
+/// Puts the values back into the matchers that hold their stand-ins,
+/// marking each restored; false when a matcher holds something else.
+fn restore(expr: &mut Expr, values: &[StoodIn], restored: &mut [bool]) -> bool {
     let matchers = match expr {
         Expr::Aggregate(e) => {
-            return restore(&mut e.expr, patterns, restored)
+            return restore(&mut e.expr, values, restored)
                 && e.param
                     .as_mut()
-                    .is_none_or(|p| restore(p, patterns, restored));
+                    .is_none_or(|p| restore(p, values, restored));
         }
-        Expr::Unary(e) => return restore(&mut e.expr, patterns, restored),
+        Expr::Unary(e) => return restore(&mut e.expr, values, restored),
         Expr::Binary(e) => {
-            return restore(&mut e.lhs, patterns, restored)
-                && restore(&mut e.rhs, patterns, restored);
+            return restore(&mut e.lhs, values, restored) && restore(&mut e.rhs, values, restored);
         }
-        Expr::Paren(e) => return restore(&mut e.expr, patterns, restored),
-        Expr::Subquery(e) => return restore(&mut e.expr, patterns, restored),
+        Expr::Paren(e) => return restore(&mut e.expr, values, restored),
+        Expr::Subquery(e) => return restore(&mut e.expr, values, restored),
         Expr::Call(e) => {
-            return e
-                .args
-                .args
-                .iter_mut()
-                .all(|a| restore(a, patterns, restored));
+            return e.args.args.iter_mut().all(|a| restore(a, values, restored));
         }
         Expr::NumberLiteral(_) | Expr::StringLiteral(_) => return true,
         Expr::Extension(_) => return false,
@@ -130,43 +248,48 @@ fn restore(expr: &mut Expr, patterns: &[Pattern], restored: &mut [bool]) -> bool
         .matchers
         .iter_mut()
         .chain(matchers.or_matchers.iter_mut().flatten())
-        .all(|m| restore_matcher(m, patterns, restored))
+        .all(|m| restore_matcher(m, values, restored))
 }
 
-fn restore_matcher(m: &mut Matcher, patterns: &[Pattern], restored: &mut [bool]) -> bool {
-    if !matches!(m.op, MatchOp::Re(_) | MatchOp::NotRe(_)) {
-        return true;
-    }
+fn restore_matcher(m: &mut Matcher, values: &[StoodIn], restored: &mut [bool]) -> bool {
+    let regex_op = matches!(m.op, MatchOp::Re(_) | MatchOp::NotRe(_));
     let Some(index) = m
         .value
         .strip_prefix(MARK)
         .map(|v| v.trim_end_matches('|'))
         .and_then(|v| v.parse::<usize>().ok())
     else {
-        return false;
+        // Every pattern stands in; values are left in place where they cannot.
+        return !regex_op;
     };
-    let (Some(pattern), Some(done)) = (patterns.get(index), restored.get_mut(index)) else {
+    let (Some(stood_in), Some(done)) = (values.get(index), restored.get_mut(index)) else {
         return false;
     };
     if std::mem::replace(done, true) {
         return false;
     }
-    m.value.clone_from(&pattern.value);
-    let regex = pattern.regex.clone();
-    m.op = match m.op {
-        MatchOp::NotRe(_) => MatchOp::NotRe(regex),
-        _ => MatchOp::Re(regex),
-    };
-    true
+    match stood_in {
+        StoodIn::Pattern { value, regex } if regex_op => {
+            m.value.clone_from(value);
+            m.op = match m.op {
+                MatchOp::NotRe(_) => MatchOp::NotRe(regex.clone()),
+                _ => MatchOp::Re(regex.clone()),
+            };
+            true
+        }
+        StoodIn::Value(value) if !regex_op => {
+            m.value.clone_from(value);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// The pattern compiled as promql-parser compiles it (fully anchored), or
 /// `None` where that takes its fallback for `{` or fails: the parser then
-/// compiles it itself. Remembered per text; forgotten in bulk past a bound,
-/// for the language server, which sees a new pattern at every keystroke.
+/// compiles it itself. Remembered per text.
 fn compiled(value: &str) -> Option<Regex> {
     static COMPILED: Mutex<Option<HashMap<String, Option<Regex>>>> = Mutex::new(None);
-    const MOST: usize = 4096;
     if let Some(known) = COMPILED
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -214,6 +337,15 @@ mod tests {
             r#"x{a=~"a" or b=~"b"}"#,
             "x{a=~\n  \"c.*\" # why\n}",
             r#"max_over_time(x{a=~"b.*"}[1h:5m])"#,
+            r#"sum by (cluster) (rate(http_requests_total{service="svc-0000", code=~"5.."}[5m])) / sum by (cluster) (rate(http_requests_total{service="svc-0000"}[5m])) > 0.01"#,
+            r#"sum by (cluster) (rate(http_requests_total{service="svc-0001", code=~"5.."}[5m])) / sum by (cluster) (rate(http_requests_total{service="svc-0001"}[5m])) > 0.01"#,
+            r#"x{a!="b", c="", d = 'e'} == bool 1 >= 2 <= x{f="g"}"#,
+            r#"{__name__="up", job="x"} != 1"#,
+            r#"{"a"="b", c="d"}"#,
+            "x{a=\"b\"} # c=\"d\"\n",
+            r#"label_replace(x{a="b"}, "c", "$1", "d", "=\"(.*)\"")"#,
+            r#"x{a="\u00e9\"q"} and y{b='it\'s'}"#,
+            "vector(1)",
         ] {
             assert!(through_stand_ins(text).is_some(), "{text}");
             same_as_parser(text);
@@ -234,12 +366,51 @@ mod tests {
             assert!(through_stand_ins(text).is_none(), "{text}");
             same_as_parser(text);
         }
+        // Refused by the parser, whose message is kept: every matcher
+        // matches the empty string, a name set twice, a raw line break or a
+        // bad escape in a value, comparisons with strings.
+        for text in [
+            r#"{a!="b"}"#,
+            r#"{a=""}"#,
+            r#"up{__name__="x", a="b"}"#,
+            "x{a=\"b\nc\"}",
+            r#"x{a="\z"}"#,
+            r#"x != "a""#,
+            r#"x = "a""#,
+            r#"x{a="b"} == "c""#,
+            r#"x{a="b"} = "c""#,
+            r#"x{a=`b`, c="unterminated}"#,
+        ] {
+            assert!(parse(text).is_err(), "{text}");
+            same_as_parser(text);
+        }
+        let deep = format!("{}x{{a=\"b\"}}{}", "(".repeat(65), ")".repeat(65));
+        let long = vec![r#"x{a="b"}"#; 66].join(" + ");
+        for text in ["\u{1}", "x{a=\"\u{1}\"}", &deep, &long] {
+            assert!(through_stand_ins(text).is_none(), "{text}");
+            same_as_parser(text);
+        }
     }
 
     #[test]
     fn stand_ins_compile_without_the_unicode_tables() {
-        let (text, patterns) = stand_in(r#"x{a=~"5..", b!~".*"}"#).unwrap();
+        let (text, values) = stand_in(r#"x{a=~"5..", b!~".*"}"#).unwrap();
         assert_eq!(text, "x{a=~\"\u{1}0\", b!~\"\u{1}1|\"}");
-        assert_eq!(patterns[1].value, ".*");
+        assert!(matches!(&values[1], StoodIn::Pattern { value, .. } if value == ".*"));
+    }
+
+    #[test]
+    fn expressions_of_one_shape_share_it() {
+        let shape = |text| stand_in(text).unwrap().0;
+        let a = r#"sum(rate(x{service="a", code=~"5.."}[5m])) > 0.01"#;
+        let b = r#"sum(rate(x{service='b-c', code=~"5.."}[5m])) > 0.01"#;
+        assert_eq!(shape(a), shape(b));
+        assert_eq!(
+            shape(a),
+            "sum(rate(x{service=\"\u{1}0\", code=~\"\u{1}1\"}[5m])) > 0.01"
+        );
+        // Left in place: empty values, the metric name, quoted label names.
+        let kept = r#"x{a="", __name__="y", "b"="c"}"#;
+        assert_eq!(shape(kept), kept);
     }
 }
