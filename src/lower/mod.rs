@@ -215,12 +215,13 @@ impl<'a> Lowering<'a> {
             }
             answer
         };
-        let mut parts = self.lower_selection(prometheus, &selected);
-        if let Ok(memo) = self.memo.lock() {
-            let known: Vec<Selection> = memo.iter().map(|m| m.parts.clone()).collect();
-            drop(memo);
-            parts.share_equal_parts(&known);
-        }
+        let known: Vec<Selection> = self
+            .memo
+            .lock()
+            .map(|memo| memo.iter().map(|m| m.parts.clone()).collect())
+            .unwrap_or_default();
+        let mut parts = self.lower_selection(prometheus, &selected, &known);
+        parts.share_equal_parts(&known);
         if let Ok(mut memo) = self.memo.lock() {
             if memo.len() == MEMO_SIZE {
                 memo.pop_front();
@@ -239,6 +240,7 @@ impl<'a> Lowering<'a> {
         &self,
         prometheus: &PrometheusModel,
         selected: &impl Fn(&Option<SelectorText>) -> bool,
+        known: &[Selection],
     ) -> Selection {
         let (spec, sources) = (self.spec, self.sources);
         let services: Vec<&spec::Service> = spec
@@ -266,7 +268,10 @@ impl<'a> Lowering<'a> {
         Selection {
             monitors: Arc::new(monitors),
             rule_files: Arc::new(rule_files),
-            slo_dashboards: Arc::new(slo_dashboards::lower(&slos)),
+            slo_dashboards: Arc::new(slo_dashboards::lower(
+                &slos,
+                known.iter().map(|k| (&k.slos[..], &k.slo_dashboards[..])),
+            )),
             slos: Arc::new(slos),
             dashboards: Arc::new(dashboards::lower(spec, selected, &origin)),
         }

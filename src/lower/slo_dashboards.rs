@@ -51,16 +51,42 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-/// One dashboard per service with SLOs in this cluster.
-pub fn lower(slos: &[SloModel]) -> Vec<DashboardModel> {
+/// One dashboard per service with SLOs in this cluster. `known`: SLOs
+/// lowered for other selections with their dashboards (from this
+/// function), whose dashboard a service with equal SLOs takes as it is: a
+/// fleet's selections mostly share their services' SLOs, and building a
+/// dashboard is a few hundred strings per SLO.
+pub fn lower<'k>(
+    slos: &[SloModel],
+    known: impl Iterator<Item = (&'k [SloModel], &'k [DashboardModel])>,
+) -> Vec<DashboardModel> {
+    let known: Vec<(Vec<ServiceSlos>, &[DashboardModel])> = known
+        .map(|(slos, dashboards)| (by_service(slos), dashboards))
+        .collect();
+    by_service(slos)
+        .into_iter()
+        .map(|(service, slos)| {
+            known
+                .iter()
+                .find_map(|(groups, dashboards)| {
+                    let index = groups.binary_search_by(|(s, _)| s.cmp(&service)).ok()?;
+                    (groups[index].1 == slos).then(|| dashboards.get(index).cloned())?
+                })
+                .unwrap_or_else(|| slo_dashboard(service, &slos))
+        })
+        .collect()
+}
+
+/// A service's name and its SLOs.
+type ServiceSlos<'s> = (&'s str, Vec<&'s SloModel>);
+
+/// SLOs by service, sorted by name: the order of [`lower`]'s dashboards.
+fn by_service(slos: &[SloModel]) -> Vec<ServiceSlos<'_>> {
     let mut by_service: BTreeMap<&str, Vec<&SloModel>> = BTreeMap::new();
     for slo in slos {
         by_service.entry(&slo.service).or_default().push(slo);
     }
-    by_service
-        .into_iter()
-        .map(|(service, slos)| slo_dashboard(service, &slos))
-        .collect()
+    by_service.into_iter().collect()
 }
 
 fn slo_dashboard(service: &str, slos: &[&SloModel]) -> DashboardModel {
@@ -339,5 +365,45 @@ fn slo_row(slo: &SloModel) -> RowModel {
         collapsed: false,
         title: format!("{}: {}% over {window}", slo.name, num(slo.objective)),
         panels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dashboard_is_taken_from_a_known_selection_only_for_equal_slos() {
+        let (checked, sources) =
+            crate::check_spec(std::path::Path::new("specs/fleet.yaml")).expect("valid spec");
+        let model = crate::lower::lower(&checked.spec, &sources, None);
+        let slos: Vec<SloModel> = model.clusters[0].slos.to_vec();
+        assert!(!slos.is_empty(), "the reference spec has SLOs");
+        let built = lower(&slos, std::iter::empty());
+        assert_eq!(
+            lower(&slos, std::iter::once((&slos[..], &built[..]))),
+            built
+        );
+        // A known selection whose SLO differs (and whose dashboard is not
+        // what it would build): its dashboard is not taken.
+        let mut changed = slos.clone();
+        changed[0].objective -= 0.5;
+        let mut decoy = built.clone();
+        for d in &mut decoy {
+            d.title.push_str(" (decoy)");
+        }
+        let mixed = lower(&slos, std::iter::once((&changed[..], &decoy[..])));
+        let uid = slo_dashboard_uid(&slos[0].service);
+        assert!(
+            mixed.len() == built.len() && built.len() > 1,
+            "services with SLOs"
+        );
+        for ((got, fresh), known) in mixed.iter().zip(&built).zip(&decoy) {
+            // Only the service whose SLO differs is built again.
+            let expected = if got.uid == uid { fresh } else { known };
+            assert!(got == expected, "{}", got.uid);
+        }
+        let taken = lower(&slos, std::iter::once((&slos[..], &decoy[..])));
+        assert!(taken == decoy, "equal SLOs take the known dashboards");
     }
 }
