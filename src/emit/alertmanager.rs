@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Emitted, yaml};
 use crate::model::routing::{
-    CONFIG_DIR, InhibitModel, PeriodModel, ReceiverModel, RouteModel, RoutingModel, TEMPLATE_FILE,
+    CONFIG_DIR, InhibitModel, PeriodModel, ReceiverModel, RouteModel, TEMPLATE_FILE,
     TimeIntervalModel,
 };
 use crate::model::{AlertmanagerModel, ClusterModel, MANAGED_BY, MANAGED_BY_LABEL};
@@ -64,14 +64,49 @@ runbook link (annotation `runbook_url`); firing alerts first.
 {{- end }}
 "#;
 
-pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
-    let am = &cluster.alertmanager;
+/// What this emitter reads of a cluster (the key its files are shared by).
+/// The routing without its tests, which only `monocle test` reads.
+pub struct Input<'a> {
+    pub alertmanager: &'a AlertmanagerModel,
+    pub receivers: &'a [ReceiverModel],
+    pub route: Option<&'a RouteModel>,
+    pub inhibit: &'a [InhibitModel],
+    pub time_intervals: &'a [TimeIntervalModel],
+    pub resolve_timeout: Option<&'a str>,
+}
+
+impl<'a> Input<'a> {
+    pub fn of(cluster: &'a ClusterModel) -> Self {
+        let routing = &cluster.routing;
+        Input {
+            alertmanager: &cluster.alertmanager,
+            receivers: &routing.receivers,
+            route: routing.route.as_ref(),
+            inhibit: &routing.inhibit,
+            time_intervals: &routing.time_intervals,
+            resolve_timeout: routing.resolve_timeout.as_deref(),
+        }
+    }
+
+    /// Equal inputs give equal files.
+    pub fn same(&self, other: &Self) -> bool {
+        self.alertmanager == other.alertmanager
+            && self.receivers == other.receivers
+            && self.route == other.route
+            && self.inhibit == other.inhibit
+            && self.time_intervals == other.time_intervals
+            && self.resolve_timeout == other.resolve_timeout
+    }
+}
+
+pub fn emit(input: Input<'_>) -> Vec<Emitted> {
+    let am = input.alertmanager;
     let mut files = Vec::new();
     if am.managed {
         files.push(yaml::resource(
             "alertmanager/main.yaml".to_owned(),
             None,
-            &resource(cluster),
+            &resource(am),
             true,
         ));
         files.push(yaml::resource(
@@ -81,13 +116,12 @@ pub fn emit(cluster: &ClusterModel) -> Vec<Emitted> {
             true,
         ));
     }
-    let routing = &cluster.routing;
-    let Some(route) = &routing.route else {
+    let Some(route) = input.route else {
         return files;
     };
     let config_text = {
         let mut text = yaml::header(None);
-        text.push_str(&yaml::to_yaml(&config(routing, route)));
+        text.push_str(&yaml::to_yaml(&config(&input, route)));
         text
     };
     let templates_text = format!("{}{TEMPLATES}", yaml::header(None));
@@ -154,8 +188,7 @@ fn labels() -> Value {
 
 /// The Alertmanager custom resource; the operator reads its config from
 /// the Secret `alertmanager-<name>` by default.
-fn resource(cluster: &ClusterModel) -> Value {
-    let am = &cluster.alertmanager;
+fn resource(am: &AlertmanagerModel) -> Value {
     let mut spec = Map::new();
     spec.insert("replicas".into(), json!(am.replicas));
     if am.config_secret != format!("alertmanager-{}", am.name) {
@@ -180,9 +213,9 @@ fn resource(cluster: &ClusterModel) -> Value {
 }
 
 /// The Alertmanager configuration file.
-fn config(routing: &RoutingModel, route: &RouteModel) -> Value {
+fn config(routing: &Input<'_>, route: &RouteModel) -> Value {
     let mut c = Map::new();
-    if let Some(resolve_timeout) = &routing.resolve_timeout {
+    if let Some(resolve_timeout) = routing.resolve_timeout {
         c.insert(
             "global".into(),
             json!({ "resolve_timeout": resolve_timeout }),

@@ -225,7 +225,8 @@ impl Emitter {
             shared!(3, grafana::Input::of, dashboards),
             // Per-cluster by nature (external labels, the cluster's name).
             Arc::new(Part::new(prometheus::emit(cluster))),
-            Arc::new(Part::new(alertmanager::emit(cluster))),
+            // A fleet's clusters have a few Alertmanager setups between them.
+            shared!(4, alertmanager::Input::of, alertmanager::emit),
             Arc::new(Part::new(alloy::emit(cluster))),
         ];
         ClusterFiles {
@@ -312,6 +313,12 @@ impl SameView for grafana::Input<'_> {
         self.dashboards.same(&other.dashboards)
             && self.slo_dashboards.same(&other.slo_dashboards)
             && self.namespace == other.namespace
+    }
+}
+
+impl SameView for alertmanager::Input<'_> {
+    fn same(&self, other: &Self) -> bool {
+        alertmanager::Input::same(self, other)
     }
 }
 
