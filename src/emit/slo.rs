@@ -20,25 +20,28 @@ pub fn input(cluster: &ClusterModel) -> &[SloModel] {
 pub fn emit_one(slo: &SloModel) -> Vec<Emitted> {
     let mut files = Vec::new();
     let id = &slo.file_id;
-    let groups = groups(slo, false);
+    let mut rules = rule_object(
+        &format!("{id}-slo"),
+        &slo.namespace,
+        &slo.team,
+        &slo.shard,
+        &slo.object_labels,
+        groups(slo, false),
+    );
     files.push(yaml::resource(
         format!("slos/{id}.yaml"),
         Some(&slo.origin),
-        &rule_object(
-            &format!("{id}-slo"),
-            &slo.namespace,
-            &slo.team,
-            &slo.shard,
-            &slo.object_labels,
-            groups,
-        ),
+        &rules,
         true,
     ));
     if slo.page.severity.is_some() || slo.ticket.severity.is_some() {
+        // The same groups, as the test loads them: taken back, not built again.
+        let mut groups = rules["spec"]["groups"].take();
+        for_test(slo, &mut groups);
         files.push(yaml::resource(
             format!("slo-tests/{id}.rules.yaml"),
             Some(&slo.origin),
-            &object! { "groups" => self::groups(slo, true) },
+            &object! { "groups" => groups },
             false,
         ));
         files.push(yaml::resource(
@@ -62,6 +65,29 @@ pub fn groups(slo: &SloModel, for_test: bool) -> Vec<Value> {
             .push(object! { "name" => format!("sloth-slo-alerts-{}", slo.id), "rules" => alerts });
     }
     groups
+}
+
+/// [`groups`]`(slo, false)` made what `groups(slo, true)` builds: each
+/// alert keeps only the annotations whose rendering the test knows.
+fn for_test(slo: &SloModel, groups: &mut Value) {
+    let alerts = [&slo.page, &slo.ticket]
+        .into_iter()
+        .filter(|alert| alert.severity.is_some());
+    let rules = groups
+        .as_array_mut()
+        .and_then(|groups| groups.get_mut(2))
+        .and_then(|group| group.get_mut("rules"))
+        .and_then(Value::as_array_mut);
+    for (rule, alert) in rules.into_iter().flatten().zip(alerts) {
+        if let Some(Value::Object(annotations)) = rule.get_mut("annotations") {
+            annotations.retain(|key, _| {
+                alert
+                    .annotations
+                    .get(key)
+                    .is_some_and(|a| a.renders_as.is_some())
+            });
+        }
+    }
 }
 
 /// The labels of every recording rule: the SLO's and Sloth's.
@@ -305,5 +331,34 @@ fn scenario(slo: &SloModel, name: &str, ratio: f64, page: bool, ticket: bool) ->
         "interval" => "1m",
         "input_series" => series,
         "alert_rule_test" => vec![alert_rule_test],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_test_groups_are_the_deployed_ones_without_unknown_annotations() {
+        let (checked, sources) =
+            crate::check_spec(std::path::Path::new("specs/fleet.yaml")).expect("valid spec");
+        let model = crate::lower::lower(&checked.spec, &sources, None);
+        let mut compared = 0;
+        for slo in model.clusters.iter().flat_map(|c| c.slos.iter()) {
+            let mut deployed = Value::Array(groups(slo, false));
+            for_test(slo, &mut deployed);
+            assert_eq!(deployed, Value::Array(groups(slo, true)), "{}", slo.id);
+            compared += 1;
+        }
+        assert!(compared > 0, "the reference spec has SLOs");
+        // One whose test cannot know an annotation's rendering.
+        let mut slo = model.clusters[0].slos[0].clone();
+        let annotation = slo.page.annotations.values_mut().next().expect("annotated");
+        annotation.renders_as = None;
+        let mut deployed = Value::Array(groups(&slo, false));
+        for_test(&slo, &mut deployed);
+        let expected = Value::Array(groups(&slo, true));
+        assert_ne!(expected, Value::Array(groups(&slo, false)));
+        assert_eq!(deployed, expected);
     }
 }
