@@ -174,7 +174,7 @@ fn run_checks(spec: &mut Spec, ctx: &mut Ctx) {
 }
 
 /// The stack of the thread that runs half the checks: a main thread's.
-const CHECK_STACK: usize = 8 << 20;
+pub(crate) const CHECK_STACK: usize = 8 << 20;
 
 fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut all = crate::diagnostic::Diagnostics::default();

@@ -4,5 +4,6 @@
 pub mod kdl;
 mod node;
 pub mod yaml;
+mod yaml_events;
 
 pub use node::{Key, Node, NodeKind};

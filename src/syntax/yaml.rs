@@ -14,6 +14,16 @@ use crate::source::{SourceId, Span};
 /// Parses one YAML document. Syntax errors, duplicate keys and documents
 /// that are not a map become a diagnostic at the place they were found.
 pub fn parse(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
+    // Most spec files are read straight from the parser's events; what that
+    // reader cannot be sure of is read here.
+    if let Some(node) = super::yaml_events::parse(source, text) {
+        return Ok(node);
+    }
+    parse_with_serde(source, text)
+}
+
+/// [`parse`] through serde-saphyr alone.
+pub(super) fn parse_with_serde(source: SourceId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     let options = serde_saphyr::options! {
         duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::Error,
         // YAML 1.2 booleans only: `y`, `no` and `on` stay strings (the
