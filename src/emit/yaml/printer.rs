@@ -11,7 +11,11 @@
 //! the serializer one by one. `tests.rs` compares both on every file of the
 //! reference spec and on generated values.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt::Write as _;
+
+use crate::emit::hash::FastState;
 
 use serde_json::{Map, Value};
 
@@ -124,12 +128,50 @@ fn scalar_text(value: &Value, out: &mut String) -> Option<()> {
 
 /// `value` as the serializer writes it, when that is one line.
 fn serialized_line(value: &Value, out: &mut String) -> Option<()> {
-    let text = serialized(value)?;
-    let line = text.strip_suffix('\n')?;
-    if line.contains('\n') {
-        return None;
+    // A fleet's files repeat the same few scalars the printer leaves to the
+    // serializer (sample values of SLO tests, paths, sizes) tens of
+    // thousands of times, and each call sets up the whole serializer.
+    // Strings only: numbers equal as values may print apart (0.0 and -0.0).
+    thread_local! {
+        static LINES: RefCell<HashMap<String, Option<String>, FastState>> = RefCell::default();
     }
-    out.push_str(line);
+    const MOST: usize = 4096;
+    let Value::String(text) = value else {
+        return push_line(serialized(value), out);
+    };
+    let known = LINES.with_borrow(|lines| {
+        let line = lines.get(text)?;
+        if let Some(line) = line {
+            out.push_str(line);
+        }
+        Some(line.is_some())
+    });
+    if let Some(known) = known {
+        return known.then_some(());
+    }
+    let line = one_line(serialized(value));
+    if let Some(line) = &line {
+        out.push_str(line);
+    }
+    let written = line.is_some();
+    LINES.with_borrow_mut(|lines| {
+        if lines.len() >= MOST {
+            lines.clear();
+        }
+        lines.insert(text.clone(), line);
+    });
+    written.then_some(())
+}
+
+/// The serializer's document when it is one line, without its newline.
+fn one_line(text: Option<String>) -> Option<String> {
+    let mut text = text?;
+    text.pop().filter(|c| *c == '\n')?;
+    (!text.contains('\n')).then_some(text)
+}
+
+fn push_line(text: Option<String>, out: &mut String) -> Option<()> {
+    out.push_str(&one_line(text)?);
     Some(())
 }
 
