@@ -202,3 +202,12 @@ fn stream_clusters<E>(
         })
     })
 }
+
+/// The reference spec (`specs/fleet.yaml`), checked and lowered, for unit
+/// tests that need a real model.
+#[cfg(test)]
+pub(crate) fn reference_model() -> model::Model {
+    let (checked, sources) =
+        check_spec(Path::new("specs/fleet.yaml")).expect("the reference spec is valid");
+    lower::lower(&checked.spec, &sources, None)
+}

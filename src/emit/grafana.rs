@@ -997,9 +997,7 @@ mod tests {
 
     #[test]
     fn the_config_map_is_the_bytes_the_serializer_writes() {
-        let (checked, sources) =
-            crate::check_spec(std::path::Path::new("specs/fleet.yaml")).expect("valid spec");
-        let model = crate::lower::lower(&checked.spec, &sources, None);
+        let model = crate::reference_model();
         let mut shortcut = 0;
         let mut dashboards: Vec<&DashboardModel> = Vec::new();
         for cluster in &model.clusters {

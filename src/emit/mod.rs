@@ -539,9 +539,7 @@ mod tests {
     use super::*;
 
     fn model() -> Model {
-        let (checked, sources) =
-            crate::check_spec(std::path::Path::new("specs/fleet.yaml")).expect("valid spec");
-        crate::lower::lower(&checked.spec, &sources, None)
+        crate::reference_model()
     }
 
     #[test]

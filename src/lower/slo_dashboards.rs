@@ -374,9 +374,7 @@ mod tests {
 
     #[test]
     fn a_dashboard_is_taken_from_a_known_selection_only_for_equal_slos() {
-        let (checked, sources) =
-            crate::check_spec(std::path::Path::new("specs/fleet.yaml")).expect("valid spec");
-        let model = crate::lower::lower(&checked.spec, &sources, None);
+        let model = crate::reference_model();
         let slos: Vec<SloModel> = model.clusters[0].slos.to_vec();
         assert!(!slos.is_empty(), "the reference spec has SLOs");
         let built = lower(&slos, std::iter::empty());

@@ -53,23 +53,40 @@ fn through_stand_ins(text: &str) -> Option<Expr> {
 /// The parse of a shape, remembered (failures too: the original text is
 /// then parsed for its error).
 fn parsed_shape(shape: &str) -> Option<Expr> {
-    static SHAPES: Mutex<Option<HashMap<String, Option<Expr>>>> = Mutex::new(None);
-    if let Some(known) = SHAPES
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-        .and_then(|m| m.get(shape))
-    {
-        return known.clone();
+    static SHAPES: Remembered<Option<Expr>> = Remembered::new();
+    SHAPES.get_or(shape, || promql_parser::parser::parse(shape).ok())
+}
+
+/// Values computed from a text, kept for the whole process and forgotten
+/// in bulk past [`MOST`] (the language server sees new texts at every
+/// keystroke).
+struct Remembered<V>(Mutex<Option<HashMap<String, V>>>);
+
+impl<V: Clone> Remembered<V> {
+    const fn new() -> Self {
+        Remembered(Mutex::new(None))
     }
-    let parsed = promql_parser::parser::parse(shape).ok();
-    let mut memo = SHAPES.lock().unwrap_or_else(PoisonError::into_inner);
-    let memo = memo.get_or_insert_with(HashMap::new);
-    if memo.len() >= MOST {
-        memo.clear();
+
+    fn get_or(&self, text: &str, compute: impl FnOnce() -> V) -> V {
+        if let Some(known) = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .and_then(|m| m.get(text))
+        {
+            return known.clone();
+        }
+        // Computed outside the lock: two threads may both compute a text.
+        let value = compute();
+        let mut memo = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let memo = memo.get_or_insert_with(HashMap::new);
+        if memo.len() >= MOST {
+            memo.clear();
+        }
+        memo.insert(text.to_owned(), value.clone());
+        value
     }
-    memo.insert(shape.to_owned(), parsed.clone());
-    parsed
 }
 
 /// What a stand-in holds the place of.
@@ -289,23 +306,8 @@ fn restore_matcher(m: &mut Matcher, values: &[StoodIn], restored: &mut [bool]) -
 /// `None` where that takes its fallback for `{` or fails: the parser then
 /// compiles it itself. Remembered per text.
 fn compiled(value: &str) -> Option<Regex> {
-    static COMPILED: Mutex<Option<HashMap<String, Option<Regex>>>> = Mutex::new(None);
-    if let Some(known) = COMPILED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-        .and_then(|m| m.get(value))
-    {
-        return known.clone();
-    }
-    let regex = Regex::new(&format!("^(?:{value})$")).ok();
-    let mut memo = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
-    let memo = memo.get_or_insert_with(HashMap::new);
-    if memo.len() >= MOST {
-        memo.clear();
-    }
-    memo.insert(value.to_owned(), regex.clone());
-    regex
+    static COMPILED: Remembered<Option<Regex>> = Remembered::new();
+    COMPILED.get_or(value, || Regex::new(&format!("^(?:{value})$")).ok())
 }
 
 #[cfg(test)]

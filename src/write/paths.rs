@@ -22,7 +22,7 @@ pub(super) fn temp_name_of(target: &Path, suffix: &str, pid: u32) -> PathBuf {
     temp.push(".");
     temp.push(name);
     temp.push(TMP_MARKER);
-    temp.push(pid_text(pid));
+    temp.push(pid.to_string());
     temp.push(".");
     temp.push(suffix);
     // Cutting the name off the end is what `with_file_name` does, without
@@ -42,21 +42,6 @@ pub(super) fn temp_name_of(target: &Path, suffix: &str, pid: u32) -> PathBuf {
         }
     }
     target.with_file_name(temp)
-}
-
-/// `pid` in decimal, without the formatting machinery.
-fn pid_text(mut pid: u32) -> String {
-    let mut digits = [0u8; 10];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (pid % 10) as u8;
-        pid /= 10;
-        if pid == 0 {
-            break;
-        }
-    }
-    digits[start..].iter().map(|&d| char::from(d)).collect()
 }
 
 /// The suffixes [`temp_name`] is called with.
