@@ -260,6 +260,11 @@ fn typed(sources: &Sources, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<
         diags.extend(scalar_ctx.diags);
         return None;
     }
+    // Read straight from the tree; serde_json's way (for its messages) when
+    // that fails.
+    if let Ok(spec) = crate::syntax::from_node(node) {
+        return Some(spec);
+    }
     match serde_json::from_value(node.to_json()) {
         Ok(spec) => Some(spec),
         Err(err) => {

@@ -3,7 +3,9 @@
 
 pub mod kdl;
 mod node;
+mod node_de;
 pub mod yaml;
 mod yaml_events;
 
 pub use node::{Key, Node, NodeKind};
+pub use node_de::from_node;
