@@ -11,25 +11,43 @@
 //! result, its spans and its diagnostics are serde-saphyr's own. A test
 //! compares both readers on every YAML file of the repository.
 
+use std::collections::HashSet;
+
 use granit_parser::{Event, Options, Parser, ScalarStyle, Span as EventSpan, StrInput};
 
 use super::{Key, Node, NodeKind};
 use crate::source::{SourceId, Span};
 
-/// Nesting past this is left to serde-saphyr, which refuses it past 64.
+// Documents near serde-saphyr's budget are left to it, which refuses them
+// past its limits (see "Limits" in the README): half of each here.
+/// Nesting (serde-saphyr: 64).
 const MAX_DEPTH: usize = 32;
-/// Events past this are left to serde-saphyr, whose budget allows 1,000,000.
+/// Parser events, comments included (serde-saphyr: 1,000,000).
 const MAX_EVENTS: usize = 500_000;
+/// Scalars, sequences and mappings (serde-saphyr: 250,000).
+const MAX_NODES: usize = 125_000;
+/// Bytes of scalar text (serde-saphyr: 64 MiB).
+const MAX_SCALAR_BYTES: usize = 32 << 20;
+/// Entries past which a mapping's keys are hashed to find duplicates.
+const LARGE_MAP: usize = 16;
+/// Comments the parser may hold while it looks ahead: serde-saphyr's
+/// setting, under which the parser refuses longer runs in some places.
+const BUFFERED_COMMENTS: usize = 32;
 
 /// The document's tree, when this reader can be sure of it.
 pub fn parse(source: SourceId, text: &str) -> Option<Node> {
+    // The parser as serde-saphyr configures it (its budget's defaults are
+    // the parser's own but for comments).
     let mut options = Options::default();
-    options.emit_comments = false;
+    options.set_emit_comments(true);
+    options.max_buffered_comment_events = BUFFERED_COMMENTS;
     let mut reader = Reader {
         parser: Parser::new_from_str_with_options(text, options),
         source,
         len: text.len(),
         events: 0,
+        nodes: 0,
+        scalar_bytes: 0,
     };
     let (Event::StreamStart, _) = reader.next()? else {
         return None;
@@ -56,15 +74,23 @@ struct Reader<'a> {
     source: SourceId,
     len: usize,
     events: usize,
+    nodes: usize,
+    scalar_bytes: usize,
 }
 
 impl<'a> Reader<'a> {
+    /// The next event that is not a comment.
     fn next(&mut self) -> Option<(Event<'a>, EventSpan)> {
-        self.events += 1;
-        if self.events > MAX_EVENTS {
-            return None;
+        loop {
+            self.events += 1;
+            if self.events > MAX_EVENTS {
+                return None;
+            }
+            let (event, span) = self.parser.next_event()?.ok()?;
+            if !matches!(event, Event::Comment(..)) {
+                return Some((event, span));
+            }
         }
-        self.parser.next_event()?.ok()
     }
 
     /// serde-saphyr's span of an event: its byte range.
@@ -76,8 +102,18 @@ impl<'a> Reader<'a> {
 
     fn node(&mut self, event: Event<'a>, span: EventSpan, depth: usize) -> Option<Node> {
         let span = self.span(&span)?;
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return None;
+        }
         let kind = match event {
-            Event::Scalar(value, style, 0, None) => scalar(&value, style)?,
+            Event::Scalar(value, style, 0, None) => {
+                self.scalar_bytes += value.len();
+                if self.scalar_bytes > MAX_SCALAR_BYTES {
+                    return None;
+                }
+                scalar(&value, style)?
+            }
             Event::SequenceStart(_, 0, None) if depth < MAX_DEPTH => {
                 let mut items = Vec::new();
                 loop {
@@ -91,6 +127,7 @@ impl<'a> Reader<'a> {
             }
             Event::MappingStart(_, 0, None) if depth < MAX_DEPTH => {
                 let mut entries: Vec<(Key, Node)> = Vec::new();
+                let mut seen: HashSet<String> = HashSet::new();
                 loop {
                     let (event, key_span) = self.next()?;
                     let name = match event {
@@ -98,8 +135,23 @@ impl<'a> Reader<'a> {
                         Event::Scalar(name, style, 0, None) => key_text(name.into_owned(), style)?,
                         _ => return None,
                     };
-                    // Duplicates are serde-saphyr's to report.
-                    if entries.iter().any(|(key, _)| key.name == name) {
+                    // A key is a node of serde-saphyr's budget too.
+                    self.nodes += 1;
+                    self.scalar_bytes += name.len();
+                    if self.nodes > MAX_NODES || self.scalar_bytes > MAX_SCALAR_BYTES {
+                        return None;
+                    }
+                    // Duplicates are serde-saphyr's to report. Small maps are
+                    // searched, large ones hashed.
+                    let duplicate = if entries.len() < LARGE_MAP {
+                        entries.iter().any(|(key, _)| key.name == name)
+                    } else {
+                        if seen.is_empty() {
+                            seen.extend(entries.iter().map(|(key, _)| key.name.clone()));
+                        }
+                        !seen.insert(name.clone())
+                    };
+                    if duplicate {
                         return None;
                     }
                     let key = Key {
@@ -154,7 +206,8 @@ fn scalar(value: &str, style: ScalarStyle) -> Option<NodeKind> {
                     if let Some(int) = decimal_integer(value) {
                         NodeKind::Int(int)
                     } else if is_decimal_fraction(value) {
-                        NodeKind::Float(value.parse().ok()?)
+                        // serde-saphyr refuses what overflows to infinity.
+                        NodeKind::Float(value.parse().ok().filter(|f: &f64| f.is_finite())?)
                     } else if is_quantity(bytes.strip_prefix(b"-").unwrap_or(bytes))
                         || is_arithmetic(bytes)
                     {
@@ -334,6 +387,19 @@ mod tests {
             "? [a]\n: 1\n",
             "a: [unterminated\n",
             "a: 99999999999999999999\n",
+            // Found by review: an overflowing fraction, a long run of comments
+            // the parser must buffer, and more values than the budget allows.
+            &format!("a: 1{}.0\n", "0".repeat(400)),
+            &format!("a: -1{}.5\n", "0".repeat(400)),
+            &format!("a:\n{}  b: 1\n", "# c\n".repeat(40)),
+            &format!("a: [{}]\n", vec!["0"; 250_001].join(",")),
+            &(0..130_000)
+                .map(|i| format!("k{i}: 1\n"))
+                .collect::<String>(),
+            // A duplicate in a large map (its keys hashed).
+            &(0..20)
+                .map(|i| format!("k{}: 1\n", i % 19))
+                .collect::<String>(),
         ] {
             assert!(parse(SourceId(0), text).is_none(), "{text:?}");
         }
