@@ -174,7 +174,19 @@ fn run_checks(spec: &mut Spec, ctx: &mut Ctx) {
 }
 
 /// The stack of the thread that runs half the checks: a main thread's.
-pub(crate) const CHECK_STACK: usize = 8 << 20;
+const CHECK_STACK: usize = 8 << 20;
+
+/// Runs `f` on a thread with the check's stack: tests that read the
+/// repository's hostile files, which nest deep, need it.
+#[cfg(test)]
+pub(crate) fn on_check_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(CHECK_STACK)
+        .spawn(f)
+        .expect("a thread")
+        .join()
+        .expect("the test passed");
+}
 
 fn sorted(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut all = crate::diagnostic::Diagnostics::default();

@@ -176,7 +176,7 @@ impl<'de> MapAccess<'de> for Entries<'de> {
             return Ok(None);
         };
         self.value = Some(value);
-        seed.deserialize(KeyDeserializer(&key.name)).map(Some)
+        seed.deserialize(key_deserializer(&key.name)).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Refused> {
@@ -190,38 +190,9 @@ impl<'de> MapAccess<'de> for Entries<'de> {
 }
 
 /// A map key: a string. (serde_json also reads numbers and booleans out
-/// of keys; those go the fallback way.)
-struct KeyDeserializer<'de>(&'de str);
-
-impl<'de> Deserializer<'de> for KeyDeserializer<'de> {
-    type Error = Refused;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refused> {
-        visitor.visit_str(self.0)
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Refused> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Refused> {
-        visitor.visit_enum(self.0.into_deserializer())
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-        byte_buf option unit unit_struct seq tuple tuple_struct map struct identifier
-        ignored_any
-    }
+/// of keys, and newtypes around them; those go the fallback way.)
+fn key_deserializer(key: &str) -> de::value::BorrowedStrDeserializer<'_, Refused> {
+    de::value::BorrowedStrDeserializer::new(key)
 }
 
 struct Variant<'de> {
@@ -237,7 +208,7 @@ impl<'de> EnumAccess<'de> for Variant<'de> {
         self,
         seed: V,
     ) -> Result<(V::Value, NodeDeserializer<'de>), Refused> {
-        let variant = seed.deserialize(KeyDeserializer(&self.key.name))?;
+        let variant = seed.deserialize(key_deserializer(&self.key.name))?;
         Ok((variant, NodeDeserializer(self.value)))
     }
 }
@@ -304,12 +275,7 @@ mod tests {
 
     #[test]
     fn every_spec_file_of_the_repository_reads_as_serde_json_reads_it() {
-        std::thread::Builder::new()
-            .stack_size(crate::check::CHECK_STACK)
-            .spawn(compare_every_spec_file)
-            .unwrap()
-            .join()
-            .unwrap();
+        crate::check::on_check_stack(compare_every_spec_file);
     }
 
     fn compare_every_spec_file() {

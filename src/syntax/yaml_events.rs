@@ -324,13 +324,7 @@ mod tests {
 
     #[test]
     fn every_yaml_file_of_the_repository_reads_as_serde_saphyr_reads_it() {
-        // Hostile files nest deep: serde-saphyr needs the stack the check has.
-        std::thread::Builder::new()
-            .stack_size(crate::check::CHECK_STACK)
-            .spawn(compare_every_yaml_file)
-            .unwrap()
-            .join()
-            .unwrap();
+        crate::check::on_check_stack(compare_every_yaml_file);
     }
 
     fn compare_every_yaml_file() {
