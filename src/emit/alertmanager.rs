@@ -87,16 +87,6 @@ impl<'a> Input<'a> {
             resolve_timeout: routing.resolve_timeout.as_deref(),
         }
     }
-
-    /// Equal inputs give equal files.
-    pub fn same(&self, other: &Self) -> bool {
-        self.alertmanager == other.alertmanager
-            && self.receivers == other.receivers
-            && self.route == other.route
-            && self.inhibit == other.inhibit
-            && self.time_intervals == other.time_intervals
-            && self.resolve_timeout == other.resolve_timeout
-    }
 }
 
 pub fn emit(input: Input<'_>) -> Vec<Emitted> {
@@ -213,9 +203,9 @@ fn resource(am: &AlertmanagerModel) -> Value {
 }
 
 /// The Alertmanager configuration file.
-fn config(routing: &Input<'_>, route: &RouteModel) -> Value {
+fn config(input: &Input<'_>, route: &RouteModel) -> Value {
     let mut c = Map::new();
-    if let Some(resolve_timeout) = routing.resolve_timeout {
+    if let Some(resolve_timeout) = input.resolve_timeout {
         c.insert(
             "global".into(),
             json!({ "resolve_timeout": resolve_timeout }),
@@ -228,18 +218,18 @@ fn config(routing: &Input<'_>, route: &RouteModel) -> Value {
     c.insert("route".into(), route_value(route));
     c.insert(
         "receivers".into(),
-        Value::Array(routing.receivers.iter().map(receiver).collect()),
+        Value::Array(input.receivers.iter().map(receiver).collect()),
     );
-    if !routing.inhibit.is_empty() {
+    if !input.inhibit.is_empty() {
         c.insert(
             "inhibit_rules".into(),
-            Value::Array(routing.inhibit.iter().map(inhibit).collect()),
+            Value::Array(input.inhibit.iter().map(inhibit).collect()),
         );
     }
-    if !routing.time_intervals.is_empty() {
+    if !input.time_intervals.is_empty() {
         c.insert(
             "time_intervals".into(),
-            Value::Array(routing.time_intervals.iter().map(time_interval).collect()),
+            Value::Array(input.time_intervals.iter().map(time_interval).collect()),
         );
     }
     Value::Object(c)

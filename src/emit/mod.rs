@@ -318,7 +318,12 @@ impl SameView for grafana::Input<'_> {
 
 impl SameView for alertmanager::Input<'_> {
     fn same(&self, other: &Self) -> bool {
-        alertmanager::Input::same(self, other)
+        self.alertmanager == other.alertmanager
+            && self.receivers == other.receivers
+            && self.route == other.route
+            && self.inhibit == other.inhibit
+            && self.time_intervals == other.time_intervals
+            && self.resolve_timeout == other.resolve_timeout
     }
 }
 
