@@ -116,18 +116,19 @@ pub fn check(sources: &mut Sources) -> Result<Checked, Vec<Diagnostic>> {
     })
 }
 
-/// The checks of the merged spec, on two threads: each reads the spec,
+/// The checks of the merged spec, on three threads: each reads the spec,
 /// and their diagnostics are kept in the order the checks are listed in,
 /// so the result does not depend on timing. Two of them learn what lower
 /// reads (the routing matchers, the dashboards' grouping); no check reads
 /// those. Threads of their own with the stack of a main thread, not
-/// rayon's workers: some checks recurse as deep as the input nests.
+/// rayon's workers: some checks recurse as deep as the input nests. Three,
+/// not two: with two, the longer list ran alone for a fifth of the check.
 fn run_checks(spec: &mut Spec, ctx: &mut Ctx) {
     let sources = ctx.sources;
     let read: &Spec = spec;
-    // PromQL and what follows it in the list, on the other thread (the
-    // PromQL check spreads over every core itself).
-    let later = move || {
+    // PromQL and what follows it in the list (the PromQL check spreads
+    // over every core itself).
+    let middle = move || {
         let mut own = Ctx::new(sources);
         promql::check(read, &mut own);
         regexes::check(read, &mut own);
@@ -138,11 +139,26 @@ fn run_checks(spec: &mut Spec, ctx: &mut Ctx) {
         let grouping = dashboards::check(read, &mut own);
         (matchers, grouping, own.diags)
     };
-    let mut last = Ctx::new(sources);
-    let (matchers, grouping, middle) = std::thread::scope(|scope| {
-        let other = std::thread::Builder::new()
-            .stack_size(CHECK_STACK)
-            .spawn_scoped(scope, later);
+    // The rules and what follows them, whose diagnostics come after the
+    // first list's (`second`) and after the middle's (`last`).
+    let rules = move || {
+        let (mut second, mut last) = (Ctx::new(sources), Ctx::new(sources));
+        for check in [rules::check, slos::check, receivers::check] {
+            check(read, &mut second);
+        }
+        for check in [alloy::check, monitor::check, output::check] {
+            check(read, &mut last);
+        }
+        (second.diags, last.diags)
+    };
+    let ((matchers, grouping, middle), (second, last)) = std::thread::scope(|scope| {
+        let spawn = |name: &str| {
+            std::thread::Builder::new()
+                .name(name.to_owned())
+                .stack_size(CHECK_STACK)
+        };
+        let middle_thread = spawn("monocle-check-promql").spawn_scoped(scope, middle);
+        let rules_thread = spawn("monocle-check-rules").spawn_scoped(scope, rules);
         for check in [
             names::check,
             values::check,
@@ -150,27 +166,30 @@ fn run_checks(spec: &mut Spec, ctx: &mut Ctx) {
             deployment::check,
             selectors::check,
             refs::check,
-            rules::check,
-            slos::check,
-            receivers::check,
         ] {
             check(read, ctx);
         }
-        alloy::check(read, &mut last);
-        monitor::check(read, &mut last);
-        output::check(read, &mut last);
-        match other {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had: the same work here.
-            Err(_) => later(),
-        }
+        (joined(middle_thread, middle), joined(rules_thread, rules))
     });
+    ctx.diags.extend(second);
     ctx.diags.extend(middle);
-    ctx.diags.extend(last.diags);
+    ctx.diags.extend(last);
     spec.matchers = matchers;
     spec.query_grouping = grouping;
+}
+
+/// What a scoped thread returned; without a thread to be had, the same
+/// work on this one.
+fn joined<T>(
+    thread: std::io::Result<std::thread::ScopedJoinHandle<'_, T>>,
+    work: impl FnOnce() -> T,
+) -> T {
+    match thread {
+        Ok(handle) => handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        Err(_) => work(),
+    }
 }
 
 /// The stack of the thread that runs half the checks: a main thread's.
