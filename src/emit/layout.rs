@@ -22,6 +22,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Weak};
 
+use rayon::prelude::*;
+
 use super::{Artifact, ClusterFiles, Emitted, Part, kustomize};
 use crate::model::ClusterModel;
 
@@ -264,6 +266,9 @@ impl SharedLayout {
             ..
         } = self;
         let mut artifacts = Vec::new();
+        // Each kustomization's path and resources, rendered at the end on
+        // every core: thousands of them, while the other threads wait.
+        let mut kustomizations: Vec<(String, Vec<String>)> = Vec::new();
         let mut resources: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
         // The shared folders of each set of clusters (indexes, sorted).
         let mut sets: BTreeMap<Vec<usize>, Vec<String>> = BTreeMap::new();
@@ -315,11 +320,7 @@ impl SharedLayout {
                         bytes: file.bytes.clone(),
                     });
                 }
-                let kustomization = kustomize::render(listed);
-                artifacts.push(LaidFile {
-                    path: format!("{folder}/{}", kustomize::FILE),
-                    bytes: kustomization.into(),
-                });
+                kustomizations.push((format!("{folder}/{}", kustomize::FILE), listed));
                 let mut set = variant.clusters.clone();
                 set.sort_unstable();
                 sets.entry(set).or_default().push(folder);
@@ -340,22 +341,25 @@ impl SharedLayout {
             let listed = folders
                 .iter()
                 .map(|f| format!("../../{}", &f[SHARED_DIR.len() + 1..]));
-            artifacts.push(LaidFile {
-                path: format!("{folder}/{}", kustomize::FILE),
-                bytes: kustomize::render(listed.collect()).into(),
-            });
+            kustomizations.push((format!("{folder}/{}", kustomize::FILE), listed.collect()));
             for &c in &set {
                 resources[c].push(format!("../{folder}"));
             }
             set_list.push(set);
         }
         for (cluster, listed) in clusters.iter().zip(resources) {
-            artifacts.push(LaidFile {
-                path: format!("{}/{}", cluster.name, kustomize::FILE),
-                bytes: kustomize::render(listed).into(),
-            });
+            kustomizations.push((format!("{}/{}", cluster.name, kustomize::FILE), listed));
         }
-        artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        artifacts.par_extend(
+            kustomizations
+                .into_par_iter()
+                .map(|(path, listed)| LaidFile {
+                    path,
+                    bytes: kustomize::render(listed).into(),
+                }),
+        );
+        // Paths are distinct: an unstable sort gives the same order.
+        artifacts.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
         Laid {
             artifacts,
             users,
