@@ -46,8 +46,7 @@ impl<'a> Input<'a> {
 
 /// The files of one dashboard: its ConfigMap (in `namespace`) and its JSON.
 pub fn emit_one(dashboard: &DashboardModel, namespace: &str) -> Vec<Emitted> {
-    let mut text = serde_json::to_string_pretty(&dashboard_json(dashboard))
-        .unwrap_or_else(|e| format!("{{\"error\": \"serialization failed: {e}\"}}"));
+    let mut text = super::json::pretty(&dashboard_json(dashboard));
     text.push('\n');
     let config_map = config_map_file(dashboard, namespace, &text);
     let json = Emitted {

@@ -20,6 +20,7 @@ mod buckets;
 mod delivery;
 pub(crate) mod grafana;
 mod hash;
+mod json;
 mod kustomize;
 pub mod layout;
 mod monitors;
