@@ -117,7 +117,20 @@ pub fn emit_streaming<E>(
     inputs: &Inputs,
     sink: impl FnMut(String, &Arc<[u8]>) -> Result<(), E>,
 ) -> Result<(), E> {
-    emit_streaming_with_progress(checked, sources, inputs, sink, |_| {})
+    emit_streaming_with_progress(checked, sources, inputs, Release::Free, sink, |_| {})
+}
+
+/// What becomes of the lowered fleet and the rendered items once the
+/// files are handed to the sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Release {
+    /// Freed (on another thread, while the files are written).
+    Free,
+    /// Left in memory: for a process that ends right after the compile
+    /// (the command line), whose exit returns the memory at once. Freeing
+    /// a fleet's model object by object costs a core tens of milliseconds
+    /// while the files are written.
+    Leave,
 }
 
 /// [`emit_streaming`], calling `progress` on the calling thread with the
@@ -127,6 +140,7 @@ pub fn emit_streaming_with_progress<E>(
     checked: &check::Checked,
     sources: &Sources,
     inputs: &Inputs,
+    release: Release,
     mut sink: impl FnMut(String, &Arc<[u8]>) -> Result<(), E>,
     mut progress: impl FnMut(usize),
 ) -> Result<(), E> {
@@ -158,13 +172,19 @@ pub fn emit_streaming_with_progress<E>(
         std::thread::scope(|scope| {
             // Freeing the lowered parts and rendered items of a fleet
             // takes tens of milliseconds: done while the files are written.
-            scope.spawn(move || drop((lowering, emitter, order)));
+            match release {
+                Release::Free => drop(scope.spawn(move || drop((lowering, emitter, order)))),
+                Release::Leave => std::mem::forget((lowering, emitter, order)),
+            }
             laid.artifacts
                 .into_iter()
                 .try_for_each(|artifact| sink(artifact.path, &artifact.bytes))
         })?;
     } else {
         stream_clusters(&lowering, &emitter, &order, &mut sink, &mut progress)?;
+        if release == Release::Leave {
+            std::mem::forget((lowering, emitter, order));
+        }
     }
     let fleet = lower::fleet(spec, inputs.previous_buckets.as_deref());
     for artifact in emit::emit_fleet(&fleet) {

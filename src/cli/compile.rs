@@ -55,6 +55,8 @@ pub fn stream(
             &checked,
             &sources,
             &inputs,
+            // The command ends with the compile.
+            crate::Release::Leave,
             |path, bytes| match session.add_shared(&path, bytes)? {
                 Some(kind) => changed(&path, bytes, kind),
                 None => Ok(()),
@@ -66,9 +68,13 @@ pub fn stream(
     });
     line.clear();
     let report = done.map_err(|err| io_failure(&err))?;
+    let files = sources.len();
+    // The command ends with the compile: the exit returns the spec's
+    // memory at once, where dropping it frees it object by object.
+    std::mem::forget((checked, sources));
     Ok(Streamed {
         report,
-        files: sources.len(),
+        files,
         clusters,
     })
 }
