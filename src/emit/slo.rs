@@ -248,11 +248,13 @@ fn unit_test(slo: &SloModel) -> Value {
     let lowest = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
     let highest = page.iter().chain(&ticket).copied().fold(0.0, f64::max);
     let (min_page, min_ticket) = (lowest(&page), lowest(&ticket));
+    let series = series_names(slo);
     let mut tests = Vec::new();
     let page_possible = slo.page.severity.is_some() && min_page * b < 1.0;
     if page_possible {
         tests.push(scenario(
             slo,
+            &series,
             "error ratio over the page thresholds pages (and tickets)",
             (1.05 * highest * b).min(1.0),
             true,
@@ -262,6 +264,7 @@ fn unit_test(slo: &SloModel) -> Value {
     if slo.ticket.severity.is_some() && min_ticket * b < 1.0 {
         tests.push(scenario(
             slo,
+            &series,
             "error ratio between ticket and page thresholds only tickets",
             (f64::midpoint(min_ticket, min_page) * b).min(1.0),
             false,
@@ -270,6 +273,7 @@ fn unit_test(slo: &SloModel) -> Value {
     }
     tests.push(scenario(
         slo,
+        &series,
         "healthy error ratio fires nothing",
         0.5 * min_ticket.min(min_page) * b,
         false,
@@ -282,27 +286,38 @@ fn unit_test(slo: &SloModel) -> Value {
     }
 }
 
-fn scenario(slo: &SloModel, name: &str, ratio: f64, page: bool, ticket: bool) -> Value {
-    let series: Vec<Value> = slo
-        .sli_windows
+/// The input series of an SLO's tests, one per SLI window: the same in
+/// each scenario, which differ only in their values.
+fn series_names(slo: &SloModel) -> Vec<String> {
+    let mut labels: String = slo
+        .labels
         .iter()
-        .map(|w| {
-            let mut labels: Vec<String> = slo
-                .labels
-                .iter()
-                .map(|(k, v)| format!("{k}=\"{}\", ", escape(v)))
-                .collect();
-            labels.push(format!(
-                "sloth_id=\"{}\", sloth_service=\"{}\", sloth_slo=\"{}\", sloth_window=\"{w}\"",
-                escape(&slo.id),
-                escape(&slo.service),
-                escape(&slo.name)
-            ));
-            json!({
-                "series": format!("slo:sli_error:ratio_rate{w}{{{}}}", labels.concat()),
-                "values": format!("{}+0x30", num(ratio)),
-            })
-        })
+        .map(|(k, v)| format!("{k}=\"{}\", ", escape(v)))
+        .collect();
+    labels.push_str(&format!(
+        "sloth_id=\"{}\", sloth_service=\"{}\", sloth_slo=\"{}\", sloth_window=\"",
+        escape(&slo.id),
+        escape(&slo.service),
+        escape(&slo.name)
+    ));
+    slo.sli_windows
+        .iter()
+        .map(|w| format!("slo:sli_error:ratio_rate{w}{{{labels}{w}\"}}"))
+        .collect()
+}
+
+fn scenario(
+    slo: &SloModel,
+    series_names: &[String],
+    name: &str,
+    ratio: f64,
+    page: bool,
+    ticket: bool,
+) -> Value {
+    let values = format!("{}+0x30", num(ratio));
+    let series: Vec<Value> = series_names
+        .iter()
+        .map(|series| json!({ "series": series, "values": values }))
         .collect();
     let mut expected = Vec::new();
     for (alert, fires) in [(&slo.page, page), (&slo.ticket, ticket)] {
