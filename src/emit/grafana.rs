@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::json::{Json, Obj, jobject, jv};
 use super::{Emitted, yaml};
 use crate::model::dashboards::{
     AnnotationModel, DashboardModel, Datasource, LOKI_VARIABLE, PROMETHEUS_VARIABLE, PanelKind,
@@ -148,19 +149,19 @@ fn generated_note(origin: &str) -> String {
     )
 }
 
-fn datasource_ref(datasource: Datasource) -> Option<Value> {
+fn datasource_ref(datasource: Datasource) -> Option<Json> {
     match datasource {
         Datasource::Prometheus => Some(prometheus_ref()),
-        Datasource::Loki => Some(json!({ "type": "loki", "uid": format!("${{{LOKI_VARIABLE}}}") })),
+        Datasource::Loki => Some(jv!({ "type": "loki", "uid": format!("${{{LOKI_VARIABLE}}}") })),
         Datasource::None => None,
     }
 }
 
-fn prometheus_ref() -> Value {
-    json!({ "type": "prometheus", "uid": format!("${{{PROMETHEUS_VARIABLE}}}") })
+fn prometheus_ref() -> Json {
+    jv!({ "type": "prometheus", "uid": format!("${{{PROMETHEUS_VARIABLE}}}") })
 }
 
-pub fn dashboard_json(d: &DashboardModel) -> Value {
+pub fn dashboard_json(d: &DashboardModel) -> Json {
     let mut panels = Vec::new();
     let mut id = 0;
     let mut y = 0;
@@ -183,12 +184,12 @@ pub fn dashboard_json(d: &DashboardModel) -> Value {
             y = next_y;
             (Vec::new(), inside)
         };
-        panels.push(object! {
+        panels.push(jobject! {
             "id" => row_id,
             "type" => "row",
             "title" => row.title.as_str(),
             "collapsed" => row.collapsed,
-            "gridPos" => json!({ "h": 1, "w": GRID_COLUMNS, "x": 0, "y": row_y }),
+            "gridPos" => jv!({ "h": 1, "w": GRID_COLUMNS, "x": 0, "y": row_y }),
             "panels" => carried,
         });
         panels.extend(shown);
@@ -198,27 +199,27 @@ pub fn dashboard_json(d: &DashboardModel) -> Value {
         Some(description) => format!("{description}\n\n{note}"),
         None => note,
     };
-    object! {
+    jobject! {
         "uid" => d.uid.as_str(),
         "title" => d.title.as_str(),
         "description" => description,
-        "tags" => json!(d.tags),
-        "timezone" => json!(d.timezone),
+        "tags" => jv!(d.tags),
+        "timezone" => jv!(d.timezone),
         "editable" => false,
         "graphTooltip" => 1,
-        "time" => json!({ "from": format!("now-{}", grafana_interval(&d.time)), "to": "now" }),
+        "time" => jv!({ "from": format!("now-{}", grafana_interval(&d.time)), "to": "now" }),
         "refresh" => d.refresh.as_ref().map(grafana_interval).unwrap_or_default(),
         "schemaVersion" => SCHEMA_VERSION,
         "links" => d.links.iter().map(link).collect::<Vec<_>>(),
-        "annotations" => object! { "list" => annotations(&d.annotations) },
-        "templating" => object! { "list" => variables(d) },
+        "annotations" => jobject! { "list" => annotations(&d.annotations) },
+        "templating" => jobject! { "list" => variables(d) },
         "panels" => panels,
     }
 }
 
 /// A link as Grafana's `DashboardLink` (panels use the same model).
-fn link(l: &Link) -> Value {
-    json!({
+fn link(l: &Link) -> Json {
+    jv!({
         "title": l.title,
         "type": "link",
         "url": l.url,
@@ -249,8 +250,8 @@ fn grafana_interval(duration: &DurationText) -> String {
     format!("{seconds}s")
 }
 
-fn annotations(extra: &[AnnotationModel]) -> Vec<Value> {
-    let mut list = vec![json!({
+fn annotations(extra: &[AnnotationModel]) -> Vec<Json> {
+    let mut list = vec![jv!({
         "builtIn": 1,
         "datasource": { "type": "grafana", "uid": "-- Grafana --" },
         "enable": true,
@@ -260,33 +261,33 @@ fn annotations(extra: &[AnnotationModel]) -> Vec<Value> {
         "type": "dashboard",
     })];
     list.extend(extra.iter().map(|a| {
-        let mut annotation = Map::new();
-        annotation.insert("name".into(), json!(a.name));
+        let mut annotation = Obj::new();
+        annotation.insert("name", jv!(a.name));
         annotation.insert(
-            "datasource".into(),
+            "datasource",
             datasource_ref(a.datasource).unwrap_or_else(prometheus_ref),
         );
-        annotation.insert("enable".into(), json!(true));
-        annotation.insert("hide".into(), json!(false));
-        annotation.insert("iconColor".into(), json!(a.color));
-        annotation.insert("expr".into(), json!(a.expr));
+        annotation.insert("enable", jv!(true));
+        annotation.insert("hide", jv!(false));
+        annotation.insert("iconColor", jv!(a.color));
+        annotation.insert("expr", jv!(a.expr));
         if a.datasource == Datasource::Prometheus {
-            annotation.insert("step".into(), json!("60s"));
+            annotation.insert("step", jv!("60s"));
         }
         if !a.title.is_empty() {
-            annotation.insert("titleFormat".into(), json!(a.title));
+            annotation.insert("titleFormat", jv!(a.title));
         }
         if !a.text.is_empty() {
-            annotation.insert("textFormat".into(), json!(a.text));
+            annotation.insert("textFormat", jv!(a.text));
         }
-        Value::Object(annotation)
+        Json::Obj(annotation)
     }));
     list
 }
 
-fn variables(d: &DashboardModel) -> Vec<Value> {
+fn variables(d: &DashboardModel) -> Vec<Json> {
     let datasource = |name: &str, label: &str, plugin: &str| {
-        json!({
+        jv!({
             "name": name,
             "label": label,
             "type": "datasource",
@@ -308,10 +309,10 @@ fn variables(d: &DashboardModel) -> Vec<Value> {
     list
 }
 
-fn variable(v: &VariableModel) -> Value {
-    let mut var = Map::new();
-    var.insert("name".into(), json!(v.name));
-    var.insert("label".into(), json!(v.label.as_deref().unwrap_or(&v.name)));
+fn variable(v: &VariableModel) -> Json {
+    let mut var = Obj::new();
+    var.insert("name", jv!(v.name));
+    var.insert("label", jv!(v.label.as_deref().unwrap_or(&v.name)));
     let kind = match v.kind {
         VariableType::Query => "query",
         VariableType::Custom => "custom",
@@ -320,37 +321,34 @@ fn variable(v: &VariableModel) -> Value {
         VariableType::Textbox => "textbox",
         VariableType::Datasource => "datasource",
     };
-    var.insert("type".into(), json!(kind));
+    var.insert("type", jv!(kind));
     match v.kind {
         VariableType::Query => {
-            var.insert("datasource".into(), prometheus_ref());
-            var.insert("query".into(), json!(v.query));
-            var.insert("definition".into(), json!(v.query));
+            var.insert("datasource", prometheus_ref());
+            var.insert("query", jv!(v.query));
+            var.insert("definition", jv!(v.query));
         }
         // Grafana keeps a custom or interval variable's values as one
         // comma-separated query, and lists them as options.
         VariableType::Custom | VariableType::Interval => {
-            var.insert("query".into(), json!(v.values.join(",")));
-            let options: Vec<Value> = v
+            var.insert("query", jv!(v.values.join(",")));
+            let options: Vec<Json> = v
                 .values
                 .iter()
                 .enumerate()
-                .map(|(i, value)| json!({ "selected": i == 0, "text": value, "value": value }))
+                .map(|(i, value)| jv!({ "selected": i == 0, "text": value, "value": value }))
                 .collect();
             if let Some(first) = v.values.first() {
-                var.insert("current".into(), json!({ "text": first, "value": first }));
+                var.insert("current", jv!({ "text": first, "value": first }));
             }
-            var.insert("options".into(), json!(options));
+            var.insert("options", jv!(options));
         }
         VariableType::Constant | VariableType::Textbox => {
-            var.insert("query".into(), json!(v.query));
-            var.insert(
-                "current".into(),
-                json!({ "text": v.query, "value": v.query }),
-            );
+            var.insert("query", jv!(v.query));
+            var.insert("current", jv!({ "text": v.query, "value": v.query }));
         }
         VariableType::Datasource => {
-            var.insert("query".into(), json!(v.query));
+            var.insert("query", jv!(v.query));
         }
     }
     let hide = match v.hide {
@@ -358,23 +356,23 @@ fn variable(v: &VariableModel) -> Value {
         VariableHide::Label => 1,
         VariableHide::Variable => 2,
     };
-    var.insert("hide".into(), json!(hide));
-    var.insert("includeAll".into(), json!(v.include_all));
-    var.insert("multi".into(), json!(v.multi));
+    var.insert("hide", jv!(hide));
+    var.insert("includeAll", jv!(v.include_all));
+    var.insert("multi", jv!(v.multi));
     if let Some(all) = v.all_value.as_ref().filter(|_| v.include_all) {
-        var.insert("allValue".into(), json!(all));
+        var.insert("allValue", jv!(all));
     }
     if !var.contains_key("options") {
-        var.insert("options".into(), json!([]));
+        var.insert("options", jv!([]));
     }
     if matches!(v.kind, VariableType::Query | VariableType::Datasource) {
         // Query variables refresh on time-range change: label values come
         // and go with the range.
         let refresh = if v.kind == VariableType::Query { 2 } else { 1 };
-        var.insert("refresh".into(), json!(refresh));
-        var.insert("regex".into(), json!(v.regex.as_deref().unwrap_or("")));
+        var.insert("refresh", jv!(refresh));
+        var.insert("regex", jv!(v.regex.as_deref().unwrap_or("")));
     }
-    var.insert("skipUrlSync".into(), json!(false));
+    var.insert("skipUrlSync", jv!(false));
     if v.kind == VariableType::Query {
         let sort = match v.sort {
             VariableSort::None => 0,
@@ -387,9 +385,9 @@ fn variable(v: &VariableModel) -> Value {
             VariableSort::Natural => 7,
             VariableSort::NaturalDesc => 8,
         };
-        var.insert("sort".into(), json!(sort));
+        var.insert("sort", jv!(sort));
     }
-    Value::Object(var)
+    Json::Obj(var)
 }
 
 /// Whether a panel is repeated left to right.
@@ -474,47 +472,44 @@ pub fn layout(panels: &[PanelModel], y: u32) -> (Vec<Grid>, u32) {
     (grids, y)
 }
 
-fn panel_json(p: &PanelModel, id: u32, grid: Grid) -> Value {
-    let mut panel = Map::new();
-    panel.insert("id".into(), json!(id));
-    panel.insert("type".into(), json!(p.kind.plugin()));
-    panel.insert("title".into(), json!(p.title));
+fn panel_json(p: &PanelModel, id: u32, grid: Grid) -> Json {
+    let mut panel = Obj::new();
+    panel.insert("id", jv!(id));
+    panel.insert("type", jv!(p.kind.plugin()));
+    panel.insert("title", jv!(p.title));
     if let Some(description) = &p.description {
-        panel.insert("description".into(), json!(description));
+        panel.insert("description", jv!(description));
     }
     panel.insert(
-        "gridPos".into(),
-        json!({ "h": grid.h, "w": grid.w, "x": grid.x, "y": grid.y }),
+        "gridPos",
+        jv!({ "h": grid.h, "w": grid.w, "x": grid.x, "y": grid.y }),
     );
     if !p.links.is_empty() {
-        panel.insert(
-            "links".into(),
-            Value::Array(p.links.iter().map(link).collect()),
-        );
+        panel.insert("links", Json::Arr(p.links.iter().map(link).collect()));
     }
     if let Some(repeat) = &p.repeat {
-        panel.insert("repeat".into(), json!(repeat));
+        panel.insert("repeat", jv!(repeat));
         let direction = match p.repeat_direction {
             RepeatDirection::Horizontal => "h",
             RepeatDirection::Vertical => "v",
         };
-        panel.insert("repeatDirection".into(), json!(direction));
+        panel.insert("repeatDirection", jv!(direction));
     }
     if let Some(datasource) = datasource_ref(p.datasource) {
-        panel.insert("datasource".into(), datasource);
-        let targets: Vec<Value> = p
+        panel.insert("datasource", datasource);
+        let targets: Vec<Json> = p
             .queries
             .iter()
             .enumerate()
             .map(|(i, q)| target(p, i, q))
             .collect();
-        panel.insert("targets".into(), Value::Array(targets));
+        panel.insert("targets", Json::Arr(targets));
     }
     if let Some(interval) = &p.interval {
-        panel.insert("interval".into(), json!(grafana_interval(interval)));
+        panel.insert("interval", jv!(grafana_interval(interval)));
     }
-    panel.insert("fieldConfig".into(), field_config(p));
-    panel.insert("options".into(), options(p));
+    panel.insert("fieldConfig", field_config(p));
+    panel.insert("options", options(p));
     let transformations = if !p.transformations.is_empty() {
         p.transformations.iter().map(transformation).collect()
     } else if p.kind == PanelKind::Table {
@@ -523,23 +518,22 @@ fn panel_json(p: &PanelModel, id: u32, grid: Grid) -> Value {
         Vec::new()
     };
     if !transformations.is_empty() {
-        panel.insert("transformations".into(), Value::Array(transformations));
+        panel.insert("transformations", Json::Arr(transformations));
     }
-    Value::Object(panel)
+    Json::Obj(panel)
 }
 
-fn transformation(t: &Transformation) -> Value {
+fn transformation(t: &Transformation) -> Json {
     match t {
-        Transformation::Merge => json!({ "id": "merge", "options": {} }),
+        Transformation::Merge => jv!({ "id": "merge", "options": {} }),
         Transformation::Organize(o) => {
-            let exclude: Map<String, Value> =
-                o.exclude.iter().map(|c| (c.clone(), json!(true))).collect();
-            json!({
+            let exclude: Obj = o.exclude.iter().map(|c| (c.clone(), jv!(true))).collect();
+            jv!({
                 "id": "organize",
                 "options": { "excludeByName": exclude, "indexByName": {}, "renameByName": o.rename },
             })
         }
-        Transformation::JoinByField(j) => json!({
+        Transformation::JoinByField(j) => jv!({
             "id": "joinByField",
             "options": { "byField": j.field, "mode": "outer" },
         }),
@@ -547,56 +541,55 @@ fn transformation(t: &Transformation) -> Value {
 }
 
 /// A spec override as Grafana's matcher and properties.
-fn field_override(kind: PanelKind, o: &Override) -> Value {
+fn field_override(kind: PanelKind, o: &Override) -> Json {
     let m = &o.match_;
     let matcher = if let Some(name) = &m.name {
-        json!({ "id": "byName", "options": name })
+        jv!({ "id": "byName", "options": name })
     } else if let Some(regex) = &m.regex {
-        json!({ "id": "byRegexp", "options": regex })
+        jv!({ "id": "byRegexp", "options": regex })
     } else {
-        json!({ "id": "byFrameRefID", "options": m.query.clone().unwrap_or_default() })
+        jv!({ "id": "byFrameRefID", "options": m.query.clone().unwrap_or_default() })
     };
     let mut properties = Vec::new();
     if let Some(unit) = &o.unit {
-        properties.push(json!({ "id": "unit", "value": unit }));
+        properties.push(jv!({ "id": "unit", "value": unit }));
     }
     if let Some(decimals) = o.decimals {
-        properties.push(json!({ "id": "decimals", "value": decimals }));
+        properties.push(jv!({ "id": "decimals", "value": decimals }));
     }
     if let Some(min) = o.min {
-        properties.push(json!({ "id": "min", "value": number(min) }));
+        properties.push(jv!({ "id": "min", "value": number(min) }));
     }
     if let Some(max) = o.max {
-        properties.push(json!({ "id": "max", "value": number(max) }));
+        properties.push(jv!({ "id": "max", "value": number(max) }));
     }
     if !o.links.is_empty() {
         // Data links are a title and a url (Grafana's `DataLink`).
-        let links: Vec<Value> = o
+        let links: Vec<Json> = o
             .links
             .iter()
-            .map(|l| json!({ "title": l.title, "url": l.url }))
+            .map(|l| jv!({ "title": l.title, "url": l.url }))
             .collect();
-        properties.push(json!({ "id": "links", "value": links }));
+        properties.push(jv!({ "id": "links", "value": links }));
     }
     if let Some(color) = &o.color {
-        properties
-            .push(json!({ "id": "color", "value": { "mode": "fixed", "fixedColor": color } }));
+        properties.push(jv!({ "id": "color", "value": { "mode": "fixed", "fixedColor": color } }));
     }
     if let Some(name) = &o.display_name {
-        properties.push(json!({ "id": "displayName", "value": name }));
+        properties.push(jv!({ "id": "displayName", "value": name }));
     }
     if let Some(hidden) = o.hidden {
         // A table hides a column; charts hide a series everywhere.
         properties.push(if kind == PanelKind::Table {
-            json!({ "id": "custom.hidden", "value": hidden })
+            jv!({ "id": "custom.hidden", "value": hidden })
         } else {
-            json!({
+            jv!({
                 "id": "custom.hideFrom",
                 "value": { "legend": hidden, "tooltip": hidden, "viz": hidden },
             })
         });
     }
-    json!({ "matcher": matcher, "properties": properties })
+    jv!({ "matcher": matcher, "properties": properties })
 }
 
 /// The value columns of a table: `Value` (one query) or `Value #A`, ...
@@ -615,32 +608,32 @@ fn value_columns(p: &PanelModel) -> Vec<String> {
 
 /// Several queries become one table (a column per query, named by its
 /// legend); hidden columns are dropped.
-fn table_transformations(p: &PanelModel) -> Vec<Value> {
+fn table_transformations(p: &PanelModel) -> Vec<Json> {
     let mut list = Vec::new();
     if p.queries.len() > 1 {
-        list.push(json!({ "id": "merge", "options": {} }));
+        list.push(jv!({ "id": "merge", "options": {} }));
     }
-    let hidden: Map<String, Value> = p
+    let hidden: Obj = p
         .hidden_columns
         .iter()
-        .map(|c| (c.clone(), json!(true)))
+        .map(|c| (c.clone(), jv!(true)))
         .collect();
-    let renamed: Map<String, Value> = if p.queries.len() > 1 {
+    let renamed: Obj = if p.queries.len() > 1 {
         p.queries
             .iter()
             .enumerate()
-            .filter_map(|(i, q)| Some((format!("Value #{}", ref_id(i)), json!(q.legend.as_ref()?))))
+            .filter_map(|(i, q)| Some((format!("Value #{}", ref_id(i)), jv!(q.legend.as_ref()?))))
             .collect()
     } else {
         p.queries
             .first()
             .and_then(|q| q.legend.as_ref())
-            .map(|l| ("Value".to_owned(), json!(l)))
+            .map(|l| ("Value".to_owned(), jv!(l)))
             .into_iter()
             .collect()
     };
     if !hidden.is_empty() || !renamed.is_empty() {
-        list.push(json!({
+        list.push(jv!({
             "id": "organize",
             "options": { "excludeByName": hidden, "indexByName": {}, "renameByName": renamed },
         }));
@@ -648,30 +641,27 @@ fn table_transformations(p: &PanelModel) -> Vec<Value> {
     list
 }
 
-fn target(p: &PanelModel, index: usize, q: &QueryModel) -> Value {
-    let mut t = Map::new();
-    t.insert("refId".into(), json!(ref_id(index)));
+fn target(p: &PanelModel, index: usize, q: &QueryModel) -> Json {
+    let mut t = Obj::new();
+    t.insert("refId", jv!(ref_id(index)));
     if let Some(datasource) = datasource_ref(p.datasource) {
-        t.insert("datasource".into(), datasource);
+        t.insert("datasource", datasource);
     }
-    t.insert("editorMode".into(), json!("code"));
-    t.insert("expr".into(), json!(q.expr));
+    t.insert("editorMode", jv!("code"));
+    t.insert("expr", jv!(q.expr));
     if p.datasource == Datasource::Loki {
         if let Some(legend) = &q.legend {
-            t.insert("legendFormat".into(), json!(legend));
+            t.insert("legendFormat", jv!(legend));
         }
-        t.insert("queryType".into(), json!("range"));
+        t.insert("queryType", jv!("range"));
     } else {
-        t.insert(
-            "legendFormat".into(),
-            json!(q.legend.as_deref().unwrap_or("__auto")),
-        );
+        t.insert("legendFormat", jv!(q.legend.as_deref().unwrap_or("__auto")));
         // Tables and pie charts show one value per series: no range needed.
         let instant = q
             .instant
             .unwrap_or(matches!(p.kind, PanelKind::Table | PanelKind::Piechart));
-        t.insert("range".into(), json!(!instant));
-        t.insert("instant".into(), json!(instant));
+        t.insert("range", jv!(!instant));
+        t.insert("instant", jv!(instant));
         let format = q.format.or(match p.kind {
             PanelKind::Table => Some(QueryFormat::Table),
             PanelKind::Heatmap => Some(QueryFormat::Heatmap),
@@ -683,80 +673,80 @@ fn target(p: &PanelModel, index: usize, q: &QueryModel) -> Value {
                 QueryFormat::Table => "table",
                 QueryFormat::Heatmap => "heatmap",
             };
-            t.insert("format".into(), json!(format));
+            t.insert("format", jv!(format));
         }
     }
-    Value::Object(t)
+    Json::Obj(t)
 }
 
 /// A number as written in a spec: `85`, not `85.0`.
-fn number(x: f64) -> Value {
+fn number(x: f64) -> Json {
     if x.fract() == 0.0 && x.abs() < 9.0e15 {
-        json!(x as i64)
+        jv!(x as i64)
     } else {
-        json!(x)
+        jv!(x)
     }
 }
 
-fn thresholds(steps: &[ThresholdModel]) -> Value {
+fn thresholds(steps: &[ThresholdModel]) -> Json {
     let mut list = Vec::new();
     match steps.split_first() {
         // The spec's lowest step is Grafana's base step (from -Infinity).
         Some((base, rest)) => {
-            list.push(json!({ "color": base.color, "value": null }));
+            list.push(jv!({ "color": base.color, "value": null }));
             list.extend(
                 rest.iter()
-                    .map(|s| json!({ "color": s.color, "value": number(s.value) })),
+                    .map(|s| jv!({ "color": s.color, "value": number(s.value) })),
             );
         }
-        None => list.push(json!({ "color": "green", "value": null })),
+        None => list.push(jv!({ "color": "green", "value": null })),
     }
-    object! { "mode" => "absolute", "steps" => list }
+    jobject! { "mode" => "absolute", "steps" => list }
 }
 
-fn field_config(p: &PanelModel) -> Value {
-    let mut defaults = Map::new();
+fn field_config(p: &PanelModel) -> Json {
+    let mut defaults = Obj::new();
     if matches!(p.kind, PanelKind::Logs | PanelKind::Text) {
-        return object! { "defaults" => defaults, "overrides" => Vec::<Value>::new() };
+        return jobject! { "defaults" => defaults, "overrides" => Vec::<Json>::new() };
     }
     if p.kind == PanelKind::Heatmap {
         // A heatmap's unit, decimals and bounds are those of its y axis
         // (`options.yAxis`); its cells take colours from a scheme.
         defaults.insert(
-            "custom".into(),
-            json!({
+            "custom",
+            jv!({
                 "hideFrom": { "legend": false, "tooltip": false, "viz": false },
                 "scaleDistribution": { "type": "linear" },
             }),
         );
-        let overrides: Vec<Value> = p
+        let overrides: Vec<Json> = p
             .overrides
             .iter()
             .map(|o| field_override(p.kind, o))
             .collect();
-        return object! { "defaults" => defaults, "overrides" => overrides };
+        return jobject! { "defaults" => defaults, "overrides" => overrides };
     }
     if let Some(unit) = &p.unit {
-        defaults.insert("unit".into(), json!(unit));
+        defaults.insert("unit", jv!(unit));
     }
     if let Some(decimals) = p.decimals {
-        defaults.insert("decimals".into(), json!(decimals));
+        defaults.insert("decimals", jv!(decimals));
     }
     if let Some(min) = p.min {
-        defaults.insert("min".into(), number(min));
+        defaults.insert("min", number(min));
     }
     if let Some(max) = p.max {
-        defaults.insert("max".into(), number(max));
+        defaults.insert("max", number(max));
     }
     if let Some(no_value) = &p.no_value {
-        defaults.insert("noValue".into(), json!(no_value));
+        defaults.insert("noValue", jv!(no_value));
     }
     let color_mode = match p.kind {
         PanelKind::Timeseries | PanelKind::Piechart => "palette-classic",
         _ => "thresholds",
     };
-    defaults.insert("color".into(), json!({ "mode": color_mode }));
-    defaults.insert("thresholds".into(), thresholds(&p.thresholds));
+    defaults.insert("color", jv!({ "mode": color_mode }));
+    defaults.insert("thresholds", thresholds(&p.thresholds));
     let mut overrides = Vec::new();
     match p.kind {
         PanelKind::Timeseries => {
@@ -766,8 +756,8 @@ fn field_config(p: &PanelModel) -> Value {
                 "off"
             };
             defaults.insert(
-                "custom".into(),
-                json!({
+                "custom",
+                jv!({
                     "drawStyle": match p.draw.unwrap_or(Draw::Lines) {
                         Draw::Lines => "line",
                         Draw::Bars => "bars",
@@ -796,13 +786,10 @@ fn field_config(p: &PanelModel) -> Value {
         PanelKind::Table => {
             // No `cellOptions`: Grafana's default is `auto`, and the
             // upstream schema cannot tell an `auto` cell from the others.
-            defaults.insert(
-                "custom".into(),
-                json!({ "align": "auto", "inspect": false }),
-            );
+            defaults.insert("custom", jv!({ "align": "auto", "inspect": false }));
             if !p.thresholds.is_empty() {
                 // Colour the values by threshold, not the label columns.
-                overrides.push(json!({
+                overrides.push(jv!({
                     "matcher": {
                         "id": "byNames",
                         "options": { "mode": "include", "names": value_columns(p) },
@@ -816,49 +803,49 @@ fn field_config(p: &PanelModel) -> Value {
         }
         PanelKind::Piechart => {
             defaults.insert(
-                "custom".into(),
-                json!({ "hideFrom": { "legend": false, "tooltip": false, "viz": false } }),
+                "custom",
+                jv!({ "hideFrom": { "legend": false, "tooltip": false, "viz": false } }),
             );
         }
         _ => {}
     }
     overrides.extend(p.overrides.iter().map(|o| field_override(p.kind, o)));
-    object! { "defaults" => defaults, "overrides" => overrides }
+    jobject! { "defaults" => defaults, "overrides" => overrides }
 }
 
 /// Area opacity of a timeseries when the spec gives none.
 pub const DEFAULT_FILL_OPACITY: u32 = 10;
 
 /// A panel's `options.legend`: the spec's legend over the kind's default.
-fn legend(p: &PanelModel, mode: LegendMode, placement: LegendPlacement) -> Map<String, Value> {
+fn legend(p: &PanelModel, mode: LegendMode, placement: LegendPlacement) -> Obj {
     let spec = p.legend.clone().unwrap_or_default();
     let mode = spec.mode.unwrap_or(mode);
     let placement = spec.placement.unwrap_or(placement);
-    let mut legend = Map::new();
+    let mut legend = Obj::new();
     let calcs: Vec<&str> = spec.calcs.iter().map(|c| c.id()).collect();
-    legend.insert("calcs".into(), json!(calcs));
+    legend.insert("calcs", jv!(calcs));
     // Grafana hides a legend by `showLegend`, keeping a list display mode.
     let display = match mode {
         LegendMode::Table => "table",
         LegendMode::List | LegendMode::Hidden => "list",
     };
-    legend.insert("displayMode".into(), json!(display));
+    legend.insert("displayMode", jv!(display));
     legend.insert(
-        "placement".into(),
-        json!(match placement {
+        "placement",
+        jv!(match placement {
             LegendPlacement::Bottom => "bottom",
             LegendPlacement::Right => "right",
         }),
     );
-    legend.insert("showLegend".into(), json!(mode != LegendMode::Hidden));
+    legend.insert("showLegend", jv!(mode != LegendMode::Hidden));
     legend
 }
 
 /// A pie chart's legend: a table on the right with each part's value and
 /// share, unless the spec says otherwise.
-fn piechart_legend(p: &PanelModel) -> Map<String, Value> {
+fn piechart_legend(p: &PanelModel) -> Obj {
     let mut legend = legend(p, LegendMode::Table, LegendPlacement::Right);
-    legend.insert("values".into(), json!(["value", "percent"]));
+    legend.insert("values", jv!(["value", "percent"]));
     legend
 }
 
@@ -867,13 +854,13 @@ fn legend_hidden(legend: Option<&Legend>) -> bool {
     legend.and_then(|l| l.mode) == Some(LegendMode::Hidden)
 }
 
-fn reduce_options() -> Value {
-    json!({ "calcs": ["lastNotNull"], "fields": "", "values": false })
+fn reduce_options() -> Json {
+    jv!({ "calcs": ["lastNotNull"], "fields": "", "values": false })
 }
 
-fn options(p: &PanelModel) -> Value {
+fn options(p: &PanelModel) -> Json {
     match p.kind {
-        PanelKind::Stat => json!({
+        PanelKind::Stat => jv!({
             "reduceOptions": reduce_options(),
             "orientation": "auto",
             "textMode": "auto",
@@ -884,7 +871,7 @@ fn options(p: &PanelModel) -> Value {
             "showPercentChange": false,
             "percentChangeColorMode": "standard",
         }),
-        PanelKind::Gauge => json!({
+        PanelKind::Gauge => jv!({
             "reduceOptions": reduce_options(),
             "orientation": "auto",
             "showThresholdLabels": false,
@@ -893,11 +880,11 @@ fn options(p: &PanelModel) -> Value {
             "minVizWidth": 75,
             "minVizHeight": 75,
         }),
-        PanelKind::Timeseries => json!({
+        PanelKind::Timeseries => jv!({
             "legend": legend(p, LegendMode::List, LegendPlacement::Bottom),
             "tooltip": { "mode": "multi", "sort": "desc" },
         }),
-        PanelKind::Bargauge => json!({
+        PanelKind::Bargauge => jv!({
             "reduceOptions": reduce_options(),
             "orientation": "horizontal",
             "displayMode": "gradient",
@@ -911,22 +898,22 @@ fn options(p: &PanelModel) -> Value {
             "legend": legend(p, LegendMode::Hidden, LegendPlacement::Bottom),
         }),
         PanelKind::Heatmap => {
-            let mut y_axis = Map::new();
-            y_axis.insert("axisPlacement".into(), json!("left"));
-            y_axis.insert("reverse".into(), json!(false));
+            let mut y_axis = Obj::new();
+            y_axis.insert("axisPlacement", jv!("left"));
+            y_axis.insert("reverse", jv!(false));
             if let Some(unit) = &p.unit {
-                y_axis.insert("unit".into(), json!(unit));
+                y_axis.insert("unit", jv!(unit));
             }
             if let Some(decimals) = p.decimals {
-                y_axis.insert("decimals".into(), json!(decimals));
+                y_axis.insert("decimals", jv!(decimals));
             }
             if let Some(min) = p.min {
-                y_axis.insert("min".into(), number(min));
+                y_axis.insert("min", number(min));
             }
             if let Some(max) = p.max {
-                y_axis.insert("max".into(), number(max));
+                y_axis.insert("max", number(max));
             }
-            json!({
+            jv!({
                 "calculate": false,
                 "cellGap": 1,
                 "color": {
@@ -948,13 +935,13 @@ fn options(p: &PanelModel) -> Value {
                 "selectionMode": "x",
             })
         }
-        PanelKind::Table => json!({
+        PanelKind::Table => jv!({
             "showHeader": true,
             "cellHeight": "sm",
             "frameIndex": 0,
             "footer": { "show": false, "reducer": ["sum"], "countRows": false },
         }),
-        PanelKind::Piechart => json!({
+        PanelKind::Piechart => jv!({
             "reduceOptions": reduce_options(),
             "pieType": "pie",
             "displayLabels": ["percent"],
@@ -962,7 +949,7 @@ fn options(p: &PanelModel) -> Value {
             "tooltip": { "mode": "single", "sort": "none" },
             "orientation": "auto",
         }),
-        PanelKind::Logs => json!({
+        PanelKind::Logs => jv!({
             "showTime": true,
             "showLabels": false,
             "showCommonLabels": false,
@@ -974,7 +961,7 @@ fn options(p: &PanelModel) -> Value {
             "sortOrder": "Descending",
             "showLogContextToggle": true,
         }),
-        PanelKind::Text => json!({
+        PanelKind::Text => jv!({
             "mode": "markdown",
             "content": p.content.clone().unwrap_or_default(),
             "code": { "language": "plaintext", "showLineNumbers": false, "showMiniMap": false },
@@ -1019,7 +1006,7 @@ mod tests {
                 })
                 .collect();
         for d in dashboards.into_iter().chain(&unusual) {
-            let mut json = serde_json::to_string_pretty(&dashboard_json(d)).unwrap();
+            let mut json = crate::emit::json::pretty(&dashboard_json(d));
             json.push('\n');
             let serialized = yaml::resource(
                 String::new(),

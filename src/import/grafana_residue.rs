@@ -105,7 +105,7 @@ pub fn report(
         return;
     };
     let model = crate::lower::dashboards::standalone(&dashboard);
-    let compiled = crate::emit::grafana::dashboard_json(&model);
+    let compiled = serde_json::Value::from(crate::emit::grafana::dashboard_json(&model));
     let mut lost = Vec::new();
     for (key, value) in original.as_object().into_iter().flatten() {
         if !DASHBOARD_READ.contains(&key.as_str()) {
