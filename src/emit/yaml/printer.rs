@@ -310,19 +310,27 @@ enum Style {
 /// number, date or boolean) is asked of the serializer.
 fn plain_or_quoted(text: &str) -> Option<Style> {
     let bytes = text.as_bytes();
-    if bytes.len() < 2 || !bytes.iter().all(|b| (b' '..=b'~').contains(b)) {
+    // Both tests run over every byte without a branch, which the compiler
+    // vectorizes: most values are queries and selectors of some length.
+    let printable = bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b' '..=b'~').contains(&b));
+    if bytes.len() < 2 || !printable {
         return None;
     }
     let (first, last) = (bytes[0], bytes[bytes.len() - 1]);
+    let comment_or_mapping = bytes.iter().zip(&bytes[1..]).fold(0u8, |found, (&a, &b)| {
+        found
+            | (u8::from(a == b':') & u8::from(b == b' '))
+            | (u8::from(a == b' ') & u8::from(b == b'#'))
+    }) != 0;
     // What a plain scalar cannot be: it would lose its edges, start an
     // indicator, a comment or a mapping.
     if first == b' '
         || last == b' '
         || last == b':'
         || b",:[]{}#&*!|>'\"%@`".contains(&first)
-        || bytes
-            .windows(2)
-            .any(|pair| matches!(pair, [b':', b' '] | [b' ', b'#']))
+        || comment_or_mapping
     {
         return Some(Style::Quoted);
     }
