@@ -120,14 +120,15 @@ pub fn check(sources: &mut Sources) -> Result<Checked, Vec<Diagnostic>> {
 /// and their diagnostics are kept in the order the checks are listed in,
 /// so the result does not depend on timing. Two of them learn what lower
 /// reads (the routing matchers, the dashboards' grouping); no check reads
-/// those. Threads of their own with the stack of a main thread, not
-/// rayon's workers: some checks recurse as deep as the input nests. Three,
-/// not two: with two, the longer list ran alone for a fifth of the check.
+/// those. On a pool of their own whose threads have a main thread's
+/// stack, not rayon's global workers: some checks recurse as deep as the
+/// input nests. Three lists, not two: with two, the longer one ran alone
+/// for a fifth of the check.
 fn run_checks(spec: &mut Spec, ctx: &mut Ctx) {
     let sources = ctx.sources;
     let read: &Spec = spec;
     // PromQL and what follows it in the list (the PromQL check spreads
-    // over every core itself).
+    // over the pool's threads itself).
     let middle = move || {
         let mut own = Ctx::new(sources);
         promql::check(read, &mut own);
@@ -151,14 +152,7 @@ fn run_checks(spec: &mut Spec, ctx: &mut Ctx) {
         }
         (second.diags, last.diags)
     };
-    let ((matchers, grouping, middle), (second, last)) = std::thread::scope(|scope| {
-        let spawn = |name: &str| {
-            std::thread::Builder::new()
-                .name(name.to_owned())
-                .stack_size(CHECK_STACK)
-        };
-        let middle_thread = spawn("monocle-check-promql").spawn_scoped(scope, middle);
-        let rules_thread = spawn("monocle-check-rules").spawn_scoped(scope, rules);
+    let first = |ctx: &mut Ctx| {
         for check in [
             names::check,
             values::check,
@@ -169,8 +163,14 @@ fn run_checks(spec: &mut Spec, ctx: &mut Ctx) {
         ] {
             check(read, ctx);
         }
-        (joined(middle_thread, middle), joined(rules_thread, rules))
-    });
+    };
+    let ((matchers, grouping, middle), ((second, last), ())) = if let Some(pool) = check_pool() {
+        pool.install(|| rayon::join(middle, || rayon::join(rules, || first(ctx))))
+    } else {
+        // No threads to be had: the same work on this one.
+        first(ctx);
+        (middle(), (rules(), ()))
+    };
     ctx.diags.extend(second);
     ctx.diags.extend(middle);
     ctx.diags.extend(last);
@@ -178,21 +178,25 @@ fn run_checks(spec: &mut Spec, ctx: &mut Ctx) {
     spec.query_grouping = grouping;
 }
 
-/// What a scoped thread returned; without a thread to be had, the same
-/// work on this one.
-fn joined<T>(
-    thread: std::io::Result<std::thread::ScopedJoinHandle<'_, T>>,
-    work: impl FnOnce() -> T,
-) -> T {
-    match thread {
-        Ok(handle) => handle
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        Err(_) => work(),
-    }
+/// Three long-lived threads with a main thread's stack, one per list of
+/// checks. A pool, not threads started per check: the language server
+/// checks on every change, and threads that end leave their allocator
+/// pages behind (its peak at L rose by a quarter), where a pool's workers
+/// reuse theirs. `None` when threads cannot be started.
+fn check_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .stack_size(CHECK_STACK)
+            .thread_name(|i| format!("monocle-check-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
-/// The stack of the thread that runs half the checks: a main thread's.
+/// The stack of the threads that run the checks: a main thread's.
 const CHECK_STACK: usize = 8 << 20;
 
 /// Runs `f` on a thread with the check's stack: tests that read the
