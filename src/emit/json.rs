@@ -511,15 +511,13 @@ mod tests {
         let name = String::from("svc \"a\"");
         let numbers = vec![1u32, 2];
         let maybe: Option<&str> = None;
-        let built = jv!({
-            "name": name,
-            "nested": { "list": [1, "two", null, true, false, { "x": 0.5 }], "empty": {} },
-            "numbers": numbers,
-            "absent": maybe,
-            ("computed".to_owned()): [],
-            "last": -7,
-        });
-        let expected = json!({
+        // The same tokens through both macros.
+        macro_rules! both {
+            ($($tokens:tt)+) => {
+                (jv!($($tokens)+), json!($($tokens)+))
+            };
+        }
+        let (built, expected) = both!({
             "name": name,
             "nested": { "list": [1, "two", null, true, false, { "x": 0.5 }], "empty": {} },
             "numbers": numbers,
