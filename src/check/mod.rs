@@ -178,16 +178,18 @@ fn run_checks(spec: &mut Spec, ctx: &mut Ctx) {
     spec.query_grouping = grouping;
 }
 
-/// Three long-lived threads with a main thread's stack, one per list of
-/// checks. A pool, not threads started per check: the language server
+/// Long-lived threads with [`CHECK_STACK`]: one per list of checks, or
+/// one per core where there are more (the PromQL check spreads over the
+/// pool). A pool, not threads started per check: the language server
 /// checks on every change, and threads that end leave their allocator
 /// pages behind (its peak at L rose by a quarter), where a pool's workers
 /// reuse theirs. `None` when threads cannot be started.
 fn check_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
+            .num_threads(cores.max(3))
             .stack_size(CHECK_STACK)
             .thread_name(|i| format!("monocle-check-{i}"))
             .build()
@@ -196,8 +198,11 @@ fn check_pool() -> Option<&'static rayon::ThreadPool> {
     .as_ref()
 }
 
-/// The stack of the threads that run the checks: a main thread's.
-const CHECK_STACK: usize = 8 << 20;
+/// The stack of the threads that run the checks. Some checks recurse as
+/// deep as a PromQL expression nests: 20,000 nested parentheses take 14 MB
+/// in a release build, and the 64 KiB expression limit allows 32,000.
+/// Only the pages a check touches are ever committed.
+const CHECK_STACK: usize = 64 << 20;
 
 /// Runs `f` on a thread with the check's stack: tests that read the
 /// repository's hostile files, which nest deep, need it.

@@ -664,6 +664,35 @@ fn a_conflict_found_midway_leaves_no_new_cluster_folder_behind() {
 }
 
 #[test]
+fn the_binary_compiles_the_deepest_expression_the_size_limit_allows() {
+    // In-process, the corpus runs on a thread of its own; the binary's
+    // checks run on its own threads. Their stack once ran out at 20,000
+    // nested parentheses in a release build, whose frames are larger (the
+    // process aborted). The debug binary tested here fails the same way
+    // with a quarter of that stack.
+    let case = std::fs::read_to_string("tests/hostile/expr_deep_parens.yaml").unwrap();
+    let start = case.find("((").expect("the case nests parentheses");
+    let end = start + case[start..].find('\n').unwrap();
+    // 65,000 bytes: as deep as monocle's 64 KiB expression limit allows.
+    let deepest = format!("{}up{} == 0", "(".repeat(32_499), ")".repeat(32_499));
+    let dir = tempfile::tempdir().unwrap();
+    let spec = format!("{}{deepest}{}", &case[..start], &case[end..]);
+    std::fs::write(dir.path().join("spec.yaml"), spec).unwrap();
+    for args in [
+        &["check", "spec.yaml"][..],
+        &["compile", "spec.yaml", "--out", "out", "-q"],
+    ] {
+        let out = monocle(args, dir.path());
+        assert!(
+            out.status.success(),
+            "monocle {args:?}: {:?}\n{}",
+            out.status,
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
 fn a_100_mb_spec_file_is_refused_before_it_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.yaml");
