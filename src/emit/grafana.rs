@@ -341,7 +341,7 @@ fn variable(v: &VariableModel) -> Json {
             if let Some(first) = v.values.first() {
                 var.insert("current", jv!({ "text": first, "value": first }));
             }
-            var.insert("options", jv!(options));
+            var.insert("options", Json::Arr(options));
         }
         VariableType::Constant | VariableType::Textbox => {
             var.insert("query", jv!(v.query));
@@ -570,7 +570,7 @@ fn field_override(kind: PanelKind, o: &Override) -> Json {
             .iter()
             .map(|l| jv!({ "title": l.title, "url": l.url }))
             .collect();
-        properties.push(jv!({ "id": "links", "value": links }));
+        properties.push(jobject! { "id" => "links", "value" => links });
     }
     if let Some(color) = &o.color {
         properties.push(jv!({ "id": "color", "value": { "mode": "fixed", "fixedColor": color } }));
@@ -589,7 +589,7 @@ fn field_override(kind: PanelKind, o: &Override) -> Json {
             })
         });
     }
-    jv!({ "matcher": matcher, "properties": properties })
+    jobject! { "matcher" => matcher, "properties" => properties }
 }
 
 /// The value columns of a table: `Value` (one query) or `Value #A`, ...

@@ -228,8 +228,9 @@ pub(crate) use jobject;
 
 /// `serde_json::json!`'s syntax for [`Json`]: literal objects and arrays
 /// with `null`, `true`, `false` and expressions (taken by reference,
-/// through [`ToJson`]). Keys are string literals or parenthesized
-/// expressions. Shaped after serde_json's own macro.
+/// through [`ToJson`], so copied). Keys are string literals or
+/// parenthesized expressions. Shaped after serde_json's own macro. A
+/// value already built as [`Json`] is moved in with [`jobject!`] instead.
 macro_rules! jv {
     // Arrays: elements munched one at a time.
     (@array [$($elems:expr,)*]) => { vec![$($elems,)*] };
